@@ -1,0 +1,47 @@
+// zeroscope: thin front end. Parses arguments with CLI11, runs one
+// subcommand, and maps errors to exit codes: 0 success, 1 a failure while
+// running, 2 bad usage (one line on stderr naming the cause and the fix).
+#include <cstdio>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "cli/usage.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"zeroscope: cache behaviour of huge-page zeroing, measured", "zeroscope"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("zeroscope ") + ZS_VERSION);
+
+  zs::cli::Runner runners[] = {zs::cli::add_primitives(app), zs::cli::add_strategies(app),
+                               zs::cli::add_trace(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return app.exit(CLI::CallForHelp());
+  } catch (const CLI::CallForAllHelp&) {
+    return app.exit(CLI::CallForAllHelp());
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string where = app.get_subcommands().empty() ? "zeroscope"
+                                                      : "zeroscope " + app.get_subcommands()[0]->get_name();
+    fmt::print(stderr, "{}: {}; see '{} --help'\n", where, e.what(), where);
+    return zs::cli::kExitUsage;
+  }
+  const std::string cmd = app.get_subcommands()[0]->get_name();
+  try {
+    for (auto& run : runners)
+      if (run) {
+        int rc = run();
+        if (rc >= 0) return rc;
+      }
+  } catch (const zs::cli::UsageError& e) {
+    fmt::print(stderr, "zeroscope {}: {}\n", cmd, e.what());
+    return zs::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "zeroscope {}: {}\n", cmd, e.what());
+    return 1;
+  }
+  return 1;
+}

@@ -1,0 +1,27 @@
+#include "cli/usage.h"
+
+#include <fmt/format.h>
+
+#include "zeroscope/parse.h"
+
+namespace zs::cli {
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+std::uint64_t flag_u64(std::string_view flag, const std::string& value, std::uint64_t lo,
+                       std::uint64_t hi, std::string_view allowed) {
+  auto v = parse_u64(value);
+  if (!v) throw UsageError(fmt::format("{}: '{}' is not a number; allowed: {}", flag, value, allowed));
+  if (*v < lo || *v > hi)
+    throw UsageError(fmt::format("{}: {} is out of range; allowed: {}", flag, value, allowed));
+  return *v;
+}
+
+}  // namespace zs::cli

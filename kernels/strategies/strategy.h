@@ -1,0 +1,63 @@
+// The clearing strategies of the kernel's folio_zero_user() history, as pure
+// plan generators: (nr_pages, target, parameters) -> Plan. The orders follow
+// ../shared/reference/kernel-zeroing.md and the patch mails in ../shared/seeds.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strategies/plan.h"
+
+namespace zs {
+
+struct StrategyParams {
+  std::uint64_t nr_pages = 0;   // base pages in the folio, >= 1
+  std::uint64_t target = 0;     // faulting page index, < nr_pages
+  std::uint64_t width = 2;      // three-region: pages either side cleared last
+  std::uint64_t batch = 0;      // extent/three-region: pages per clear call, 0 = whole range
+  std::uint64_t page_size = 4096;  // bytes; only presets defined in bytes use it
+};
+
+// Page at a time, ascending (clear_gigantic_page), a preemption point before
+// each page.
+Plan plan_sequential(const StrategyParams& p);
+// Page at a time in process_huge_page()'s order, target last, a preemption
+// point before each page.
+Plan plan_left_right(const StrategyParams& p);
+// Right region, left region, then [t-w, t+w] clamped to the folio, each one
+// contiguous range in batches (folio_zero_user since Linux 7.0).
+Plan plan_three_region(const StrategyParams& p);
+// The whole folio as contiguous ranges of `batch` pages (Arora v4).
+Plan plan_extent(const StrategyParams& p);
+
+struct Strategy {
+  std::string_view name;
+  std::string_view description;
+  bool uses_width;
+  bool uses_batch;
+  Plan (*make)(const StrategyParams&);
+  // Presets fix their parameters: width and batch (in bytes, converted with
+  // the page size) are not the user's to change.
+  bool preset = false;
+  std::uint64_t preset_width = 0;
+  std::uint64_t preset_batch_bytes = 0;
+
+  // Applies a preset's fixed parameters; plain strategies pass p through.
+  StrategyParams resolve(StrategyParams p) const;
+  Plan plan(const StrategyParams& p) const { return make(resolve(p)); }
+};
+
+std::span<const Strategy> strategies();
+const Strategy* find_strategy(std::string_view name);
+std::vector<std::string> strategy_names();
+
+// Linux 7.0's PROCESS_PAGES_NON_PREEMPT_BATCH: 32 MiB worth of base pages.
+inline constexpr std::uint64_t kUpstreamBatchBytes = 32ull << 20;
+// FOLIO_ZERO_LOCALITY_RADIUS.
+inline constexpr std::uint64_t kUpstreamWidth = 2;
+
+}  // namespace zs
