@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string where = app.get_subcommands().empty() ? "zeroscope"
                                                       : "zeroscope " + app.get_subcommands()[0]->get_name();
-    fmt::print(stderr, "{}: {}; see '{} --help'\n", where, e.what(), where);
+    fmt::print(stderr, "{}: {}; allowed: the flags listed by '{} --help'\n", where, e.what(), where);
     return zs::cli::kExitUsage;
   }
   const std::string cmd = app.get_subcommands()[0]->get_name();

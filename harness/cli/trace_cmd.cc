@@ -41,13 +41,13 @@ int run_trace(const TraceArgs& a) {
 
   auto fixed = [&](const char* flag) {
     return UsageError(fmt::format(
-        "{}: the preset '{}' fixes width = {} and batch = {} MiB of pages; use --strategy "
-        "three-region to vary them",
+        "{}: not allowed with the preset '{}', which fixes width = {} and batch = {} MiB of "
+        "pages; use --strategy three-region to vary them",
         flag, s->name, s->preset_width, s->preset_batch_bytes >> 20));
   };
   auto not_for = [&](const char* flag, const char* applies) {
     return UsageError(
-        fmt::format("{}: does not apply to strategy '{}'; it applies to: {}", flag, s->name, applies));
+        fmt::format("{}: does not apply to strategy '{}'; allowed with: {}", flag, s->name, applies));
   };
   if (!a.width.empty()) {
     if (s->preset) throw fixed("--width");

@@ -1,0 +1,44 @@
+# arm64 primitives: cross-built with g++-aarch64-linux-gnu and run under
+# qemu-user, one ctest test per primitive so that an unavailable one shows as
+# skipped. Without the cross compiler or qemu, one test says why and skips.
+set(ZS_ARM64_PRIMITIVES dc-zva stnp stp memset kernel)
+find_program(ZS_AARCH64_CXX aarch64-linux-gnu-g++)
+find_program(ZS_QEMU_AARCH64 NAMES qemu-aarch64 qemu-aarch64-static)
+
+if(CMAKE_CROSSCOMPILING OR CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+  # Native arm64 (or an unusual cross build): the regular tests cover it.
+  return()
+endif()
+
+if(ZS_AARCH64_CXX AND ZS_QEMU_AARCH64)
+  include(ExternalProject)
+  ExternalProject_Add(arm64_primitives
+    SOURCE_DIR ${PROJECT_SOURCE_DIR}
+    BINARY_DIR ${PROJECT_BINARY_DIR}/arm64
+    CMAKE_ARGS
+      -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/aarch64-toolchain.cmake
+      -DZS_PRIMITIVES_ONLY=ON
+      -DCMAKE_BUILD_TYPE=Release
+    INSTALL_COMMAND ""
+    BUILD_ALWAYS ON
+    BUILD_BYPRODUCTS ${PROJECT_BINARY_DIR}/arm64/zeroscope-primitive-check)
+  set(check ${PROJECT_BINARY_DIR}/arm64/zeroscope-primitive-check)
+  foreach(p IN LISTS ZS_ARM64_PRIMITIVES)
+    add_test(NAME arm64.primitive.${p} COMMAND ${ZS_QEMU_AARCH64} ${check} --primitive ${p})
+    set_tests_properties(arm64.primitive.${p} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
+  endforeach()
+  add_test(NAME arm64.strategies COMMAND ${ZS_QEMU_AARCH64} ${check} --strategies)
+  add_test(NAME arm64.kernel-choice COMMAND ${ZS_QEMU_AARCH64} ${check} --kernel-choice)
+  set_tests_properties(arm64.strategies arm64.kernel-choice PROPERTIES TIMEOUT 600)
+else()
+  set(missing "")
+  if(NOT ZS_AARCH64_CXX)
+    string(APPEND missing "aarch64-linux-gnu-g++ not found (apt-get install g++-aarch64-linux-gnu) ")
+  endif()
+  if(NOT ZS_QEMU_AARCH64)
+    string(APPEND missing "qemu-aarch64 not found (apt-get install qemu-user)")
+  endif()
+  add_test(NAME arm64.primitives
+           COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED: arm64 tests not run: ${missing}")
+  set_tests_properties(arm64.primitives PROPERTIES SKIP_REGULAR_EXPRESSION "SKIPPED:")
+endif()
