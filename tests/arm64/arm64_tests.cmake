@@ -2,6 +2,7 @@
 # qemu-user, one ctest test per primitive so that an unavailable one shows as
 # skipped. Without the cross compiler or qemu, one test says why and skips.
 set(ZS_ARM64_PRIMITIVES dc-zva stnp stp memset kernel)
+option(ZS_ARM64_TESTS "Cross-build the arm64 primitives and test them under qemu-user" ON)
 find_program(ZS_AARCH64_CXX aarch64-linux-gnu-g++)
 find_program(ZS_QEMU_AARCH64 NAMES qemu-aarch64 qemu-aarch64-static)
 
@@ -10,7 +11,7 @@ if(CMAKE_CROSSCOMPILING OR CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
   return()
 endif()
 
-if(ZS_AARCH64_CXX AND ZS_QEMU_AARCH64)
+if(ZS_ARM64_TESTS AND ZS_AARCH64_CXX AND ZS_QEMU_AARCH64)
   include(ExternalProject)
   ExternalProject_Add(arm64_primitives
     SOURCE_DIR ${PROJECT_SOURCE_DIR}
@@ -32,6 +33,9 @@ if(ZS_AARCH64_CXX AND ZS_QEMU_AARCH64)
   set_tests_properties(arm64.strategies arm64.kernel-choice PROPERTIES TIMEOUT 600)
 else()
   set(missing "")
+  if(NOT ZS_ARM64_TESTS)
+    string(APPEND missing "disabled with -DZS_ARM64_TESTS=OFF ")
+  endif()
   if(NOT ZS_AARCH64_CXX)
     string(APPEND missing "aarch64-linux-gnu-g++ not found (apt-get install g++-aarch64-linux-gnu) ")
   endif()
