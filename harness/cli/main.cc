@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
+#include "zeroscope/errors.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"zeroscope: cache behaviour of huge-page zeroing, measured", "zeroscope"};
@@ -14,7 +15,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("zeroscope ") + ZS_VERSION);
 
   zs::cli::Runner runners[] = {zs::cli::add_primitives(app), zs::cli::add_strategies(app),
-                               zs::cli::add_trace(app)};
+                               zs::cli::add_trace(app),      zs::cli::add_measure(app),
+                               zs::cli::add_mmap_bench(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -36,6 +38,9 @@ int main(int argc, char** argv) {
         int rc = run();
         if (rc >= 0) return rc;
       }
+  } catch (const zs::SetupError& e) {
+    fmt::print(stderr, "zeroscope {}: {}\n", cmd, e.what());
+    return zs::cli::kExitUsage;
   } catch (const zs::cli::UsageError& e) {
     fmt::print(stderr, "zeroscope {}: {}\n", cmd, e.what());
     return zs::cli::kExitUsage;

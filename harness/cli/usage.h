@@ -31,5 +31,7 @@ using Runner = std::function<int()>;
 Runner add_trace(CLI::App& app);
 Runner add_primitives(CLI::App& app);
 Runner add_strategies(CLI::App& app);
+Runner add_mmap_bench(CLI::App& app);
+Runner add_measure(CLI::App& app);
 
 }  // namespace zs::cli

@@ -1,0 +1,6 @@
+// zeroscope measure: placeholder until implemented.
+#include "cli/usage.h"
+
+namespace zs::cli {
+Runner add_measure(CLI::App&) { return {}; }
+}  // namespace zs::cli

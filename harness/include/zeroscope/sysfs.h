@@ -1,0 +1,21 @@
+// Small files under /sys and /proc: read, parse, write, with errors as text
+// that names the file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace zs::sysfs {
+
+// The file's content without the trailing newline; nullopt when unreadable.
+std::optional<std::string> read(const std::string& path);
+std::optional<std::uint64_t> read_u64(const std::string& path);
+// Writes value (a newline is not needed); nullopt on success, else
+// "<path>: <strerror>".
+std::optional<std::string> write(const std::string& path, const std::string& value);
+// The selected word of a kernel choice list: "always [madvise] never" ->
+// "madvise"; the whole string when nothing is bracketed.
+std::string selected(const std::string& choices);
+
+}  // namespace zs::sysfs

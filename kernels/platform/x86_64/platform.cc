@@ -1,0 +1,66 @@
+#include "platform/platform.h"
+
+#include <cpuid.h>
+
+#include "primitives/x86_64/cpuid.h"
+
+namespace zs::platform {
+
+std::string_view timestamp_name() { return "tsc"; }
+
+namespace {
+bool has_clflushopt() { return x86::max_leaf(0) >= 7 && x86::bit(x86::cpuid(7).ebx, 23); }
+}  // namespace
+
+void flush_range(const void* p, std::size_t bytes) {
+  static const bool opt = has_clflushopt();
+  const std::size_t line = cache_line_bytes();
+  auto a = reinterpret_cast<std::uintptr_t>(p) & ~(line - 1);
+  const auto end = reinterpret_cast<std::uintptr_t>(p) + bytes;
+  if (opt) {
+    for (; a < end; a += line) asm volatile("clflushopt (%0)" ::"r"(a) : "memory");
+  } else {
+    for (; a < end; a += line) asm volatile("clflush (%0)" ::"r"(a) : "memory");
+  }
+  // clflushopt is weakly ordered: the flush is done only once mfence retires.
+  asm volatile("mfence" ::: "memory");
+}
+
+std::string_view flush_name() { return has_clflushopt() ? "clflushopt" : "clflush"; }
+
+std::size_t cache_line_bytes() {
+  std::size_t line = ((x86::cpuid(1).ebx >> 8) & 0xffu) * 8;
+  return line ? line : 64;
+}
+
+std::optional<CacheSize> llc_from_cpu() {
+  // Deterministic cache parameters: Intel leaf 4, AMD (Zen) 0x8000001D, same
+  // layout. Walk the subleaves and keep the highest data/unified level.
+  x86::Regs vendor = x86::cpuid(0);
+  bool amd = vendor.ebx == 0x68747541 || vendor.ebx == 0x6f677948;  // AuthenticAMD, HygonGenuine
+  std::uint32_t leaf = 4;
+  std::string source = "CPUID leaf 4";
+  if (amd) {
+    if (x86::max_leaf(0x80000000) < 0x8000001d || !x86::bit(x86::cpuid(0x80000001).ecx, 22))
+      return std::nullopt;  // no TopologyExtensions: no 0x8000001D
+    leaf = 0x8000001d;
+    source = "CPUID leaf 0x8000001D";
+  } else if (x86::max_leaf(0) < 4) {
+    return std::nullopt;
+  }
+  std::optional<CacheSize> best;
+  for (std::uint32_t sub = 0; sub < 16; ++sub) {
+    x86::Regs r = x86::cpuid(leaf, sub);
+    unsigned type = r.eax & 0x1f;  // 0 none, 1 data, 2 instruction, 3 unified
+    if (type == 0) break;
+    if (type == 2) continue;
+    int level = (r.eax >> 5) & 0x7;
+    std::uint64_t ways = ((r.ebx >> 22) & 0x3ff) + 1, parts = ((r.ebx >> 12) & 0x3ff) + 1,
+                  line = (r.ebx & 0xfff) + 1, sets = std::uint64_t(r.ecx) + 1;
+    std::uint64_t bytes = ways * parts * line * sets;
+    if (!best || level > best->level) best = CacheSize{bytes, level, source + " subleaf " + std::to_string(sub)};
+  }
+  return best;
+}
+
+}  // namespace zs::platform
