@@ -1,6 +1,189 @@
-// zeroscope mmap-bench: placeholder until implemented.
+// zeroscope mmap-bench: `perf bench mem mmap` with the backing verified.
+// Thin: validates flags, reserves what the run needs, prints what the
+// library measured.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
 #include "cli/usage.h"
+#include "zeroscope/errors.h"
+#include "zeroscope/hugetlb_pool.h"
+#include "zeroscope/mmap_bench.h"
+#include "zeroscope/parse.h"
+#include "zeroscope/setting_guard.h"
+#include "zeroscope/sysfs.h"
+#include "zeroscope/thp_settings.h"
 
 namespace zs::cli {
-Runner add_mmap_bench(CLI::App&) { return {}; }
+
+namespace {
+struct MmapArgs {
+  std::string page = "4KB", backing = "hugetlb", size = "1GB", loops = "1", fault = "demand",
+              offset = "first", seed;
+  bool reserve_hugetlb = false, enable_mthp = false;
+};
+
+std::uint64_t mem_total_bytes() {
+  auto text = sysfs::read("/proc/meminfo").value_or("");
+  auto at = text.find("MemTotal:");
+  if (at == std::string::npos) return UINT64_MAX;
+  return std::strtoull(text.c_str() + at + 9, nullptr, 10) << 10;
+}
+
+MmapBenchConfig parse_config(const MmapArgs& a) {
+  MmapBenchConfig c;
+  auto page = parse_size(a.page);
+  if (!page || (*page != 4096 && *page != (2ull << 20) && *page != (1ull << 30)))
+    throw UsageError(
+        fmt::format("--page: '{}' is not a page size; allowed: 4KB, 2MB, 1GB", a.page));
+  c.page_bytes = *page;
+
+  if (a.backing != "hugetlb" && a.backing != "thp")
+    throw UsageError(fmt::format("--backing: unknown '{}'; allowed: hugetlb, thp", a.backing));
+  if (a.backing == "thp") {
+    const std::uint64_t pmd = thp_pmd_bytes();
+    if (pmd == 0)
+      throw SetupError(
+          "--backing thp: this kernel has no transparent huge pages "
+          "(/sys/kernel/mm/transparent_hugepage is missing); use --backing hugetlb");
+    if (c.page_bytes != pmd)
+      throw UsageError(
+          fmt::format("--page: '{}' with --backing thp; allowed with --backing thp: {} (the PMD "
+                      "size, hpage_pmd_size)",
+                      a.page, page_label(pmd)));
+    c.backing = MmapBacking::thp;
+  } else {
+    c.backing = c.page_bytes == 4096 ? MmapBacking::base : MmapBacking::hugetlb;
+  }
+
+  if (a.fault != "demand" && a.fault != "populate")
+    throw UsageError(fmt::format("--fault: unknown '{}'; allowed: demand, populate", a.fault));
+  c.fault = a.fault == "demand" ? MmapFault::demand : MmapFault::populate;
+
+  const std::string page_text = page_label(c.page_bytes);
+  const std::string size_allowed =
+      fmt::format("a positive multiple of the page size {}, e.g. 1GB", page_text);
+  auto size = parse_size(a.size);
+  if (!size)
+    throw UsageError(fmt::format("--size: '{}' is not a size; allowed: {}", a.size, size_allowed));
+  if (*size == 0)
+    throw UsageError(fmt::format("--size: '{}' is zero; allowed: {}", a.size, size_allowed));
+  if (*size % c.page_bytes != 0)
+    throw UsageError(fmt::format("--size: '{}' is not a multiple of the page size {}; allowed: {}",
+                                 a.size, page_text, size_allowed));
+  if (const std::uint64_t total = mem_total_bytes(); *size > total)
+    throw UsageError(
+        fmt::format("--size: '{}' is more than this machine's memory (MemTotal {} MiB); allowed: "
+                    "a multiple of {} up to that",
+                    a.size, total >> 20, page_text));
+  c.size_bytes = *size;
+
+  c.loops = flag_u64("--loops", a.loops, 1, 1u << 30, "an integer >= 1");
+
+  const std::string offset_allowed = fmt::format(
+      "first, random, or a byte offset in [0, {}] (below the page size)", c.page_bytes - 1);
+  if (a.offset == "first") {
+    c.offset = MmapOffset::first;
+  } else if (a.offset == "random") {
+    c.offset = MmapOffset::random;
+  } else {
+    c.offset = MmapOffset::fixed;
+    c.offset_bytes = flag_u64("--offset", a.offset, 0, c.page_bytes - 1, offset_allowed);
+  }
+  if (!a.seed.empty()) {
+    if (c.offset != MmapOffset::random)
+      throw UsageError(
+          "--seed: applies only with --offset random; allowed: drop --seed, or add --offset "
+          "random");
+    c.seed = flag_u64("--seed", a.seed, 0, UINT64_MAX, "an integer >= 0");
+  }
+
+  if (a.reserve_hugetlb && c.backing != MmapBacking::hugetlb)
+    throw UsageError("--reserve-hugetlb: applies only to --backing hugetlb with --page 2MB or 1GB");
+  if (a.enable_mthp && c.backing != MmapBacking::thp)
+    throw UsageError("--enable-mthp: applies only to --backing thp");
+  return c;
+}
+
+void flush_stdout() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    throw std::runtime_error(
+        fmt::format("writing the results to stdout failed ({}); nothing more was measured",
+                    std::strerror(errno)));
+}
+
+int run_mmap_bench_cmd(const MmapArgs& a) {
+  install_restore_on_signal();
+  for (const auto& line : recover_leftover_settings())
+    fmt::print(stderr, "zeroscope mmap-bench: {}\n", line);
+
+  const MmapBenchConfig cfg = parse_config(a);
+  // Both restore their settings when this function returns, throws, or a
+  // signal ends the run.
+  HugetlbReservation pool =
+      cfg.backing == MmapBacking::hugetlb
+          ? ensure_hugetlb_pages(cfg.page_bytes, cfg.size_bytes / cfg.page_bytes, a.reserve_hugetlb)
+          : HugetlbReservation{};
+  std::optional<MthpEnable> mthp;
+  if (cfg.backing == MmapBacking::thp) {
+    if (a.enable_mthp)
+      mthp.emplace(cfg.page_bytes);
+    else if (auto why = thp_size_unusable(cfg.page_bytes))
+      throw SetupError(*why);
+  }
+  probe_mmap_bench(cfg);
+
+  fmt::print("{}", format_header(cfg, a.size));
+  flush_stdout();
+  auto results = run_mmap_bench(cfg, [&](const MmapLoopResult& r) {
+    auto rate = gib_per_sec(cfg.size_bytes, r.ns);
+    if (!rate)
+      throw std::runtime_error("the clock did not advance over a loop; no rate can be given");
+    fmt::print("{}", format_rate(*rate));
+    flush_stdout();
+  });
+  fmt::print("{}", format_summary(cfg, results));
+  flush_stdout();
+  return 0;
+}
+}  // namespace
+
+Runner add_mmap_bench(CLI::App& app) {
+  auto a = std::make_shared<MmapArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "mmap-bench",
+      "Demand-fault bandwidth, as 'perf bench mem mmap' measures it: per loop, mmap + one write "
+      "per page, "
+      "timed together (munmap is not). GB/sec is perf's: bytes / seconds / 2^30, so GB means GiB");
+  sub->add_option("--page", a->page,
+                  "4KB | 2MB | 1GB (default 4KB: base pages with MADV_NOHUGEPAGE)");
+  sub->add_option(
+      "--backing", a->backing,
+      "hugetlb | thp (default hugetlb: MAP_HUGETLB; thp: 2 MiB-aligned MADV_HUGEPAGE mapping, "
+      "needs --page 2MB)");
+  sub->add_option(
+      "--size", a->size,
+      "bytes mapped per loop, a multiple of --page (default 1GB; units B KB MB GB, binary)");
+  sub->add_option("--loops", a->loops, "loops, each mapping afresh (default 1)");
+  sub->add_option(
+      "--fault", a->fault,
+      "demand | populate (default demand; populate: MAP_POPULATE, or MADV_POPULATE_WRITE after the "
+      "advice)");
+  sub->add_option("--offset", a->offset,
+                  "first | random | N: byte written in each page (default first)");
+  sub->add_option("--seed", a->seed, "seed of --offset random (default 1)");
+  sub->add_flag("--reserve-hugetlb", a->reserve_hugetlb,
+                "raise nr_hugepages for the run if the pool is short (root); restored at exit");
+  sub->add_flag("--enable-mthp", a->enable_mthp,
+                "with --backing thp: set THP 'enabled' to madvise for the run if it is 'never' "
+                "(root); restored "
+                "at exit");
+  return [sub, a]() { return sub->parsed() ? run_mmap_bench_cmd(*a) : -1; };
+}
+
 }  // namespace zs::cli

@@ -1,42 +1,18 @@
 // `zeroscope trace` as a user runs it: the plan on stdout and nothing else;
 // bad input gets one line on stderr naming the flag, and exit code 2.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "strategies/strategy.h"
+#include "support/run_binary.h"
 
 namespace zs {
 namespace {
 
-struct Result {
-  int rc;
-  std::string out, err;
-};
-
-Result run(const std::string& args) {
-  std::string errfile = ::testing::TempDir() + "/zs_trace_err.txt";
-  std::string cmd = std::string(ZS_BINARY) + " " + args + " 2>" + errfile;
-  Result r{};
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 65536> buf;
-  std::size_t got;
-  while ((got = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), got);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(errfile);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  return r;
-}
-
-int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+using testing::Result;
+Result run(const std::string& args) { return testing::run_zeroscope(args); }
+int lines(const std::string& s) { return testing::count_lines(s); }
 
 TEST(CliTrace, PrintsExactlyThePlan) {
   for (const Strategy& s : strategies()) {

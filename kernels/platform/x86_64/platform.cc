@@ -9,6 +9,19 @@ namespace zs::platform {
 std::string_view timestamp_name() { return "tsc"; }
 
 namespace {
+// AMD's older descriptor, 0x80000006: EDX[31:18] the L3 in 512 KiB units,
+// ECX[31:16] the L2 in KiB. What the kernel itself falls back to
+// (amd_cpuid4) when 0x8000001D is missing.
+std::optional<CacheSize> amd_legacy_l3() {
+  if (x86::max_leaf(0x80000000) < 0x80000006) return std::nullopt;
+  x86::Regs r = x86::cpuid(0x80000006);
+  if (std::uint64_t l3 = (r.edx >> 18) & 0x3fff; l3 != 0)
+    return CacheSize{l3 * 512 * 1024, 3, "CPUID leaf 0x80000006 EDX (legacy AMD descriptor)"};
+  if (std::uint64_t l2 = (r.ecx >> 16) & 0xffff; l2 != 0)
+    return CacheSize{l2 * 1024, 2, "CPUID leaf 0x80000006 ECX (legacy AMD descriptor)"};
+  return std::nullopt;
+}
+
 bool has_clflushopt() { return x86::max_leaf(0) >= 7 && x86::bit(x86::cpuid(7).ebx, 23); }
 }  // namespace
 
@@ -42,7 +55,7 @@ std::optional<CacheSize> llc_from_cpu() {
   std::string source = "CPUID leaf 4";
   if (amd) {
     if (x86::max_leaf(0x80000000) < 0x8000001d || !x86::bit(x86::cpuid(0x80000001).ecx, 22))
-      return std::nullopt;  // no TopologyExtensions: no 0x8000001D
+      return amd_legacy_l3();  // no TopologyExtensions (hypervisors often hide it)
     leaf = 0x8000001d;
     source = "CPUID leaf 0x8000001D";
   } else if (x86::max_leaf(0) < 4) {

@@ -1,0 +1,69 @@
+#include "zeroscope/sysfs.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "zeroscope/parse.h"
+
+namespace zs::sysfs {
+
+std::optional<std::string> read(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t got = ::read(fd, buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      int saved = errno;
+      ::close(fd);
+      errno = saved;
+      return std::nullopt;
+    }
+    if (got == 0) break;
+    out.append(buf, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+std::optional<std::uint64_t> read_u64(const std::string& path) {
+  auto s = read(path);
+  if (!s) return std::nullopt;
+  return parse_u64(*s);
+}
+
+std::optional<std::string> write(const std::string& path, const std::string& value) {
+  // O_TRUNC matters only for regular files (tests, state files); sysfs
+  // ignores it. One write() call: a sysfs store sees exactly one buffer.
+  int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) {
+    int saved = errno;
+    std::string err = path + ": " + std::strerror(saved);
+    errno = saved;
+    return err;
+  }
+  ssize_t put;
+  do put = ::write(fd, value.data(), value.size());
+  while (put < 0 && errno == EINTR);
+  int saved = put < 0 ? errno : (static_cast<std::size_t>(put) != value.size() ? EIO : 0);
+  if (::close(fd) != 0 && saved == 0) saved = errno;
+  if (saved == 0) return std::nullopt;
+  errno = saved;
+  return path + ": " + std::strerror(saved);
+}
+
+std::string selected(const std::string& choices) {
+  auto open = choices.find('[');
+  if (open == std::string::npos) return choices;
+  auto close = choices.find(']', open);
+  if (close == std::string::npos) return choices;
+  return choices.substr(open + 1, close - open - 1);
+}
+
+}  // namespace zs::sysfs
