@@ -23,7 +23,7 @@ namespace zs::cli {
 
 namespace {
 struct MmapArgs {
-  std::string page = "4KB", backing = "hugetlb", size = "1GB", loops = "1", fault = "demand",
+  std::string page = "4KB", backing = "hugetlb", size = "1GB", loops = "1", warmup = "0", fault = "demand",
               offset = "first", seed;
   bool reserve_hugetlb = false, enable_mthp = false;
 };
@@ -84,6 +84,7 @@ MmapBenchConfig parse_config(const MmapArgs& a) {
   c.size_bytes = *size;
 
   c.loops = flag_u64("--loops", a.loops, 1, 1u << 30, "an integer >= 1");
+  c.warmup = flag_u64("--warmup", a.warmup, 0, 1u << 30, "an integer >= 0");
 
   const std::string offset_allowed = fmt::format(
       "first, random, or a byte offset in [0, {}] (below the page size)", c.page_bytes - 1);
@@ -170,6 +171,7 @@ Runner add_mmap_bench(CLI::App& app) {
       "--size", a->size,
       "bytes mapped per loop, a multiple of --page (default 1GB; units B KB MB GB, binary)");
   sub->add_option("--loops", a->loops, "loops, each mapping afresh (default 1)");
+  sub->add_option("--warmup", a->warmup, "untimed loops first, not reported (default 0, as perf)");
   sub->add_option(
       "--fault", a->fault,
       "demand | populate (default demand; populate: MAP_POPULATE, or MADV_POPULATE_WRITE after the "

@@ -1,5 +1,6 @@
 #include "zeroscope/mmap_bench.h"
 
+#include <algorithm>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -218,6 +219,11 @@ std::vector<MmapLoopResult> run_mmap_bench(
   std::vector<MmapLoopResult> results;
   results.reserve(c.loops);
   std::uint64_t rng = c.seed;
+  for (std::uint64_t w = 0; w < c.warmup; ++w) {
+    Region r;
+    map_region(c, r, w);
+    touch_pages(c, static_cast<char*>(r.addr), rng);
+  }
   for (std::uint64_t loop = 0; loop < c.loops; ++loop) {
     MmapLoopResult res;
     {
@@ -265,10 +271,21 @@ std::string format_summary(const MmapBenchConfig& c, const std::vector<MmapLoopR
   MeanSpread m = mean_rel_stddev(rates);
   std::string spread = m.rel_stddev ? fmt::format("+- {:.2f}% (stddev)", *m.rel_stddev * 100)
                                     : std::string("(stddev needs 2 or more loops)");
+  std::vector<double> sorted = rates;
+  std::sort(sorted.begin(), sorted.end());
+  const double median = sorted.empty() ? 0
+                        : sorted.size() % 2 ? sorted[sorted.size() / 2]
+                                            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
   std::string out =
-      fmt::format("# {} loop{}: mean {:.6f} GB/sec {}, {} page{} of {} touched", loops.size(),
-                  loops.size() == 1 ? "" : "s", m.mean, spread, pages, pages == 1 ? "" : "s", page);
+      fmt::format("# {} loop{}: mean {:.6f} GB/sec {}, median {:.6f} GB/sec, {} page{} of {} touched",
+                  loops.size(), loops.size() == 1 ? "" : "s", m.mean, spread, median, pages,
+                  pages == 1 ? "" : "s", page);
   std::string warning;
+  if (m.rel_stddev && *m.rel_stddev > 0.10)
+    warning += fmt::format(
+        "# WARNING: the loops differ by {:.0f}% (stddev): compare medians, or rerun with --warmup 1 "
+        "(on VMs the first loop after a pause often pays host-side faults)\n",
+        *m.rel_stddev * 100);
   switch (c.backing) {
     case MmapBacking::hugetlb:
       out += ", hugetlb (MAP_HUGETLB)";
@@ -294,7 +311,7 @@ std::string format_summary(const MmapBenchConfig& c, const std::vector<MmapLoopR
       } else {
         out += fmt::format(", {} of {} THP-backed (smaps AnonHugePages)", thp, pages);
         if (thp < pages)
-          warning = fmt::format(
+          warning += fmt::format(
               "# WARNING: only {} of {} {} pages were THP-backed: this measured 4KB faults too\n",
               thp, pages, page);
       }

@@ -30,6 +30,11 @@ struct MmapBenchConfig {
   MmapOffset offset = MmapOffset::first;
   std::uint64_t offset_bytes = 0;  // MmapOffset::fixed: < page_bytes
   std::uint64_t seed = 1;          // MmapOffset::random
+  // Loops run exactly like the others but neither printed nor summarised.
+  // perf has none (default 0); on a VM whose freed memory goes back to the
+  // host (virtio-balloon free page reporting), the first loop after a pause
+  // pays host faults and can be several times slower than the rest.
+  std::uint64_t warmup = 0;
 };
 
 struct MmapLoopResult {
