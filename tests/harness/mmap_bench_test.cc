@@ -104,7 +104,8 @@ TEST(MmapBenchFormat, SummaryCountsEveryLoopAndFlagsFallbacks) {
   // 1 GiB in 0.1 s is 10 GB/sec.
   std::vector<MmapLoopResult> all = {{100000000, 512}, {100000000, 512}};
   EXPECT_EQ(format_summary(c, all),
-            "# 2 loops: mean 10.000000 GB/sec +- 0.00% (stddev), 1024 pages of 2MB touched, "
+            "# 2 loops: mean 10.000000 GB/sec +- 0.00% (stddev), median 10.000000 GB/sec, 1024 "
+            "pages of 2MB touched, "
             "1024 of 1024 THP-backed (smaps AnonHugePages)\n");
   std::vector<MmapLoopResult> fell_back = {{100000000, 512}, {100000000, 500}};
   std::string s = format_summary(c, fell_back);
@@ -138,16 +139,18 @@ TEST(MmapBenchRun, ThpRunPrintsExactlyThePerfShapes) {
   }
   std::smatch m;
   const std::regex summary(
-      R"(^# 2 loops: mean \d+\.\d{6} GB/sec \+- \d+\.\d{2}% \(stddev\), 64 pages of 2MB touched, (\d+) of 64 THP-backed \(smaps AnonHugePages\)$)");
+      R"(^# 2 loops: mean \d+\.\d{6} GB/sec \+- \d+\.\d{2}% \(stddev\), median \d+\.\d{6} GB/sec, 64 pages of 2MB touched, (\d+) of 64 THP-backed \(smaps AnonHugePages\)$)");
   ASSERT_TRUE(std::regex_match(l[6], m, summary)) << l[6];
-  if (m[1] == "64") {
-    EXPECT_EQ(l.size(), 7u) << r.out;
-  } else {
-    ASSERT_EQ(l.size(), 8u) << r.out;
-    EXPECT_EQ(l[7], "# WARNING: only " + std::string(m[1]) +
-                        " of 64 2MB pages were THP-backed: this measured 4KB "
-                        "faults too");
+  // Then only warnings: loops that disagree (a cold first loop on a VM) and
+  // a THP shortfall, which must be there whenever pages fell back.
+  bool thp_warning = false;
+  for (std::size_t i = 7; i < l.size(); ++i) {
+    EXPECT_EQ(l[i].rfind("# WARNING: ", 0), 0u) << l[i];
+    thp_warning = thp_warning || l[i] == "# WARNING: only " + std::string(m[1]) +
+                                             " of 64 2MB pages were THP-backed: this measured 4KB "
+                                             "faults too";
   }
+  EXPECT_EQ(thp_warning, m[1] != "64") << r.out;
 }
 
 TEST(MmapBenchRun, BasePagesPopulateAndRandomOffsets) {
