@@ -157,7 +157,8 @@ TEST(MmapBenchRun, BasePagesPopulateAndRandomOffsets) {
   Result r = run("--size 4MB --loops 2 --fault populate --offset random --seed 7");
   ASSERT_EQ(r.rc, 0) << r.err;
   auto l = split_lines(r.out);
-  ASSERT_EQ(l.size(), 7u) << r.out;
+  ASSERT_GE(l.size(), 7u) << r.out;
+  for (std::size_t i = 7; i < l.size(); ++i) EXPECT_EQ(l[i].rfind("# WARNING: the loops differ", 0), 0u) << l[i];
   EXPECT_EQ(l[1], "# function 'populate' (Eagerly populated mmap())");
   EXPECT_NE(l[6].find("2048 pages of 4KB touched, base pages (MADV_NOHUGEPAGE)"), std::string::npos)
       << l[6];
