@@ -81,6 +81,9 @@ main_job() {
   echo "== the upstream (Linux 7.0) plan for a 2 MiB folio faulted at page 300, as zeroscope trace prints it:"
   "$z" trace --strategy upstream --pages 512 --target 300
   echo
+  echo "== the fault experiment: 2 MiB THP, cold caches, each strategy and the kernel's own fault path (zeroscope measure):"
+  "$z" measure --reps 20 --warmup 2
+  echo
   echo "== every available primitive zeroing huge-page-backed extents (zeroscope-bench; memset is the reference):"
   mkdir -p results
   local out="results/bench-$(date +%Y%m%d-%H%M%S)-$(hostname -s).json"

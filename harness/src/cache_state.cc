@@ -57,7 +57,7 @@ LlcInfo detect_llc(std::optional<std::uint64_t> configured, bool prefer_configur
   if (configured && prefer_configured) return {*configured, "--llc-size"};
   if (auto s = llc_from_sysfs()) return *s;
   if (auto c = platform::llc_from_cpu())
-    return {c->bytes, c->source + " (L" + std::to_string(c->level) + ")"};
+    return {c->bytes, c->source + ", L" + std::to_string(c->level)};
   if (configured) return {*configured, "--llc-size"};
   throw SetupError(
       "last-level cache size unknown: no sysfs cache entries and no CPUID cache leaf; give it "
