@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
 
   zs::cli::Runner runners[] = {zs::cli::add_primitives(app), zs::cli::add_strategies(app),
                                zs::cli::add_trace(app),      zs::cli::add_measure(app),
-                               zs::cli::add_mmap_bench(app)};
+                               zs::cli::add_mmap_bench(app), zs::cli::add_validate(app),
+                               zs::cli::add_info(app), zs::cli::add_events(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

@@ -16,7 +16,9 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
+#include "zeroscope/counters.h"
 #include "zeroscope/errors.h"
+#include "zeroscope/event_selection.h"
 #include "zeroscope/experiment.h"
 #include "zeroscope/parse.h"
 #include "zeroscope/placement.h"
@@ -33,7 +35,8 @@ struct MeasureArgs {
   std::string primitive = "kernel", target = "first,middle,last", access = "page", op = "write";
   std::string cache = "cold", evict = "pool", width, batch, reps = "20", warmup = "2", cpu, node,
               seed = "1", llc_size, pool, csv, random_lines = "64";
-  bool reserve_hugetlb = false, enable_mthp = false;
+  std::string metrics, events;
+  bool reserve_hugetlb = false, enable_mthp = false, no_counters = false;
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -49,6 +52,21 @@ struct Row {
   std::string primitive;  // real name
   std::vector<Sample> samples;
 };
+
+// The counters columns of the CSV; empty when a value was not counted.
+std::string counter_cells(const CounterSet* set, const std::optional<PhaseReading>& p) {
+  std::string s;
+  if (set == nullptr) return s;
+  for (std::size_t c = 0; c < set->columns().size(); ++c) {
+    s += ",";
+    if (!p || !p->counters.has(c)) continue;
+    const double scale = set->columns()[c].scale;
+    s += scale == 1.0 ? std::to_string(p->counters.value[c]) : fmt::format("{:.9g}", double(p->counters.value[c]) * scale);
+  }
+  s += "," + std::string(p && p->counters.valid ? (p->counters.multiplexed ? "1" : "0") : "");
+  s += "," + (p && set->passes() > 1 ? std::to_string(p->counters.pass) : std::string());
+  return s;
+}
 
 std::string us(double ns) { return std::isnan(ns) ? "-" : fmt::format("{:.1f}", ns / 1000.0); }
 
@@ -79,21 +97,27 @@ void print_table(const std::vector<Row>& rows) {
   }
 }
 
-void write_csv(const std::string& path, const std::vector<Row>& rows) {
+void write_csv(const std::string& path, const std::vector<Row>& rows, const CounterSet* set) {
   std::string tmp = path + ".tmp";
   std::ofstream out(tmp);
   if (!out) throw SetupError(fmt::format("--csv: cannot write {}", path));
-  out << "backing,folio_size,strategy,primitive,target,access,op,cache,batch,width,rep,phase,ns,tsc,huge\n";
+  out << "backing,folio_size,strategy,primitive,target,access,op,cache,batch,width,rep,phase,ns,tsc,huge";
+  if (set != nullptr) {
+    for (const CounterColumn& c : set->columns()) out << "," << c.name;
+    out << ",multiplexed,pass";
+  }
+  out << "\n";
   for (const Row& r : rows)
     for (const Sample& s : r.samples) {
       auto line = [&](const char* phase, const std::optional<PhaseReading>& p) {
         if (!p) return;
         const Point& pt = r.point;
-        out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", to_string(pt.backing), pt.folio_bytes,
+        out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", to_string(pt.backing), pt.folio_bytes,
                            pt.strategy, pt.kernel_fault() ? "" : r.primitive, s.target_page,
                            to_string(pt.access.pattern), to_string(pt.access.op), to_string(pt.cache), pt.batch,
                            pt.width, s.rep, phase, p->ns, p->tsc,
-                           s.backing.verified ? (s.backing.huge ? "1" : "0") : "");
+                           s.backing.verified ? (s.backing.huge ? "1" : "0") : "")
+            << counter_cells(set, p) << "\n";
       };
       line("zero", s.zero);
       line("fault", s.fault);
@@ -167,10 +191,21 @@ int run_measure(const MeasureArgs& a) {
   if (*cache == CacheState::warm && a.pool.empty()) count = 2;
   FolioPool pool(*backing, *folio, count, popt);
 
+  // Counters for the pinned thread: what cannot be counted here is listed
+  // with its reason once, and left empty in the samples.
+  std::unique_ptr<CounterSet> counters;
+  std::optional<SelectedEvents> events;
+  PmuAccess access;
+  if (!a.no_counters) {
+    events = select_events(a.events.empty() ? std::nullopt : std::optional<std::string>(a.events));
+    access = probe_pmu_access();
+    counters = std::make_unique<CounterSet>(events->file, access, CounterSet::Options{split(a.metrics), true});
+  }
+
   std::vector<std::unique_ptr<PointRunner>> runners;
   std::vector<Row> rows;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    runners.push_back(std::make_unique<PointRunner>(points[i], pool, seed + i));
+    runners.push_back(std::make_unique<PointRunner>(points[i], pool, seed + i, counters.get()));
     rows.push_back(Row{points[i], std::string(runners.back()->primitive_name()), {}});
   }
 
@@ -182,6 +217,30 @@ int run_measure(const MeasureArgs& a) {
   fmt::print("# cache {} (evict {}), {} reps after {} warm-up, interleaved (seed {}); times are medians of verified huge samples\n",
              to_string(*cache), to_string(*evict), reps, warmup, seed);
 
+  if (counters) {
+    PhaseMeter m(counters.get());
+    MeterOverhead o = measure_meter_overhead(m);
+    fmt::print("# counters: {} file ({}); {}; read path: {}; start/stop overhead {:.0f} ns (median)\n",
+               events->file.uarch, events->why, counters->describe_passes(), counters->read_path(), o.ns);
+    // One line per distinct reason: "cycles, instructions: no hardware PMU ...".
+    std::vector<std::pair<std::string, std::vector<std::string>>> by_reason;
+    for (const MissingMetric& mm : counters->missing()) {
+      auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& e) { return e.first == mm.reason; });
+      if (it == by_reason.end()) by_reason.push_back({mm.reason, {mm.column}});
+      else it->second.push_back(mm.column);
+    }
+    for (const auto& [reason, cols] : by_reason) fmt::print("# not measured: {}: {}\n", fmt::join(cols, ", "), reason);
+    if (!counters->kernel_counting())
+      for (const Point& p : points)
+        if (p.kernel_fault()) {
+          fmt::print("# kernel-fault: its counters are left out: the fault happens in the kernel and kernel-mode counting is not allowed ({})\n",
+                     access.kernel_why);
+          break;
+        }
+  } else {
+    fmt::print("# counters: off (--no-counters)\n");
+  }
+
   for (std::uint64_t w = 0; w < warmup; ++w)
     for (auto& r : runners) r->run(0);
   std::mt19937_64 order_rng(seed);
@@ -192,7 +251,7 @@ int run_measure(const MeasureArgs& a) {
     for (std::size_t i : order) rows[i].samples.push_back(runners[i]->run(static_cast<std::uint32_t>(rep)));
   }
   print_table(rows);
-  if (!a.csv.empty()) write_csv(a.csv, rows);
+  if (!a.csv.empty()) write_csv(a.csv, rows, counters.get());
   return 0;
 }
 
@@ -221,6 +280,9 @@ Runner add_measure(CLI::App& app) {
   sub->add_option("--llc-size", a->llc_size, "last-level cache size when sysfs and CPUID cannot tell");
   sub->add_option("--pool", a->pool, "folios in the pool (default: 4x LLC, for cold caches)");
   sub->add_option("--csv", a->csv, "write the raw samples to this CSV file");
+  sub->add_option("--metrics", a->metrics, "comma list of metrics to count (default: all of the event file)");
+  sub->add_option("--events", a->events, "event file (default: the one for this CPU in configs/events)");
+  sub->add_flag("--no-counters", a->no_counters, "time only, open no perf_event counters");
   sub->add_flag("--reserve-hugetlb", a->reserve_hugetlb, "raise nr_hugepages for the run (root), restored at exit");
   sub->add_flag("--enable-mthp", a->enable_mthp, "enable the mTHP size for the run (root), restored at exit");
   return [sub, a]() { return sub->parsed() ? run_measure(*a) : -1; };

@@ -33,5 +33,8 @@ Runner add_primitives(CLI::App& app);
 Runner add_strategies(CLI::App& app);
 Runner add_mmap_bench(CLI::App& app);
 Runner add_measure(CLI::App& app);
+Runner add_info(CLI::App& app);
+Runner add_validate(CLI::App& app);
+Runner add_events(CLI::App& app);
 
 }  // namespace zs::cli

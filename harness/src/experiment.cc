@@ -8,8 +8,9 @@
 
 namespace zs {
 
-PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed)
-    : point_(point), pool_(pool), rng_(seed), access_seed_(seed ^ 0x9e3779b97f4a7c15ull) {
+PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed, CounterSet* counters)
+    : point_(point), pool_(pool), rng_(seed), access_seed_(seed ^ 0x9e3779b97f4a7c15ull), counters_(counters),
+      meter_(counters) {
   if (pool.backing() != point.backing || pool.folio_bytes() != point.folio_bytes)
     throw SetupError("internal: point and pool differ in backing or folio size");
   if (!point.kernel_fault()) {
@@ -65,6 +66,9 @@ Sample PointRunner::run(std::uint32_t rep) {
   s.target_page = t.page;
   const std::size_t i = pool_.next();
   std::byte* folio = pool_.folio(i);
+  // Metrics that do not fit the PMU at once rotate through passes, one pass
+  // per sample (recorded in the sample's counter values).
+  if (counters_ != nullptr && counters_->passes() > 1) counters_->set_pass(rep % counters_->passes());
 
   if (point_.kernel_fault()) {
     pool_.discard(i);
@@ -82,6 +86,10 @@ Sample PointRunner::run(std::uint32_t rep) {
     s.sink = run_access(access_plan_, folio);
     s.access = meter_.stop();
     s.backing = pool_.reverify(i);
+    if (counters_ != nullptr && !counters_->kernel_counting()) {
+      s.counters_withheld = true;
+      s.fault->counters.valid = 0;
+    }
     if (!s.backing.verified && before) {
       if (auto after = read_thp_fault_counters()) {
         s.backing.verified = true;

@@ -50,6 +50,28 @@ struct CacheSize {
 };
 std::optional<CacheSize> llc_from_cpu();
 
+// Reads hardware counter `index` of the perf mmap page (pc->index, 1-based)
+// from user space: rdpmc on x86_64; on arm64 the event counter selected
+// through PMSELR_EL0 (index 32 = the cycle counter), which needs
+// kernel.perf_user_access = 1. nullopt where user-space reads are not
+// possible on this architecture.
+std::optional<std::uint64_t> read_pmc(std::uint32_t index);
+
+// General-purpose counters per hardware thread as the CPU reports them
+// (Intel CPUID.0AH, AMD 0x80000022 / PerfCtrExtCore); nullopt where the
+// architecture has no user-visible way to tell (arm64: PMCR_EL0 is EL1-only).
+struct PmuCounters {
+  int general;
+  int fixed;
+  std::string source;
+};
+std::optional<PmuCounters> pmu_counters();
+
+// Executes exactly 2 * iterations instructions in a tight loop (a decrement
+// and a branch each), for the known-answer check of `instructions`.
+void known_instruction_loop(std::uint64_t iterations);
+inline constexpr std::uint64_t kKnownLoopInstructionsPerIteration = 2;
+
 // The cache-line size for access patterns that touch "a line".
 std::size_t cache_line_bytes();
 

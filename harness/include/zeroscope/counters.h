@@ -58,4 +58,16 @@ struct GroupRead {
 // nullopt for a buffer that is short or inconsistent with its nr.
 std::optional<GroupRead> parse_group_read(std::span<const std::byte> buf);
 
+// The same read without copying, for the measuring path: words[0] = nr,
+// [1] = time_enabled, [2] = time_running, then (value, id) pairs.
+struct GroupReadView {
+  const std::uint64_t* words = nullptr;
+  std::uint64_t nr = 0;
+  std::uint64_t time_enabled() const { return words[1]; }
+  std::uint64_t time_running() const { return words[2]; }
+  std::uint64_t value(std::size_t i) const { return words[3 + 2 * i]; }
+  std::uint64_t id(std::size_t i) const { return words[4 + 2 * i]; }
+};
+std::optional<GroupReadView> view_group_read(const std::uint64_t* words, std::size_t n_words);
+
 }  // namespace zs

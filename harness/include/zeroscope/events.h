@@ -25,6 +25,10 @@ struct RawEvent {
   std::uint32_t type = PERF_TYPE_RAW;  // or a PMU's dynamic type name, resolved at encode time
   std::string pmu;                     // "" = core PMU (PERF_TYPE_RAW); else sysfs PMU name ("power", "amd_l3")
   std::uint64_t config = 0, config1 = 0, config2 = 0;
+  // Named-PMU events only: the sysfs event (/sys/bus/event_source/devices/
+  // <pmu>/events/<event>, e.g. "energy-pkg") whose terms replace config at
+  // encode time; config above is then only the documented expectation.
+  std::string event;
 };
 
 struct MetricDef {
@@ -79,6 +83,9 @@ UarchChoice uarch_for(const CpuIdentity& cpu);
 // bits (exclude_user/exclude_kernel/exclude_hv), which the counter code sets.
 struct EncodedEvent {
   perf_event_attr attr{};
+  // Multiply the count by this to get MetricDef::unit (sysfs <event>.scale,
+  // e.g. 2^-32 for RAPL energy in joules); 1 for everything else.
+  double scale = 1.0;
   std::string via;  // "libpfm4 amd64_fam19h_zen4::RETIRED_INSTRUCTIONS" | "raw fallback (...)"
 };
 struct EncodeResult {

@@ -51,6 +51,9 @@ struct Sample {
   std::optional<PhaseReading> access;  // always (empty pattern: a near-zero reading)
   BackingCheck backing;
   std::uint64_t sink = 0;  // what the access phase read, so it is not elided
+  // kernel-fault without kernel-mode counting: the counts would only see
+  // the user side of a fault that happens in the kernel; left out, and why.
+  bool counters_withheld = false;
 };
 
 class PointRunner {
@@ -58,7 +61,7 @@ class PointRunner {
   // Validates the point against the pool and this CPU; throws SetupError
   // naming what is wrong (unknown strategy or primitive, unavailable
   // primitive, target outside the folio).
-  PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed);
+  PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed, CounterSet* counters = nullptr);
 
   Sample run(std::uint32_t rep);
   const Point& point() const { return point_; }
@@ -77,6 +80,7 @@ class PointRunner {
   std::optional<Target> current_;
   Plan plan_;
   AccessPlan access_plan_;
+  CounterSet* counters_ = nullptr;
   PhaseMeter meter_;
 };
 

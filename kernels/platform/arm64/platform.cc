@@ -25,4 +25,22 @@ std::string_view flush_name() { return "dc civac"; }
 // is EL1-only): sysfs or the config must say.
 std::optional<CacheSize> llc_from_cpu() { return std::nullopt; }
 
+std::optional<std::uint64_t> read_pmc(std::uint32_t index) {
+  std::uint64_t v;
+  if (index == 32) {  // the kernel's index for the cycle counter, PMCCNTR_EL0
+    asm volatile("mrs %0, pmccntr_el0" : "=r"(v));
+    return v;
+  }
+  asm volatile("msr pmselr_el0, %0\n\tisb" : : "r"(std::uint64_t(index - 1)));
+  asm volatile("mrs %0, pmxevcntr_el0" : "=r"(v));
+  return v;
+}
+
+std::optional<PmuCounters> pmu_counters() { return std::nullopt; }
+
+void known_instruction_loop(std::uint64_t iterations) {
+  if (iterations == 0) return;
+  asm volatile("1:\n\tsubs %0, %0, #1\n\tb.ne 1b" : "+r"(iterations)::"cc");
+}
+
 }  // namespace zs::platform

@@ -12,4 +12,13 @@ void flush_range(const void*, std::size_t) {}
 std::string_view flush_name() { return ""; }
 std::optional<CacheSize> llc_from_cpu() { return std::nullopt; }
 
+std::optional<std::uint64_t> read_pmc(std::uint32_t) { return std::nullopt; }
+
+std::optional<PmuCounters> pmu_counters() { return std::nullopt; }
+
+void known_instruction_loop(std::uint64_t iterations) {
+  for (volatile std::uint64_t i = iterations; i > 0; i = i - 1) {
+  }
+}
+
 }  // namespace zs::platform

@@ -76,4 +76,32 @@ std::optional<CacheSize> llc_from_cpu() {
   return best;
 }
 
+std::optional<std::uint64_t> read_pmc(std::uint32_t index) {
+  std::uint32_t lo, hi;
+  asm volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(index - 1));
+  return (std::uint64_t(hi) << 32) | lo;
+}
+
+std::optional<PmuCounters> pmu_counters() {
+  x86::Regs vendor = x86::cpuid(0);
+  const bool amd = vendor.ebx == 0x68747541 || vendor.ebx == 0x6f677948;
+  if (!amd) {
+    if (x86::max_leaf(0) < 0xa) return std::nullopt;
+    x86::Regs a = x86::cpuid(0xa);
+    if ((a.eax & 0xff) == 0) return std::nullopt;  // no architectural PMU (a VM that hides it)
+    return PmuCounters{int((a.eax >> 8) & 0xff), int(a.edx & 0x1f), "CPUID leaf 0xA"};
+  }
+  if (x86::max_leaf(0x80000000) >= 0x80000022) {
+    x86::Regs r = x86::cpuid(0x80000022);
+    if (int n = int(r.ebx & 0xf); n > 0) return PmuCounters{n, 0, "CPUID leaf 0x80000022 EBX (PerfMonV2)"};
+  }
+  if (x86::bit(x86::cpuid(0x80000001).ecx, 23)) return PmuCounters{6, 0, "CPUID 0x80000001 PerfCtrExtCore"};
+  return PmuCounters{4, 0, "AMD legacy: 4 core counters"};
+}
+
+void known_instruction_loop(std::uint64_t iterations) {
+  if (iterations == 0) return;
+  asm volatile("1:\n\tdecq %0\n\tjnz 1b" : "+r"(iterations)::"cc");
+}
+
 }  // namespace zs::platform

@@ -1,0 +1,52 @@
+// zeroscope validate: known-answer checks of every resolved event here.
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/usage.h"
+#include "zeroscope/cache_state.h"
+#include "zeroscope/event_selection.h"
+#include "zeroscope/parse.h"
+#include "zeroscope/placement.h"
+#include "zeroscope/validate.h"
+
+namespace zs::cli {
+
+namespace {
+struct ValidateArgs {
+  std::string events, llc_size;
+};
+
+int run_validate(const ValidateArgs& a) {
+  SelectedEvents ev = select_events(a.events.empty() ? std::nullopt : std::optional<std::string>(a.events));
+  PmuAccess access = probe_pmu_access();
+  apply_placement(std::nullopt, std::nullopt);
+  std::optional<std::uint64_t> llc_cfg;
+  if (!a.llc_size.empty()) {
+    llc_cfg = parse_size(a.llc_size);
+    if (!llc_cfg) throw UsageError(fmt::format("--llc-size: '{}' is not a size; allowed: e.g. 32MiB", a.llc_size));
+  }
+  LlcInfo llc = detect_llc(llc_cfg, llc_cfg.has_value());
+  fmt::print("# zeroscope validate: {} event file ({}); LLC {} MiB ({})\n", ev.file.uarch, ev.why, llc.bytes >> 20,
+             llc.source);
+  if (!access.hardware)
+    fmt::print("# {}: hardware metrics cannot be validated on this machine; software events are checked\n",
+               access.hardware_why);
+  fmt::print("{:<18} {:<12} {:>14} {:>14}  {}\n", "metric", "verdict", "expected", "measured", "check / note");
+  auto num = [](const std::optional<double>& v) { return v ? fmt::format("{:.0f}", *v) : std::string("-"); };
+  for (const Validation& v : validate_events(ev.file, access, llc.bytes))
+    fmt::print("{:<18} {:<12} {:>14} {:>14}  {}: {}\n", v.metric, v.verdict, num(v.expected), num(v.measured), v.check,
+               v.note);
+  return 0;
+}
+}  // namespace
+
+Runner add_validate(CLI::App& app) {
+  auto a = std::make_shared<ValidateArgs>();
+  CLI::App* sub = app.add_subcommand("validate", "Known-answer checks of the events resolved on this machine");
+  sub->add_option("--events", a->events, "event file (default: the one for this CPU)");
+  sub->add_option("--llc-size", a->llc_size, "last-level cache size, overriding sysfs/CPUID");
+  return [sub, a]() { return sub->parsed() ? run_validate(*a) : -1; };
+}
+
+}  // namespace zs::cli

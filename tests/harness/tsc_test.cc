@@ -1,0 +1,111 @@
+// The timestamp counter's rate: whatever source answers must agree with a
+// measurement, and the measurement itself must be stable.
+#include "zeroscope/tsc.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace zs {
+namespace {
+
+std::set<std::string> cpuinfo_flags() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("flags", 0) != 0) continue;
+    std::set<std::string> flags;
+    std::istringstream w(line.substr(line.find(':') + 1));
+    for (std::string f; w >> f;) flags.insert(f);
+    return flags;
+  }
+  return {};
+}
+
+double rel(double a, double b) { return std::fabs(a - b) / b; }
+
+TEST(Tsc, BestSourceAgreesWithACalibration) {
+  TscInfo info = tsc_info();
+  if (info.counter.empty()) GTEST_SKIP() << "no timestamp counter on this architecture";
+  ASSERT_TRUE(info.hz.has_value()) << info.source;
+  ASSERT_FALSE(info.source.empty());
+  if (info.calibration)
+    GTEST_SKIP() << "no architectural or kernel source here; the rate is itself a calibration ("
+                 << info.source << "); skipped: " << ::testing::PrintToString(info.skipped);
+  auto c = calibrate_tsc();
+  ASSERT_TRUE(c.has_value());
+  EXPECT_LT(rel(*info.hz, c->hz), 0.02)
+      << info.source << " says " << *info.hz << " Hz, calibration " << c->hz << " Hz";
+}
+
+TEST(Tsc, ForcedCalibrationReportsItsRunsAndSpread) {
+  TscInfo info = tsc_info(/*force_calibration=*/true);
+  if (info.counter.empty()) GTEST_SKIP() << "no timestamp counter on this architecture";
+  ASSERT_TRUE(info.hz.has_value()) << info.source;
+  ASSERT_TRUE(info.calibration.has_value());
+  EXPECT_EQ(info.source.rfind("calibrated against CLOCK_MONOTONIC", 0), 0u) << info.source;
+  const TscCalibration& c = *info.calibration;
+  ASSERT_EQ(c.runs_hz.size(), 3u);
+  EXPECT_EQ(c.each.count(), 20);
+  EXPECT_DOUBLE_EQ(c.hz, *info.hz);
+  // Counters in use run from 1 MHz (arm64 generic timers) to a few GHz.
+  EXPECT_GT(c.hz, 1e6);
+  EXPECT_LT(c.hz, 2e10);
+  EXPECT_GE(c.spread_hz, 0.0);
+  EXPECT_LT(c.spread_hz / c.hz, 0.02) << "runs disagree by more than 2%";
+  for (double r : c.runs_hz) EXPECT_LT(rel(r, c.hz), 0.02);
+}
+
+TEST(Tsc, ForcedCalibrationAgreesWithTheDefaultSource) {
+  TscInfo best = tsc_info(), forced = tsc_info(true);
+  if (best.counter.empty()) GTEST_SKIP() << "no timestamp counter on this architecture";
+  ASSERT_TRUE(best.hz && forced.hz);
+  EXPECT_LT(rel(*best.hz, *forced.hz), 0.02) << best.source << " vs " << forced.source;
+}
+
+TEST(Tsc, CalibrationParameters) {
+  EXPECT_FALSE(calibrate_tsc(0).has_value());
+  auto c = calibrate_tsc(5, std::chrono::milliseconds(5));
+  if (!c) GTEST_SKIP() << "no timestamp counter on this architecture";
+  EXPECT_EQ(c->runs_hz.size(), 5u);
+  EXPECT_EQ(c->each.count(), 5);
+}
+
+#if defined(__x86_64__)
+TEST(Tsc, KernelFlagsAndHypervisorMatchProcCpuinfo) {
+  auto flags = cpuinfo_flags();
+  if (flags.empty()) GTEST_SKIP() << "/proc/cpuinfo has no flags line";
+  TscInfo info = tsc_info();
+  ASSERT_TRUE(info.constant_tsc && info.nonstop_tsc) << info.flags_source;
+  EXPECT_EQ(*info.constant_tsc, flags.count("constant_tsc") > 0);
+  EXPECT_EQ(*info.nonstop_tsc, flags.count("nonstop_tsc") > 0);
+  EXPECT_FALSE(info.invariant_source.empty());
+  HypervisorInfo hv = cpu_hypervisor();
+  ASSERT_TRUE(hv.present.has_value());
+  EXPECT_EQ(*hv.present, flags.count("hypervisor") > 0);
+  if (*hv.present) {
+    EXPECT_GE(hv.max_leaf, 0x40000000u);
+    if (hv.vendor) {
+      EXPECT_LE(hv.vendor->size(), 12u);
+    }
+  }
+}
+
+TEST(Tsc, CpuidCachesAreSane) {
+  auto caches = cpuid_caches();
+  if (caches.empty()) GTEST_SKIP() << "no CPUID cache leaf answers here";
+  for (const auto& c : caches) {
+    EXPECT_GE(c.level, 1);
+    EXPECT_LE(c.level, 4);
+    EXPECT_TRUE(c.type == "Data" || c.type == "Unified") << c.type;
+    EXPECT_GE(c.bytes, 4096u) << c.source;
+    EXPECT_FALSE(c.source.empty());
+  }
+}
+#endif
+
+}  // namespace
+}  // namespace zs
