@@ -63,6 +63,8 @@ std::string counter_cells(const CounterSet* set, const std::optional<PhaseReadin
     const double scale = set->columns()[c].scale;
     s += scale == 1.0 ? std::to_string(p->counters.value[c]) : fmt::format("{:.9g}", double(p->counters.value[c]) * scale);
   }
+  // Metrics that could not be counted keep their column, always empty.
+  s += std::string(set->missing().size(), ',');
   s += "," + std::string(p && p->counters.valid ? (p->counters.multiplexed ? "1" : "0") : "");
   s += "," + (p && set->passes() > 1 ? std::to_string(p->counters.pass) : std::string());
   return s;
@@ -104,6 +106,7 @@ void write_csv(const std::string& path, const std::vector<Row>& rows, const Coun
   out << "backing,folio_size,strategy,primitive,target,access,op,cache,batch,width,rep,phase,ns,tsc,huge";
   if (set != nullptr) {
     for (const CounterColumn& c : set->columns()) out << "," << c.name;
+    for (const MissingMetric& m : set->missing()) out << "," << m.column;
     out << ",multiplexed,pass";
   }
   out << "\n";
