@@ -7,12 +7,13 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
+#include "zeroscope/build_info.h"
 #include "zeroscope/errors.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"zeroscope: cache behaviour of huge-page zeroing, measured", "zeroscope"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("zeroscope ") + ZS_VERSION);
+  app.set_version_flag("--version", fmt::format("zeroscope {} ({})", zs::build_version(), zs::build_git_commit()));
 
   zs::cli::Runner runners[] = {zs::cli::add_primitives(app), zs::cli::add_strategies(app),
                                zs::cli::add_trace(app),      zs::cli::add_measure(app),

@@ -18,6 +18,7 @@
 
 #include "primitives/registry.h"
 #include "zeroscope/cache_state.h"
+#include "zeroscope/build_info.h"
 #include "zeroscope/counters.h"
 #include "zeroscope/errors.h"
 #include "zeroscope/event_selection.h"
@@ -519,13 +520,8 @@ json capability_record() {
   root["missing"] = json::object();
   Record r(root);
   r.set("schema", kCapabilitySchema);
-#ifdef ZS_VERSION
-  r.set("zeroscope_version", ZS_VERSION);
-#else
-  r.unknown("zeroscope_version",
-            "ZS_VERSION is not defined for zeroscope_core (harness/CMakeLists.txt defines it for "
-            "the zeroscope program only)");
-#endif
+  r.set("zeroscope_version", build_version());
+  r.set("zeroscope_commit", build_git_commit());
   r.set("collected_at", now_utc());
   cpu_section(r);
   kernel_section(r);

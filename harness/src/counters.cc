@@ -53,7 +53,11 @@ PmuAccess probe_pmu_access() {
       acc.rdpmc = *r;
       break;
     }
-  if (auto c = platform::pmu_counters()) {
+  if (!acc.hardware) {
+    // What CPUID says about a PMU the kernel does not expose is a guess
+    // (hypervisors hide the bits that would tell): unknown, not a number.
+    acc.counters_source = "no usable hardware PMU";
+  } else if (auto c = platform::pmu_counters()) {
     acc.counters = c->general;
     acc.counters_source = c->source;
     // The NMI watchdog keeps one x86 counter for itself.

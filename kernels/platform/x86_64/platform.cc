@@ -16,7 +16,7 @@ std::optional<CacheSize> amd_legacy_l3() {
   if (x86::max_leaf(0x80000000) < 0x80000006) return std::nullopt;
   x86::Regs r = x86::cpuid(0x80000006);
   if (std::uint64_t l3 = (r.edx >> 18) & 0x3fff; l3 != 0)
-    return CacheSize{l3 * 512 * 1024, 3, "CPUID leaf 0x80000006 EDX (legacy AMD descriptor)"};
+    return CacheSize{l3 * 512 * 1024, 3, "CPUID leaf 0x80000006 EDX (legacy AMD descriptor: socket-wide on multi-CCX parts, so cold pools err large)"};
   if (std::uint64_t l2 = (r.ecx >> 16) & 0xffff; l2 != 0)
     return CacheSize{l2 * 1024, 2, "CPUID leaf 0x80000006 ECX (legacy AMD descriptor)"};
   return std::nullopt;
