@@ -15,16 +15,6 @@ namespace {
 
 constexpr const char* kHugepagesDir = "/sys/kernel/mm/hugepages";
 
-// "hugepages-2048kB" -> 2097152; 0 for anything else.
-std::uint64_t pool_dir_bytes(const std::string& name) {
-  const std::string prefix = "hugepages-", suffix = "kB";
-  if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
-      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-    return 0;
-  auto kb = parse_u64(
-      std::string_view(name).substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
-  return kb ? *kb << 10 : 0;
-}
 
 HugetlbPool read_pool(std::uint64_t bytes, const std::string& dir) {
   HugetlbPool p;
@@ -64,7 +54,7 @@ std::vector<HugetlbPool> hugetlb_pools() {
   DIR* d = ::opendir(kHugepagesDir);
   if (d == nullptr) return pools;
   while (dirent* e = ::readdir(d)) {
-    std::uint64_t bytes = pool_dir_bytes(e->d_name);
+    std::uint64_t bytes = sysfs::hugepages_dir_bytes(e->d_name);
     if (bytes != 0) pools.push_back(read_pool(bytes, std::string(kHugepagesDir) + "/" + e->d_name));
   }
   ::closedir(d);

@@ -18,16 +18,6 @@ constexpr const char* kThpDir = "/sys/kernel/mm/transparent_hugepage";
 
 std::string top_enabled_path() { return std::string(kThpDir) + "/enabled"; }
 
-// "hugepages-64kB" -> 65536; 0 for anything else.
-std::uint64_t size_dir_bytes(const std::string& name) {
-  const std::string prefix = "hugepages-", suffix = "kB";
-  if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
-      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-    return 0;
-  auto kb = parse_u64(
-      std::string_view(name).substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
-  return kb ? *kb << 10 : 0;
-}
 
 bool usable(const std::string& effective) {
   return effective == "always" || effective == "madvise";
@@ -57,7 +47,7 @@ std::vector<ThpSize> thp_sizes() {
   if (top.empty()) return sizes;
   if (DIR* d = ::opendir(kThpDir)) {
     while (dirent* e = ::readdir(d)) {
-      std::uint64_t bytes = size_dir_bytes(e->d_name);
+      std::uint64_t bytes = sysfs::hugepages_dir_bytes(e->d_name);
       if (bytes == 0) continue;
       ThpSize s;
       s.bytes = bytes;

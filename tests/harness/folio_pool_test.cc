@@ -21,6 +21,7 @@ struct Case {
 };
 
 std::string name_of(const Case& c) { return std::string(to_string(c.backing)) + "_" + std::to_string(c.bytes >> 10) + "k"; }
+void PrintTo(const Case& c, std::ostream* os) { *os << name_of(c); }
 
 class PoolZeroes : public ::testing::TestWithParam<Case> {};
 

@@ -3,6 +3,8 @@
 // that a pool raised for a run goes back to what it was however the run ends.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "support/run_binary.h"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,10 +29,7 @@ namespace {
 
 constexpr std::uint64_t k2M = 2u << 20;
 
-struct Result {
-  int rc;
-  std::string out, err;
-};
+using testing::Result;
 
 class HugetlbPoolTest : public ::testing::Test {
  protected:
@@ -46,21 +45,7 @@ class HugetlbPoolTest : public ::testing::Test {
     std::system(("rm -rf '" + dir_ + "'").c_str());
   }
   Result run(const std::string& args, const std::string& stdout_to = "") {
-    std::string errfile = dir_ + "/err.txt";
-    std::string cmd = std::string(ZS_BINARY) + " " + args + " 2>" + errfile +
-                      (stdout_to.empty() ? "" : " >" + stdout_to);
-    Result r{};
-    FILE* p = popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf;
-    std::size_t got;
-    while ((got = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), got);
-    int status = pclose(p);
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(errfile);
-    std::stringstream ss;
-    ss << e.rdbuf();
-    r.err = ss.str();
-    return r;
+    return testing::run_zeroscope(args, {"ZS_STATE_DIR='" + dir_ + "'", stdout_to});
   }
   // Pages to ask for so that the 2 MiB pool is sure to be short by `extra`.
   static std::uint64_t short_by(std::uint64_t extra) {

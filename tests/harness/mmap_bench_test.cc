@@ -1,6 +1,8 @@
 // mmap-bench: the arithmetic of its numbers, its output shapes from a real
 // run, and bad flags refused in one line naming the flag.
 #include <gtest/gtest.h>
+
+#include "support/run_binary.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,29 +24,12 @@ namespace {
 
 constexpr std::uint64_t k2M = 2u << 20, k1G = 1u << 30;
 
-struct Result {
-  int rc;
-  std::string out, err;
-};
+using testing::Result;
 
 Result run(const std::string& args) {
   std::string dir = ::testing::TempDir() + "/zs_mmap_bench_" + std::to_string(::getpid());
   std::system(("mkdir -p '" + dir + "'").c_str());
-  std::string errfile = dir + "/err.txt";
-  std::string cmd = "ZS_STATE_DIR='" + dir + "' " + std::string(ZS_BINARY) + " mmap-bench " + args +
-                    " 2>" + errfile;
-  Result r{};
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  std::size_t got;
-  while ((got = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), got);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(errfile);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  return r;
+  return testing::run_zeroscope("mmap-bench " + args, {"ZS_STATE_DIR='" + dir + "'", ""});
 }
 
 std::vector<std::string> split_lines(const std::string& s) {

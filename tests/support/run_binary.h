@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -19,10 +20,16 @@ struct Result {
   std::string out, err;
 };
 
-inline Result run_zeroscope(const std::string& args) {
+struct RunOptions {
+  std::string env;        // "NAME='value' ..." prepended to the command
+  std::string stdout_to;  // redirect stdout to this file (out stays empty)
+};
+
+inline Result run_zeroscope(const std::string& args, const RunOptions& opt = {}) {
   static int n = 0;
-  std::string errfile = ::testing::TempDir() + "/zs_err_" + std::to_string(n++) + ".txt";
-  std::string cmd = std::string(ZS_BINARY) + " " + args + " 2>" + errfile;
+  std::string errfile = ::testing::TempDir() + "/zs_err_" + std::to_string(getpid()) + "_" + std::to_string(n++) + ".txt";
+  std::string cmd = (opt.env.empty() ? "" : opt.env + " ") + std::string(ZS_BINARY) + " " + args + " 2>" + errfile +
+                    (opt.stdout_to.empty() ? "" : " >" + opt.stdout_to);
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   std::array<char, 65536> buf;

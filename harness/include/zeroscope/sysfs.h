@@ -17,5 +17,8 @@ std::optional<std::string> write(const std::string& path, const std::string& val
 // The selected word of a kernel choice list: "always [madvise] never" ->
 // "madvise"; the whole string when nothing is bracketed.
 std::string selected(const std::string& choices);
+// The size a "hugepages-<N>kB" directory stands for (hugetlb pools and mTHP
+// sizes share the naming): "hugepages-2048kB" -> 2097152; 0 for anything else.
+std::uint64_t hugepages_dir_bytes(const std::string& name);
 
 }  // namespace zs::sysfs
