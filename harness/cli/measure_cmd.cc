@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
+#include "platform/platform.h"
 #include "zeroscope/counters.h"
 #include "zeroscope/errors.h"
 #include "zeroscope/event_selection.h"
@@ -220,6 +221,12 @@ int run_measure(const MeasureArgs& a) {
   fmt::print("# cache {} (evict {}), {} reps after {} warm-up, interleaved (seed {}); times are medians of verified huge samples\n",
              to_string(*cache), to_string(*evict), reps, warmup, seed);
 
+  {
+    PhaseMeter plain;
+    MeterOverhead t = measure_meter_overhead(plain);
+    fmt::print("# timing: CLOCK_MONOTONIC + {} per phase; an empty phase reads {:.0f} ns (median)\n",
+               platform::timestamp_name().empty() ? "no cycle counter" : platform::timestamp_name(), t.phase_ns);
+  }
   if (counters) {
     PhaseMeter m(counters.get());
     MeterOverhead o = measure_meter_overhead(m);
