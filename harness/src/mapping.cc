@@ -1,5 +1,7 @@
 #include "zeroscope/mapping.h"
 
+#include "zeroscope/smaps.h"
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -66,24 +68,9 @@ void Mapping::populate() {
 }
 
 long long Mapping::anon_huge_bytes() const {
-  std::ifstream smaps("/proc/self/smaps");
-  if (!smaps) return -1;
-  std::string line;
-  bool in_range = false;
-  long long total = 0;
-  auto lo = reinterpret_cast<std::uintptr_t>(data_), hi = lo + size_;
-  while (std::getline(smaps, line)) {
-    std::uintptr_t a, b;
-    char dash;
-    std::istringstream head(line);
-    // A mapping header looks like "7f..-7f.. rw-p ...": hex, '-', hex.
-    if (head >> std::hex >> a >> dash >> b && dash == '-' && line.find(' ') > line.find('-')) {
-      in_range = a < hi && b > lo;
-      continue;
-    }
-    if (in_range && line.rfind("AnonHugePages:", 0) == 0) total += std::stoll(line.substr(14)) * 1024;
-  }
-  return total;
+  auto lo = reinterpret_cast<std::uintptr_t>(data_);
+  SmapsHuge h = smaps_anon_huge(lo, lo + size_);
+  return h.readable ? static_cast<long long>(h.anon_huge_bytes) : -1;
 }
 
 }  // namespace zs

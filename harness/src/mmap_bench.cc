@@ -1,4 +1,5 @@
 #include "zeroscope/mmap_bench.h"
+#include "zeroscope/smaps.h"
 
 #include <algorithm>
 #include <sys/mman.h>
@@ -38,37 +39,6 @@ struct Region {
   }
 };
 
-struct SmapsHuge {
-  bool readable = false;
-  bool exact = true;  // every VMA over the range lies inside it, so the count is ours alone
-  std::uint64_t anon_huge_bytes = 0;
-};
-
-// AnonHugePages of the VMAs covering [lo, hi), as harness/src/mapping.cc
-// reads it. smaps counts per VMA, so a VMA reaching outside the range
-// (merged with a neighbour) makes the count not attributable.
-SmapsHuge smaps_anon_huge(std::uintptr_t lo, std::uintptr_t hi) {
-  SmapsHuge out;
-  std::ifstream smaps("/proc/self/smaps");
-  if (!smaps) return out;
-  out.readable = true;
-  std::string line;
-  bool in_range = false;
-  while (std::getline(smaps, line)) {
-    std::uintptr_t a, b;
-    char dash;
-    std::istringstream head(line);
-    // A mapping header looks like "7f..-7f.. rw-p ...": hex, '-', hex.
-    if (head >> std::hex >> a >> dash >> b && dash == '-' && line.find(' ') > line.find('-')) {
-      in_range = a < hi && b > lo;
-      if (in_range && (a < lo || b > hi)) out.exact = false;
-      continue;
-    }
-    if (in_range && line.rfind("AnonHugePages:", 0) == 0)
-      out.anon_huge_bytes += std::stoull(line.substr(14)) * 1024;
-  }
-  return out;
-}
 
 std::uint64_t now_ns() {
   timespec t;
