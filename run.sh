@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # zeroscope set-up and entry point.
-#   ./run.sh                 install what is missing, build, run the main job
+#   ./run.sh                 install what is missing, build, run the quick sweep
+#   ./run.sh CONFIG [OPTS]   same set-up, then zeroscope run CONFIG OPTS
 #   ./run.sh test            same set-up, then every test (ctest)
 #   ./run.sh bench [ARGS]    same set-up, then zeroscope-bench with ARGS
 set -euo pipefail
@@ -74,27 +75,11 @@ build() {
 }
 
 main_job() {
-  local z="$BUILD_DIR/zeroscope"
-  echo
-  "$z" primitives
-  echo
-  echo "== the upstream (Linux 7.0) plan for a 2 MiB folio faulted at page 300, as zeroscope trace prints it:"
-  "$z" trace --strategy upstream --pages 512 --target 300
-  echo
-  echo "== the fault experiment: 2 MiB THP, cold caches, each strategy and the kernel's own fault path (zeroscope measure):"
-  "$z" measure --reps 20 --warmup 2
-  echo
-  echo "== every available primitive zeroing huge-page-backed extents (zeroscope-bench; memset is the reference):"
-  mkdir -p results
-  local out="results/bench-$(date +%Y%m%d-%H%M%S)-$(hostname -s).json"
-  # Repetitions in a random interleaved order, so drift does not favour one
-  # primitive; the summary gives medians and ratios within this one run.
-  "$BUILD_DIR/zeroscope-bench" --benchmark_filter='/(64KiB|2MiB)/' --benchmark_min_time=0.05 \
-    --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
-    --benchmark_display_aggregates_only=true \
-    --benchmark_out="$out" --benchmark_out_format=json >/dev/null 2>&1
-  python3 bench/summarize.py "$out"
-  echo "(raw results: $out)"
+  # The quick sweep (configs/quick.toml), or another config with zeroscope
+  # run's options: ./run.sh configs/cover-letter.toml --reserve-hugetlb
+  local config=${1:-configs/quick.toml}
+  [ $# -gt 0 ] && shift
+  "$BUILD_DIR/zeroscope" run "$config" "$@"
 }
 
 install_dependencies
@@ -103,5 +88,6 @@ case "$mode" in
   main) main_job ;;
   test) ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" ;;
   bench) shift; "$BUILD_DIR/zeroscope-bench" "$@" ;;
-  *) say "unknown mode '$mode'; allowed: (none), test, bench [ARGS]"; exit 2 ;;
+  *.toml) main_job "$@" ;;
+  *) say "unknown mode '$mode'; allowed: (none), CONFIG.toml [zeroscope run options], test, bench [ARGS]"; exit 2 ;;
 esac

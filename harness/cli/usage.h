@@ -35,6 +35,7 @@ Runner add_mmap_bench(CLI::App& app);
 Runner add_measure(CLI::App& app);
 Runner add_info(CLI::App& app);
 Runner add_validate(CLI::App& app);
+Runner add_run(CLI::App& app);
 Runner add_events(CLI::App& app);
 
 }  // namespace zs::cli

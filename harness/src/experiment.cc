@@ -1,5 +1,7 @@
 #include "zeroscope/experiment.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "platform/platform.h"
@@ -9,7 +11,7 @@
 namespace zs {
 
 PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed, CounterSet* counters)
-    : point_(point), pool_(pool), rng_(seed), access_seed_(seed ^ 0x9e3779b97f4a7c15ull), counters_(counters),
+    : point_(point), pool_(pool), seed_(seed), rng_(seed), access_seed_(seed ^ 0x9e3779b97f4a7c15ull), counters_(counters),
       meter_(counters) {
   if (pool.backing() != point.backing || pool.folio_bytes() != point.folio_bytes)
     throw SetupError("internal: point and pool differ in backing or folio size");
@@ -61,6 +63,7 @@ void PointRunner::retarget(const Target& t) {
 Sample PointRunner::run(std::uint32_t rep) {
   Sample s;
   s.rep = rep;
+  rng_.seed(seed_ ^ (0x9e3779b97f4a7c15ull * (std::uint64_t(rep) + 1)));
   const Target t = *resolve_target(point_.target, pool_.nr_pages(), pool_.page_bytes(), rng_);
   retarget(t);
   s.target_page = t.page;
@@ -103,9 +106,26 @@ Sample PointRunner::run(std::uint32_t rep) {
   }
 
   prepare_cache_state(point_.cache, point_.evict, folio, pool_.folio_bytes());
-  meter_.start();
-  execute(plan_, prim_->fn(), folio, pool_.page_bytes());
-  s.zero = meter_.stop();
+  if (record_batches_) {
+    std::uint64_t last = 0, worst = 0;
+    std::uint32_t batches = 0;
+    meter_.start();
+    last = platform::timestamp();
+    execute(plan_, prim_->fn(), folio, pool_.page_bytes(), [&] {
+      const std::uint64_t now = platform::timestamp();
+      worst = std::max(worst, now - last);
+      last = now;
+      ++batches;
+    });
+    const std::uint64_t end = platform::timestamp();
+    s.zero = meter_.stop();
+    s.batch_max_ticks = std::max(worst, end - last);
+    s.batches = batches + 1;
+  } else {
+    meter_.start();
+    execute(plan_, prim_->fn(), folio, pool_.page_bytes());
+    s.zero = meter_.stop();
+  }
   meter_.start();
   s.sink = run_access(access_plan_, folio);
   s.access = meter_.stop();

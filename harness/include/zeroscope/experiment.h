@@ -54,6 +54,11 @@ struct Sample {
   // kernel-fault without kernel-mode counting: the counts would only see
   // the user side of a fault that happens in the kernel; left out, and why.
   bool counters_withheld = false;
+  // With record_batches: the longest stretch of the zero phase between two
+  // preemption points (what a cooperative kernel's scheduler would wait),
+  // in ticks of platform::timestamp(), and how many batches there were.
+  std::uint64_t batch_max_ticks = 0;
+  std::uint32_t batches = 0;
 };
 
 class PointRunner {
@@ -63,7 +68,12 @@ class PointRunner {
   // primitive, target outside the folio).
   PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed, CounterSet* counters = nullptr);
 
+  // Sample `rep`: its random draws (a random target) depend only on the
+  // seed and rep, so a resumed sweep takes the same samples.
   Sample run(std::uint32_t rep);
+  // Time every batch of the zero phase (a timestamp at each preemption
+  // point). Off by default: the timestamps perturb the phase they measure.
+  void set_record_batches(bool on) { record_batches_ = on; }
   const Point& point() const { return point_; }
   // The real name of the primitive ("kernel" resolved), for the record.
   std::string_view primitive_name() const { return prim_ ? prim_->name() : "kernel"; }
@@ -75,12 +85,14 @@ class PointRunner {
   FolioPool& pool_;
   const Primitive* prim_ = nullptr;
   const Strategy* strategy_ = nullptr;
+  std::uint64_t seed_;
   std::mt19937_64 rng_;
   std::uint64_t access_seed_;
   std::optional<Target> current_;
   Plan plan_;
   AccessPlan access_plan_;
   CounterSet* counters_ = nullptr;
+  bool record_batches_ = false;
   PhaseMeter meter_;
 };
 

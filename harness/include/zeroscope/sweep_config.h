@@ -23,7 +23,7 @@
 //
 //   [axes]
 //   backing = ["thp"]                        # thp | mthp | hugetlb | base
-//   folio_size = ["2MB"]                     # sizes: 4KB 64KiB 2MB 1GB ...
+//   folio_size = ["2MB", "1GB?"]             # sizes: 4KB 64KiB 2MB 1GB ...; "?": only where available
 //   strategy = ["extent", "kernel-fault"]    # strategies of `zeroscope strategies` and kernel-fault
 //   primitive = ["kernel"]                   # `zeroscope primitives`
 //   target = ["first", "middle", 300, "offset:1MiB", "random"]
@@ -82,8 +82,12 @@ struct CacheSpec {
 
 struct ExcludeRule {
   int line = 0;
-  // key -> accepted values, as written (compared with the point's axis names)
+  // key -> accepted values, as canonical text: point_key's component for
+  // that axis ("2MB" -> "2097152", "page" -> "page:write", batch "8" -> "b8")
   std::vector<std::pair<std::string, std::vector<std::string>>> match;
+  // Rules the loader makes for sizes marked "?" that a backing cannot
+  // provide here: why they are left out (empty for the file's own rules).
+  std::string reason;
 };
 
 struct SweepConfig {
@@ -100,6 +104,9 @@ struct SweepConfig {
   std::vector<AxisValue<std::uint64_t>> batch;  // in pages; sizes converted with the base page size
   std::vector<AxisValue<std::uint64_t>> width;
   std::vector<ExcludeRule> exclude;
+  // Points left out because this machine lacks an optional ("1GB?") size,
+  // applied before `exclude`; each rule says why.
+  std::vector<ExcludeRule> unavailable;
 };
 
 // Parses and checks a sweep file against this machine (names exist, sizes
@@ -114,7 +121,7 @@ SweepConfig load_sweep_config(const std::string& path);
 std::vector<Point> expand_sweep(const SweepConfig& config);
 
 // A point's identity, stable across runs and machines, for resume and
-// compare: "thp/2097152/extent/stosb/first/page:write/cold:pool/b0/w2".
+// compare: "thp/2097152/extent/stosb/first/page:write/cold:pool/b0/w-".
 // kernel-fault and non-applicable parameters appear as "-".
 std::string point_key(const Point& p);
 

@@ -1,0 +1,216 @@
+// `zeroscope run` end to end: a results directory that describes itself,
+// exactly the expected rows, deterministic interleaving, and a sweep killed
+// with SIGKILL at a random moment that --resume completes without a
+// duplicate or a lost sample.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "support/run_binary.h"
+
+namespace zs {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SweepRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("zs_sweep_" + std::to_string(getpid()) + "_" +
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string config(int reps, const std::string& strategies = R"("extent", "left-right", "kernel-fault")") {
+    std::string path = (dir_ / "sweep.toml").string();
+    std::ofstream(path) << "# test sweep\n[settings]\nrepetitions = " << reps
+                        << "\nwarmup = 1\nseed = 7\npool = 4\nmetrics = [\"page_faults\"]\n\n[axes]\nbacking = [\"thp\"]\n"
+                        << "folio_size = [\"2MB\"]\nstrategy = [" << strategies
+                        << "]\ntarget = [\"first\", \"random\"]\naccess = [\"page\"]\n";
+    return path;
+  }
+  std::string out(const std::string& name = "res") { return (dir_ / name).string(); }
+
+  // (key, rep, phase) of every data row; fails on a malformed row.
+  static std::vector<std::tuple<std::string, std::string, std::string>> rows(const std::string& dir) {
+    std::ifstream in(dir + "/samples.csv");
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::string> header;
+    std::stringstream hs(line);
+    for (std::string c; std::getline(hs, c, ',');) header.push_back(c);
+    auto col = [&](const char* n) { return std::size_t(std::find(header.begin(), header.end(), n) - header.begin()); };
+    std::vector<std::tuple<std::string, std::string, std::string>> out;
+    while (std::getline(in, line)) {
+      std::vector<std::string> c;
+      std::stringstream ss(line);
+      for (std::string x; std::getline(ss, x, ',');) c.push_back(x);
+      if (!line.empty() && line.back() == ',') c.push_back("");
+      EXPECT_EQ(c.size(), header.size()) << line;
+      if (c.size() != header.size()) continue;
+      out.emplace_back(c[col("key")], c[col("rep")], c[col("phase")]);
+    }
+    return out;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(SweepRun, ResultsDirectoryHasEveryExpectedRowAndDescribesItself) {
+  auto r = testing::run_zeroscope("run " + config(4) + " --out " + out());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  auto all = rows(out());
+  EXPECT_EQ(all.size(), 3u * 2 * 4 * 2);  // 3 strategies x 2 targets x 4 reps x 2 phases
+  std::set<std::tuple<std::string, std::string, std::string>> unique(all.begin(), all.end());
+  EXPECT_EQ(unique.size(), all.size());
+  auto meta = nlohmann::json::parse(std::ifstream(out() + "/meta.json"));
+  EXPECT_EQ(meta["schema"], 1);
+  EXPECT_EQ(meta["status"], "complete");
+  EXPECT_EQ(meta["samples"]["done"], 24);
+  EXPECT_TRUE(meta["capability"].is_object());
+  EXPECT_TRUE(meta["config"]["points"].is_array());
+  EXPECT_FALSE(meta["zeroscope"]["commit"].get<std::string>().empty());
+  EXPECT_TRUE(meta["counters"]["overhead_ns"]["timing_only_empty_phase"].is_number());
+  EXPECT_TRUE(fs::exists(out() + "/config.toml"));
+  std::ifstream summary(out() + "/summary.csv");
+  std::string header;
+  std::getline(summary, header);
+  EXPECT_EQ(header, "key,phase,column,n,mean,median,stddev,min,p5,p95");
+  int lines = 0;
+  for (std::string l; std::getline(summary, l);) ++lines;
+  EXPECT_GT(lines, 6);
+}
+
+TEST_F(SweepRun, InterleavingIsSeededAndDeterministic) {
+  const std::string cfg = config(3);
+  ASSERT_EQ(testing::run_zeroscope("run " + cfg + " --out " + out("a")).rc, 0);
+  ASSERT_EQ(testing::run_zeroscope("run " + cfg + " --out " + out("b")).rc, 0);
+  auto a = rows(out("a")), b = rows(out("b"));
+  EXPECT_EQ(a, b);
+  // Interleaved: each repetition visits every point, in its own seeded
+  // order (seed 7 gives different orders for repetitions 0 and 1).
+  std::vector<std::string> first, second;
+  for (auto& [k, rep, ph] : a) {
+    if (rep == "0" && ph == "access") first.push_back(k);
+    if (rep == "1" && ph == "access") second.push_back(k);
+  }
+  EXPECT_EQ(first.size(), 6u);
+  EXPECT_EQ(std::set<std::string>(first.begin(), first.end()).size(), 6u);
+  EXPECT_NE(first, second);
+}
+
+TEST_F(SweepRun, ResumeAfterSigkillYieldsExactlyTheExpectedRows) {
+  const std::string cfg = config(300);
+  const std::string res = out();
+  std::mt19937 rng(static_cast<unsigned>(std::random_device{}()));
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execl(ZS_BINARY, ZS_BINARY, "run", cfg.c_str(), "--out", res.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Kill it at a random moment once it is measuring.
+  const int want_rows = 20 + int(rng() % 300);
+  for (int i = 0; i < 3000; ++i) {
+    std::ifstream in(res + "/samples.csv");
+    int n = 0;
+    for (std::string l; std::getline(in, l);) ++n;
+    if (n > want_rows) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep finished before it could be killed";
+  const auto before = rows(res).size();
+  EXPECT_LT(before, 6u * 300 * 2);
+
+  auto r = testing::run_zeroscope("run --resume " + res);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  auto all = rows(res);
+  EXPECT_EQ(all.size(), 6u * 300 * 2);
+  std::set<std::tuple<std::string, std::string, std::string>> unique(all.begin(), all.end());
+  EXPECT_EQ(unique.size(), all.size()) << "a sample was repeated";
+  auto meta = nlohmann::json::parse(std::ifstream(res + "/meta.json"));
+  EXPECT_EQ(meta["status"], "complete");
+  EXPECT_EQ(meta["resumed"].size(), 1u);
+}
+
+TEST_F(SweepRun, SigintStopsAfterTheCurrentSampleAndResumes) {
+  const std::string cfg = config(3000);
+  const std::string res = out();
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execl(ZS_BINARY, ZS_BINARY, "run", cfg.c_str(), "--out", res.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 3000; ++i) {
+    std::ifstream in(res + "/samples.csv");
+    int n = 0;
+    for (std::string l; std::getline(in, l);) ++n;
+    if (n > 50) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  auto meta = nlohmann::json::parse(std::ifstream(res + "/meta.json"));
+  EXPECT_EQ(meta["status"], "interrupted");
+  EXPECT_TRUE(fs::exists(res + "/summary.csv"));
+  const auto before = rows(res);
+  EXPECT_EQ(before.size() % 2, 0u) << "a sample was cut in half";
+  auto r = testing::run_zeroscope("run --resume " + res);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  auto all = rows(res);
+  EXPECT_EQ(all.size(), 6u * 3000 * 2);
+  std::set<std::tuple<std::string, std::string, std::string>> unique(all.begin(), all.end());
+  EXPECT_EQ(unique.size(), all.size());
+}
+
+TEST_F(SweepRun, ResumeRefusesADifferentConfig) {
+  const std::string cfg = config(2);
+  ASSERT_EQ(testing::run_zeroscope("run " + cfg + " --out " + out()).rc, 0);
+  std::string other = (dir_ / "other.toml").string();
+  std::ofstream(other) << "[settings]\nrepetitions = 3\n";
+  auto r = testing::run_zeroscope("run " + other + " --resume " + out());
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("different config"), std::string::npos) << r.err;
+}
+
+TEST_F(SweepRun, DryRunAndBadConfigsCreateNoDirectory) {
+  auto r = testing::run_zeroscope("run " + config(5) + " --dry-run --out " + out());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.out.find("6 points x 5 repetitions = 30 samples"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out()));
+  std::string bad = (dir_ / "bad.toml").string();
+  std::ofstream(bad) << "[axes]\nstratgy = [\"extent\"]\n";
+  r = testing::run_zeroscope("run " + bad + " --out " + out());
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
+  EXPECT_FALSE(fs::exists(out()));
+}
+
+}  // namespace
+}  // namespace zs
