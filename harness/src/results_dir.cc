@@ -155,20 +155,20 @@ CompletedSamples read_completed(const std::string& samples_csv) {
   std::string line;
   if (!std::getline(in, line)) return c;
   auto header = split_csv(line);
-  std::size_t key = 0, rep = 0;
+  std::size_t key = 0, rep = 0, phase = 0, left = header.size();
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (header[i] == "key") key = i;
     if (header[i] == "rep") rep = i;
+    if (header[i] == "phase") phase = i;
+    if (header[i] == "left_out") left = i;
   }
   while (std::getline(in, line)) {
-    if (in.eof() && !line.empty() && line.back() != '\n') {
-      // std::getline drops the newline; a torn last line is cut by the
-      // writer before appending, and its sample counted as not done.
-    }
+    // A torn last line has fewer cells: not a completed sample.
     auto cells = split_csv(line);
     if (cells.size() != header.size()) continue;
     c.done.insert({cells[key], std::stoull(cells[rep])});
     ++c.rows;
+    if (left < cells.size() && cells[phase] == "access" && !cells[left].empty()) ++c.left_out[cells[left]];
   }
   return c;
 }

@@ -315,7 +315,6 @@ int run_sweep(const SweepRunOptions& opt) {
   const double t0 = mono_s();
   double last_progress = t0;
   std::uint64_t finished = done.done.size(), this_run = 0;
-  std::map<std::string, std::uint64_t> left_out_counts;
   std::string status = "complete";
 
   for (std::uint64_t w = 0; w < set.warmup && !g_stop; ++w)
@@ -338,7 +337,6 @@ int run_sweep(const SweepRunOptions& opt) {
       if (done.done.count({key, rep})) continue;
       Sample s = runners[i]->run(static_cast<std::uint32_t>(rep));
       const std::string why = left_out_reason(points[i], s);
-      if (!why.empty()) ++left_out_counts[why];
       writer.append(format_rows(points[i], key, points[i].kernel_fault() ? "" : runners[i]->primitive_name(), s,
                                 counters.get(), tsc.hz, set.record_batches, why));
       ++finished;
@@ -367,9 +365,13 @@ int run_sweep(const SweepRunOptions& opt) {
   meta["status"] = status;
   meta["ended"] = iso_now();
   nlohmann::json left = nlohmann::json::object();
-  for (const auto& [why, n] : left_out_counts) left[why] = n;
+  std::uint64_t left_total = 0;
+  for (const auto& [why, n] : after.left_out) {
+    left[why] = n;
+    left_total += n;
+  }
   meta["samples"] = {{"expected", total}, {"done", after.done.size()}, {"rows", after.rows},
-                     {"left_out_this_run", left}, {"done_before", done.done.size()},
+                     {"kept", after.done.size() - left_total}, {"left_out", left}, {"done_before", done.done.size()},
                      {"wall_seconds_this_run", mono_s() - t0}};
   write_json_atomically(dir, "meta.json", meta);
 

@@ -86,6 +86,23 @@ TEST_F(SweepRun, ResultsDirectoryHasEveryExpectedRowAndDescribesItself) {
   EXPECT_FALSE(meta["zeroscope"]["commit"].get<std::string>().empty());
   EXPECT_TRUE(meta["counters"]["overhead_ns"]["timing_only_empty_phase"].is_number());
   EXPECT_TRUE(fs::exists(out() + "/config.toml"));
+  // The schema: samples.csv's fixed columns around the counter columns,
+  // meta.json's keys and their types.
+  std::ifstream samples(out() + "/samples.csv");
+  std::string columns;
+  std::getline(samples, columns);
+  EXPECT_EQ(columns.rfind("key,backing,folio_size,strategy,primitive,target,access,op,cache,evict,batch,width,rep,phase,ns,tsc,", 0), 0u)
+      << columns;
+  EXPECT_NE(columns.find(",page_faults,"), std::string::npos) << columns;
+  const std::string trailing = ",batch_max_ns,batches,huge,multiplexed,pass,left_out";
+  EXPECT_EQ(columns.substr(columns.size() - trailing.size()), trailing) << columns;
+  for (const char* k : {"schema", "zeroscope", "label", "capability", "config", "placement", "llc", "tsc", "counters",
+                        "pools", "started", "ended", "status", "samples", "resumed"})
+    EXPECT_TRUE(meta.contains(k)) << k;
+  EXPECT_TRUE(meta["counters"]["not_measured"].is_object());
+  int left_out = 0;
+  for (auto& [reason, n] : meta["samples"]["left_out"].items()) left_out += n.get<int>();
+  EXPECT_EQ(meta["samples"]["kept"].get<int>() + left_out, 24);
   std::ifstream summary(out() + "/summary.csv");
   std::string header;
   std::getline(summary, header);

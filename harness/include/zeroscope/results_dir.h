@@ -58,6 +58,7 @@ class SamplesWriter {
 struct CompletedSamples {
   std::set<std::pair<std::string, std::uint64_t>> done;
   std::uint64_t rows = 0;
+  std::map<std::string, std::uint64_t> left_out;  // reason -> samples (one access row per sample)
 };
 CompletedSamples read_completed(const std::string& samples_csv);
 
