@@ -151,7 +151,7 @@ std::string left_out_reason(const Point& p, const Sample& s) {
   return "";
 }
 
-void print_medians(const std::string& summary_csv, const std::vector<Point>& points) {
+void print_medians(const std::string& summary_csv, const std::vector<Point>& points, bool batches) {
   // key -> phase -> median ns, from summary.csv (so resumed samples count).
   std::map<std::string, std::map<std::string, std::pair<double, std::string>>> med;
   std::ifstream in(summary_csv);
@@ -162,10 +162,13 @@ void print_medians(const std::string& summary_csv, const std::vector<Point>& poi
     std::stringstream ss(line);
     for (std::string x; std::getline(ss, x, ',');) c.push_back(x);
     if (c.size() >= 6 && c[2] == "ns") med[c[0]][c[1]] = {std::stod(c[5]), c[3]};
+    // The worst batch's median (a p95 would be the tail a scheduler sees).
+    if (c.size() >= 10 && c[2] == "batch_max_ns") med[c[0]]["batch_max"] = {std::stod(c[5]), c[9]};
   }
   std::size_t w = 5;
   for (const Point& p : points) w = std::max(w, point_key(p).size());
-  fmt::print("{:<{}} {:>5} {:>10} {:>10} {:>10}\n", "point", w, "n", "zero_us", "access_us", "fault_us");
+  fmt::print("{:<{}} {:>5} {:>10} {:>10} {:>10}{}\n", "point", w, "n", "zero_us", "access_us", "fault_us",
+             batches ? "  batch_max_us (median, p95)" : "");
   for (const Point& p : points) {
     const auto& m = med[point_key(p)];
     auto us = [&](const char* ph) {
@@ -173,7 +176,10 @@ void print_medians(const std::string& summary_csv, const std::vector<Point>& poi
       return it == m.end() ? std::string("-") : fmt::format("{:.1f}", it->second.first / 1000.0);
     };
     std::string n = m.count("access") ? m.at("access").second : "0";
-    fmt::print("{:<{}} {:>5} {:>10} {:>10} {:>10}\n", point_key(p), w, n, us("zero"), us("access"), us("fault"));
+    std::string b;
+    if (batches && m.count("batch_max"))
+      b = fmt::format("  {:.1f}, {:.1f}", m.at("batch_max").first / 1000.0, std::stod(m.at("batch_max").second) / 1000.0);
+    fmt::print("{:<{}} {:>5} {:>10} {:>10} {:>10}{}\n", point_key(p), w, n, us("zero"), us("access"), us("fault"), b);
   }
 }
 
@@ -375,7 +381,7 @@ int run_sweep(const SweepRunOptions& opt) {
                      {"wall_seconds_this_run", mono_s() - t0}};
   write_json_atomically(dir, "meta.json", meta);
 
-  print_medians(dir + "/summary.csv", points);
+  print_medians(dir + "/summary.csv", points, set.record_batches);
   fmt::print("results: {}\n", dir);
   if (status == "complete") return 0;
   fmt::print(stderr, "zeroscope run: {} after {} of {} samples; complete it with: zeroscope run --resume {}\n", status,
