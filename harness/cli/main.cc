@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", fmt::format("zeroscope {} ({})", zs::build_version(), zs::build_git_commit()));
 
   zs::cli::Runner runners[] = {
-      zs::cli::add_run(app),        zs::cli::add_measure(app),  zs::cli::add_mmap_bench(app),
+      zs::cli::add_run(app),        zs::cli::add_report(app),   zs::cli::add_compare(app),
+      zs::cli::add_measure(app),    zs::cli::add_mmap_bench(app),
       zs::cli::add_primitives(app), zs::cli::add_strategies(app), zs::cli::add_trace(app),
       zs::cli::add_events(app),     zs::cli::add_validate(app),   zs::cli::add_info(app)};
   try {

@@ -36,6 +36,8 @@ Runner add_measure(CLI::App& app);
 Runner add_info(CLI::App& app);
 Runner add_validate(CLI::App& app);
 Runner add_run(CLI::App& app);
+Runner add_report(CLI::App& app);
+Runner add_compare(CLI::App& app);
 Runner add_events(CLI::App& app);
 
 }  // namespace zs::cli

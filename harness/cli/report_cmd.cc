@@ -1,0 +1,120 @@
+// zeroscope report / compare: tables (and plots) from results directories.
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/usage.h"
+#include "zeroscope/compare.h"
+#include "zeroscope/errors.h"
+#include "zeroscope/report.h"
+
+namespace zs::cli {
+
+namespace {
+
+std::string command_line(const std::string& sub, const std::vector<std::string>& args) {
+  std::string s = "zeroscope " + sub;
+  for (const auto& a : args) s += " " + a;
+  return s;
+}
+
+void check_format(const std::string& f) {
+  if (f != "text" && f != "markdown" && f != "csv" && f != "json")
+    throw UsageError(fmt::format("--format: unknown '{}'; allowed: text, markdown, csv, json", f));
+}
+
+// The plots are matplotlib scripts run by the distribution's python (the
+// first python3 on PATH may be another interpreter without matplotlib).
+int run_plots(const std::string& script, const std::vector<std::string>& args) {
+  std::string dir = std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : ZS_PLOTS_DIR;
+  std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  std::string cmd = py + " '" + dir + "/" + script + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  int rc = std::system(cmd.c_str());
+  if (rc != 0) fmt::print(stderr, "zeroscope: plots failed ({}); the tables above are complete\n", cmd);
+  return rc == 0 ? 0 : 1;
+}
+
+struct ReportArgs {
+  std::string dir, baseline, metric = "ns", format = "text";
+  bool plots = false;
+};
+
+int run_report(const ReportArgs& a) {
+  check_format(a.format);
+  ResultsData d = load_results(a.dir);
+  ReportOptions opt;
+  opt.baseline = a.baseline;
+  opt.metric = a.metric;
+  opt.format = a.format;
+  std::vector<std::string> args = {a.dir};
+  if (!a.baseline.empty()) args.insert(args.end(), {"--baseline", a.baseline});
+  if (a.metric != "ns") args.insert(args.end(), {"--metric", a.metric});
+  opt.command = command_line("report", args);
+  Report r = build_report(d, opt);
+  if (a.format == "text") fmt::print("{}", render_report_text(r));
+  if (a.format == "markdown") fmt::print("{}", render_report_markdown(r));
+  if (a.format == "csv") fmt::print("{}", render_report_csv(r));
+  if (a.format == "json") fmt::print("{}\n", render_report_json(r).dump(2));
+  return a.plots ? run_plots("all.py", {a.dir}) : 0;
+}
+
+struct CompareArgs {
+  std::vector<std::string> dirs;
+  std::string by = "label", format = "text", ignore;
+  bool plots = false;
+};
+
+int run_compare(const CompareArgs& a) {
+  check_format(a.format);
+  if (a.dirs.size() < 2) throw UsageError("DIR_A DIR_B: at least two results directories are needed");
+  std::vector<ResultsData> data;
+  for (const auto& d : a.dirs) data.push_back(load_results(d));
+  CompareOptions opt;
+  opt.by = a.by;
+  std::stringstream ig(a.ignore);
+  for (std::string axis; std::getline(ig, axis, ',');)
+    if (!axis.empty()) opt.ignore.push_back(axis);
+  std::vector<std::string> args = a.dirs;
+  if (a.by != "label") args.insert(args.end(), {"--by", a.by});
+  if (!a.ignore.empty()) args.insert(args.end(), {"--ignore", a.ignore});
+  opt.command = command_line("compare", args);
+  Comparison c = build_comparison(data, opt);
+  if (a.format == "text") fmt::print("{}", render_comparison_text(c));
+  if (a.format == "markdown") fmt::print("{}", render_comparison_markdown(c));
+  if (a.format == "csv") fmt::print("{}", render_comparison_csv(c));
+  if (a.format == "json") fmt::print("{}\n", render_comparison_json(c).dump(2));
+  if (!a.plots) return 0;
+  std::vector<std::string> pargs = a.dirs;
+  pargs.insert(pargs.end(), {"--out", a.dirs.front()});
+  return run_plots("compare_machines.py", pargs);
+}
+
+}  // namespace
+
+Runner add_report(CLI::App& app) {
+  auto a = std::make_shared<ReportArgs>();
+  CLI::App* sub = app.add_subcommand("report", "Tables of a results directory, ready for a cover letter");
+  sub->add_option("dir", a->dir, "results directory")->required();
+  sub->add_option("--baseline", a->baseline, "strategy the others are compared with (default upstream, else sequential)");
+  sub->add_option("--metric", a->metric, "what the change compares: ns (default) or a counter column");
+  sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");
+  sub->add_flag("--plots", a->plots, "also write the plots (PNG and SVG) into DIR/plots");
+  return [sub, a]() { return sub->parsed() ? run_report(*a) : -1; };
+}
+
+Runner add_compare(CLI::App& app) {
+  auto a = std::make_shared<CompareArgs>();
+  CLI::App* sub = app.add_subcommand("compare", "Compare the same points across results directories");
+  sub->add_option("dirs", a->dirs, "DIR_A DIR_B [DIR...]: each later one against the first")->required();
+  sub->add_option("--by", a->by, "what differs between the directories: label (default) | host | kernel");
+  sub->add_option("--ignore", a->ignore, "axes not matched, e.g. strategy: compare a run of one strategy with another");
+  sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");
+  sub->add_flag("--plots", a->plots, "also write the per-machine comparison plot into DIR_A/plots");
+  return [sub, a]() { return sub->parsed() ? run_compare(*a) : -1; };
+}
+
+}  // namespace zs::cli

@@ -1,0 +1,51 @@
+// A results directory read back for reporting and comparison: its meta.json
+// and the kept samples of samples.csv, grouped by point and phase.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace zs {
+
+struct PointInfo {
+  std::string key, backing, strategy, primitive, target, access, op, cache;
+  std::uint64_t folio_size = 0;
+  std::string group() const;  // "thp 2 MiB, access page/write, cold" — a report table
+  bool kernel_fault() const { return strategy == "kernel-fault"; }
+};
+
+struct PhaseData {
+  std::vector<double> ns;
+  std::map<std::string, std::vector<double>> metrics;  // counter column -> measured values
+  std::string primitive;                               // the real primitive from the samples
+};
+
+struct ResultsData {
+  std::string dir;
+  nlohmann::json meta;
+  std::vector<PointInfo> points;  // in the config's order
+  // key -> phase -> data (kept samples only)
+  std::map<std::string, std::map<std::string, PhaseData>> data;
+  std::map<std::string, std::uint64_t> left_out;  // reason -> samples
+  std::vector<std::string> metric_columns;        // counter columns in samples.csv order
+  std::map<std::string, std::string> not_measured;  // column -> reason
+
+  std::string cpu() const;     // model name
+  std::string kernel() const;  // release
+  std::string host() const;
+  std::string label() const;
+  std::string thp() const;     // THP enabled setting
+  const PhaseData* phase(const std::string& key, const std::string& phase) const;
+  // The phase whose time is "the zeroing" of a point: zero, or fault for kernel-fault.
+  static const char* cost_phase(const PointInfo& p) { return p.kernel_fault() ? "fault" : "zero"; }
+};
+
+// Throws SetupError naming the file and the fix when DIR is not a results
+// directory or its files are malformed.
+ResultsData load_results(const std::string& dir);
+
+}  // namespace zs

@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""Machines side by side: each strategy's cost relative to a baseline strategy.
+
+usage: compare_machines.py DIR_A DIR_B [DIR...] [--out DIR] [--baseline STRATEGY] [--where AXIS=V[,V]]
+
+One panel per results directory (CPU model and kernel in each panel's
+title), all on the same y axis: for each strategy, the median zero-phase
+time (fault phase for kernel-fault) divided by the median of that
+directory's own baseline strategy at the same folio, target, access and
+cache (and primitive, where the baseline has it), with a 95% percentile-
+bootstrap CI of the ratio (both sides resampled independently). Absolute
+times differ between vendors by more than the orders differ from each
+other; ratios to each machine's own baseline set them side by side.
+
+--baseline: default `upstream` where a directory has it, else `sequential`.
+Writes FIRST_DIR/plots/compare_machines.{png,svg,json}, or into --out DIR.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import zsplot as zp  # noqa: E402  (before numpy: it explains a python without it)
+
+STEM = "compare_machines"
+MATCH = ("backing", "folio_size", "target", "access", "op", "cache", "evict")
+
+
+def baseline_for(res, wanted):
+    have = {res.points[k].strategy for k in res.keys}
+    if wanted:
+        if wanted not in have:
+            raise zp.NoData("%s: no '%s' points to normalise to (strategies here: %s)" % (
+                res.path, wanted, ", ".join(sorted(have))))
+        return wanted
+    for s in ("upstream", "sequential"):
+        if s in have:
+            return s
+    raise zp.NoData("%s: neither upstream nor sequential to normalise to; pick one of %s with --baseline" % (
+        res.path, ", ".join(sorted(have))))
+
+
+def match_baseline(res, key, base_keys):
+    """The baseline point measured under the same conditions as key."""
+    p = res.points[key]
+    same = [b for b in base_keys if all(getattr(res.points[b], a) == getattr(p, a) for a in MATCH)]
+    for prim in (p.primitive, "kernel"):
+        for b in same:
+            if res.points[b].primitive == prim:
+                return b
+    return same[0] if same else None
+
+
+def plot(results, out_dir, wanted):
+    plans = []
+    for res in results:
+        base = baseline_for(res, wanted)
+        keys = [k for k in res.keys if res.has(k, res.cost_phase(k))]
+        base_keys = [k for k in keys if res.points[k].strategy == base]
+        pairs = []
+        for k in keys:
+            if res.points[k].strategy == base:
+                continue
+            b = match_baseline(res, k, base_keys)
+            if b is not None:
+                pairs.append((k, b))
+        if not pairs:
+            raise zp.NoData("%s: no strategy measured beside the baseline '%s' under the same conditions" % (
+                res.path, base))
+        for p in res.points.values():
+            p.resolved_primitive = None  # differs between machines; named in the panel title instead
+        plans.append((res, base, pairs))
+
+    all_points = [res.points[k] for res, _, pairs in plans for k, _ in pairs]
+    series, of = zp.make_series(all_points, exclude=("target",))
+    ncols = min(len(plans), 3)
+    nrows = (len(plans) + ncols - 1) // ncols
+    fig, axes = zp.new_figure(nrows, ncols, w=5.0, h=3.8, sharey=True)
+    used, drawn, counts, ratios = [], {}, [], []
+    for i, (res, base, pairs) in enumerate(plans):
+        ax = axes[i // ncols][i % ncols]
+        used.append(ax)
+        tgts = zp.targets(res, [k for k, _ in pairs])
+        present = [s for s in series if any(of[k] is s for k, _ in pairs)]
+        width = 0.8 / len(present)
+        for j, s in enumerate(present):
+            xs, rs, los, his = [], [], [], []
+            for x, t in enumerate(tgts):
+                for k, b in pairs:
+                    if of[k] is s and res.points[k].target == t:
+                        v, bv = res.cost_values(k), res.cost_values(b)
+                        r, lo, hi = zp.ratio_ci(v, bv)
+                        counts += [v.size, bv.size]
+                        xs.append(x - 0.4 + width * (j + 0.5)), rs.append(r), los.append(lo), his.append(hi)
+                        ratios.append({"dir": res.name, "key": k, "baseline": b, "ratio": r, "lo": lo, "hi": hi})
+            if not xs:
+                continue
+            h = ax.errorbar(xs, rs, yerr=zp.yerr(rs, los, his), color=s.color, marker=s.marker, linestyle="none",
+                            markersize=5, capsize=3, label=s.label)
+            drawn.setdefault(s.label, h)
+            zp.tag(ax, s.label)
+        ax.axhline(1.0, color="#222222", linewidth=0.9, linestyle=":")
+        ax.text(0.99, 0.01, "1 = %s" % base, transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
+                color="#222222")
+        ax.set_xticks(range(len(tgts)))
+        ax.set_xticklabels([zp.target_tick(res, [k for k, _ in pairs], t) for t in tgts])
+        ax.set_xlim(-0.6, len(tgts) - 0.4)
+        ax.set_xlabel("target (faulting page)")
+        ax.set_ylabel("median / median of %s (ratio)" % base)
+        ax.tick_params(labelleft=True)
+        ax.grid(axis="y", alpha=0.3)
+        kernel_prim = (res.meta.get("capability") or {}).get("primitives", {}).get("kernel")
+        ax.set_title("%s\nLinux %s · %s%s" % (res.cpu, res.kernel, res.name,
+                                               " · kernel = %s" % kernel_prim if kernel_prim else ""))
+    zp.unused_off(fig, axes, used)
+    machines = []
+    for res, _, _ in plans:
+        m = "%s · Linux %s" % (res.cpu, res.kernel)
+        if m not in machines:
+            machines.append(m)
+    line = " vs ".join(machines) if len(machines) <= 3 else "%d machines (see the panels)" % len(machines)
+    title = "Zeroing cost relative to each machine's own baseline (zero phase; fault phase for kernel-fault)\n" + line
+    foot = []
+    for res, base, _ in plans:
+        z = res.meta.get("zeroscope") or {}
+        s = res.meta.get("samples") or {}
+        foot.append("%s: %s, zeroscope %s %s, started %s, status %s, kept %s of %s samples, baseline %s" % (
+            res.name, res.label or "no label", z.get("version", "?"), z.get("commit", "?"),
+            res.meta.get("started", "?"), res.status, s.get("kept", "?"), s.get("done", "?"), base))
+    foot.append("points: ratio of medians, %s; error bars: 95%% percentile-bootstrap CI of the ratio "
+                "(2000 resamples of each side). Each point over the baseline at the same folio, target, access and "
+                "cache, with the same primitive where the baseline has it (kernel-fault: its fault phase over the "
+                "baseline's zero phase with primitive kernel)." % res.n_range(counts))
+    labels = [s.label for s in series if s.label in drawn]
+    zp.finish(fig, title, "\n".join(foot), [drawn[l] for l in labels], labels)
+    target = out_dir or os.path.join(results[0].path, "plots")
+    return zp.save(fig, None, STEM, title, used, out_dir=target,
+                   extra={"dirs": [r.path for r in results], "ratios": ratios})
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    ap.add_argument("dirs", nargs="+", metavar="DIR", help="zeroscope results directories, one panel each")
+    ap.add_argument("--out", metavar="DIR", help="write the figure into DIR (default: FIRST_DIR/plots)")
+    ap.add_argument("--baseline", metavar="STRATEGY",
+                    help="strategy each directory is normalised to (default: upstream, else sequential)")
+    ap.add_argument("--where", action="append", default=[], metavar="AXIS=V[,V]",
+                    help="keep only points whose axis is one of the values (see medians.py --help)")
+    args = ap.parse_args(argv)
+    for w in args.where:
+        if "=" not in w or w.partition("=")[0] not in zp.Point.FIELDS:
+            ap.error("--where %s: expected AXIS=VALUE[,VALUE] with AXIS one of %s" % (
+                w, ", ".join(zp.Point.FIELDS[1:])))
+    try:
+        results = [zp.Results(d, args.where) for d in args.dirs]
+        plot(results, args.out, args.baseline)
+    except zp.NoData as e:
+        print("compare_machines.py: %s" % e, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

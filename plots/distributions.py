@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""Distributions (ECDF) of the zero-phase time (fault phase for kernel-fault).
+
+usage: distributions.py DIR [DIR...] [--where AXIS=V[,V]]
+
+For each results directory, one panel per target (one row per folio when
+the sweep has several): the empirical cumulative distribution of each
+strategy's samples, so that tails, bimodality and outliers show, which
+medians hide; on each curve, at the height 0.5 (staggered slightly so that
+they do not hide each other), the median with its 95% bootstrap CI as a
+horizontal bar. Time axis logarithmic where a panel spans more than a
+factor of 10.
+Writes DIR/plots/distributions.{png,svg,json}.
+"""
+import math
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import zsplot as zp  # noqa: E402  (before numpy: it explains a python without it)
+import numpy as np  # noqa: E402
+
+STEM = "distributions"
+
+
+def plot(res):
+    keys = [k for k in res.keys if res.has(k, res.cost_phase(k))]
+    if not keys:
+        raise zp.NoData("no zero-phase or fault-phase samples")
+    folios = zp.facets(res, keys)
+    tgts = zp.targets(res, keys)
+    series, of = zp.make_series([res.points[k] for k in keys], exclude=("target", "backing", "folio_size"))
+    fig, axes = zp.new_figure(len(folios), len(tgts), w=4.4, h=3.2)
+    used, drawn, counts = [], {}, []
+    for r, folio in enumerate(folios):
+        for c, t in enumerate(tgts):
+            cell = [k for k in keys if res.points[k].folio == folio and res.points[k].target == t]
+            if not cell:
+                continue
+            ax = axes[r][c]
+            used.append(ax)
+            lo_all, hi_all = math.inf, 0.0
+            present = [s for s in series if any(of[k] is s for k in cell)]
+            for i, s in enumerate(present):
+                for k in cell:
+                    if of[k] is not s:
+                        continue
+                    v = np.sort(zp.us(res.cost_values(k)))
+                    n = v.size
+                    counts.append(n)
+                    y = np.arange(1, n + 1) / n
+                    xs = np.concatenate([[v[0]], v])
+                    ys = np.concatenate([[0.0], y])
+                    (line,) = ax.step(xs, ys, where="post", color=s.color, label=s.label, linewidth=1.4)
+                    m, lo, hi = zp.median_ci(v)
+                    ax.errorbar([m], [0.5 + 0.03 * (i - (len(present) - 1) / 2)],
+                                xerr=zp.yerr([m], [lo], [hi]), color=s.color, marker=s.marker,
+                                markersize=4, capsize=2.5, linewidth=1.2)
+                    drawn.setdefault(s.label, line)
+                    zp.tag(ax, s.label)
+                    lo_all, hi_all = min(lo_all, v[0]), max(hi_all, v[-1])
+            if hi_all > 10 * lo_all > 0:
+                zp.plain_log(ax, "x")
+            ax.set_ylim(0, 1.02)
+            ax.set_xlabel("zero phase, or fault phase for kernel-fault (µs)")
+            ax.set_ylabel("fraction of samples ≤ x")
+            ax.grid(alpha=0.3)
+            ax.set_title("%s · target %s" % (folio, zp.target_tick(res, cell, t).replace("\n", " ")))
+    zp.unused_off(fig, axes, used)
+    labels = [s.label for s in series if s.label in drawn]
+    note = ("steps: empirical distribution of the samples, %s; markers near 0.5: the median, "
+            "bars: %s." % (res.n_range(counts), zp.CI_TEXT))
+    title = res.title("Distribution of the zeroing time per strategy")
+    zp.finish(fig, title, res.footnote(note), [drawn[l] for l in labels], labels)
+    return zp.save(fig, res, STEM, title, used)
+
+
+def main(argv=None):
+    return zp.main_per_dir("distributions.py", plot, argv, __doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+#!/usr/bin/python3
+"""Tests of the plot scripts (plots/) on the checked-in results directories
+(tests/fixtures/results/): every plot is run on a temporary copy, as a user
+runs it, and its PNG, SVG and JSON sidecar are checked (files exist and are
+what they claim, panel counts, titles name the CPU and kernel, axes carry
+units, missing phases are not drawn, empty selections exit 2 with one line).
+Prints PASS/FAIL per check and 'N passed, N failed'; exit 1 on any failure,
+77 (skipped) where /usr/bin/python3 lacks matplotlib or numpy.
+
+Run through tests/plots/test_plots.sh (ctest test `plots`).
+"""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+try:
+    import matplotlib  # noqa: F401
+    import numpy as np
+except ImportError as e:
+    print("SKIPPED: %s lacks matplotlib/numpy (%s); apt-get install python3-matplotlib python3-numpy" % (
+        sys.executable, e))
+    sys.exit(77)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PLOTS = os.path.join(ROOT, "plots")
+FIXTURES = os.path.join(ROOT, "tests", "fixtures", "results")
+PY = "/usr/bin/python3"
+sys.path.insert(0, PLOTS)
+import zsplot  # noqa: E402
+
+# Panels each plot must draw for each fixture (see tests/fixtures/results/README.md).
+EXPECTED = {
+    "medians": {"quick-a": 3, "sizes": 9, "batches": 2},  # zero, fault, access (x3 folios); batches: zero, longest batch (access none: no access panel)
+    "distributions": {"quick-a": 2, "sizes": 6, "batches": 1},  # targets (x folios)
+    "target_effect": {"quick-a": 1, "sizes": 3, "batches": 1},  # folios
+    "folio_size": {"quick-a": 2, "sizes": 2, "batches": 1},  # targets
+}
+UNITS = ("(µs)", "(ratio)", "(MiB", "pages)", "fraction of samples")
+
+passed, failed = 0, 0
+
+
+def check(name, fn):
+    global passed, failed
+    try:
+        fn()
+    except AssertionError as e:
+        failed += 1
+        print("FAIL %s: %s" % (name, e))
+        return
+    except Exception as e:  # a crash is a failure too, with its reason
+        failed += 1
+        print("FAIL %s: %s: %s" % (name, type(e).__name__, e))
+        return
+    passed += 1
+    print("PASS %s" % name)
+
+
+def run(script, *args):
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+    env.setdefault("MPLCONFIGDIR", os.path.join(WORK, ".mplconfig"))
+    p = subprocess.run([PY, os.path.join(PLOTS, script)] + list(args), capture_output=True, text=True,
+                       env=env, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def machine(d):
+    with open(os.path.join(d, "meta.json")) as f:
+        cap = json.load(f)["capability"]
+    return cap["cpu"]["model_name"], cap["kernel"]["release"]
+
+
+def check_outputs(out, paths, stem, panels, dirs):
+    """The files a plot printed: PNG, SVG, JSON of the stem, sane, with the panels expected."""
+    want = [os.path.join(out, stem + ext) for ext in (".png", ".svg", ".json")]
+    assert paths == want, "printed %r, expected %r" % (paths, want)
+    for p in want:
+        assert os.path.isfile(p) and os.path.getsize(p) > 0, "%s missing or empty" % p
+    with open(want[0], "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n", "%s is not a PNG" % want[0]
+    with open(want[1], encoding="utf-8") as f:
+        svg = f.read()
+    assert svg.startswith("<?xml") and "<svg" in svg, "%s is not an SVG" % want[1]
+    with open(want[2]) as f:
+        side = json.load(f)
+    assert side["panels"] == panels, "%s: %d panels, expected %d" % (stem, side["panels"], panels)
+    assert len(side["axes"]) == panels, "%s: %d axes described" % (stem, len(side["axes"]))
+    for d in dirs:
+        cpu, kernel = machine(d)
+        assert cpu in side["title"] and kernel in side["title"], "title %r lacks %s / %s" % (side["title"], cpu, kernel)
+    for ax in side["axes"]:
+        assert ax["xlabel"] and ax["ylabel"], "%s: panel %r lacks an axis label" % (stem, ax["title"])
+        assert any(u in ax["xlabel"] + ax["ylabel"] for u in UNITS), "%s: panel %r: no unit in %r / %r" % (
+            stem, ax["title"], ax["xlabel"], ax["ylabel"])
+        assert ax["series"], "%s: panel %r draws nothing" % (stem, ax["title"])
+    return side
+
+
+def test_plot(stem, fixture, panels):
+    def t():
+        d = os.path.join(WORK, fixture)
+        rc, out, err = run(stem + ".py", d)
+        assert rc == 0, "exit %d: %s" % (rc, err.strip())
+        side = check_outputs(os.path.join(d, "plots"), out.split(), stem, panels, [d])
+        SIDE[(stem, fixture)] = side
+    return t
+
+
+def test_medians_phases():
+    q = SIDE[("medians", "quick-a")]["axes"]
+    zero = [a for a in q if "zero phase" in a["title"]]
+    fault = [a for a in q if "fault phase" in a["title"]]
+    assert len(zero) == 1 and "kernel-fault" not in zero[0]["series"], "kernel-fault drawn in the zero panel"
+    assert len(fault) == 1 and fault[0]["series"] == ["kernel-fault"], "fault panel: %r" % fault
+    b = SIDE[("medians", "batches")]["axes"]
+    assert any("longest batch" in a["title"] for a in b), "batch_max_ns present but no longest-batch panel"
+    assert not any("fault phase" in a["title"] for a in b), "a fault panel without fault samples"
+    assert not any("access phase" in a["title"] for a in b), "access none drawn as an access cost"
+
+
+def test_folio_fit():
+    s = SIDE[("folio_size", "sizes")]
+    assert len(s["fits"]) == 8, "%d fits, expected 4 strategies x 2 targets" % len(s["fits"])
+    for f in s["fits"]:
+        assert f["sizes"] == 3 and 0.0 <= f["r2"] <= 1.0, "bad fit %r" % f
+    assert all("R²" in t for a in s["axes"] for t in a["legend"]), "R² missing from a legend"
+    q = SIDE[("folio_size", "quick-a")]
+    assert q["fits"] == [] and "a fit needs two sizes" in q["title"], "one size: %r" % q["title"]
+
+
+def test_compare(extra, n_ratios, baseline):
+    def t():
+        a, b = os.path.join(WORK, "quick-a"), os.path.join(WORK, "quick-b")
+        out = os.path.join(WORK, "cmp-%s" % (baseline or "default"))
+        rc, so, err = run("compare_machines.py", a, b, "--out", out, *extra)
+        assert rc == 0, "exit %d: %s" % (rc, err.strip())
+        side = check_outputs(out, so.split(), "compare_machines", 2, [a, b])
+        assert len(side["ratios"]) == n_ratios, "%d ratios, expected %d" % (len(side["ratios"]), n_ratios)
+        want = "/%s/" % (baseline or "upstream")
+        assert all(want in r["baseline"] for r in side["ratios"]), "baseline is not %s" % want
+        assert all(r["lo"] <= r["ratio"] <= r["hi"] for r in side["ratios"]), "ratio outside its CI"
+        assert all(want not in r["key"] for r in side["ratios"]), "the baseline compared with itself"
+    return t
+
+
+def test_compare_default_dir():
+    a, s = os.path.join(WORK, "quick-a"), os.path.join(WORK, "sizes")
+    rc, so, err = run("compare_machines.py", a, s)  # sizes has no upstream: its baseline is sequential
+    assert rc == 0, "exit %d: %s" % (rc, err.strip())
+    side = check_outputs(os.path.join(a, "plots"), so.split(), "compare_machines", 2, [a, s])
+    assert {r["baseline"].split("/")[2] for r in side["ratios"]} == {"upstream", "sequential"}
+
+
+def test_all():
+    d = os.path.join(WORK, "quick-b")
+    rc, out, err = run("all.py", d)
+    assert rc == 0, "exit %d: %s" % (rc, err.strip())
+    stems = [os.path.basename(p) for p in out.split()]
+    want = [s + e for s in ("medians", "distributions", "target_effect", "folio_size") for e in (".png", ".svg", ".json")]
+    assert stems == want, "all.py wrote %r" % stems
+    for stem, panels in (("medians", 3), ("distributions", 2), ("target_effect", 1), ("folio_size", 2)):
+        with open(os.path.join(d, "plots", stem + ".json")) as f:
+            assert json.load(f)["panels"] == panels, stem
+
+
+def expect_refusal(script, *args):
+    rc, out, err = run(script, *args)
+    assert rc == 2, "exit %d, expected 2 (stderr %r)" % (rc, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, "stderr is not one line: %r" % err
+    assert not out.strip(), "wrote %r" % out
+    return lines[0]
+
+
+def test_empty_selection():
+    d = os.path.join(WORK, "quick-a")
+    for script in ("medians.py", "distributions.py", "target_effect.py", "folio_size.py", "all.py"):
+        line = expect_refusal(script, d, "--where", "strategy=no-such-strategy")
+        assert "no kept samples match" in line, line
+    expect_refusal("compare_machines.py", d, os.path.join(WORK, "quick-b"), "--where", "target=middle")
+    expect_refusal("medians.py", os.path.join(WORK, "no-such-dir"))
+    line = expect_refusal("compare_machines.py", d, os.path.join(WORK, "quick-b"), "--baseline", "sequential")
+    assert "sequential" in line, line
+
+
+def rewrite(src, dst, mark):
+    """Copy a results directory, setting left_out where mark(row) says."""
+    shutil.copytree(src, dst)
+    with open(os.path.join(src, "samples.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+        fields = list(rows[0].keys())
+    with open(os.path.join(dst, "samples.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        for r in rows:
+            if mark(r):
+                r["left_out"] = "not huge"
+            w.writerow(r)
+
+
+def test_left_out():
+    src = os.path.join(WORK, "quick-a")
+    d = os.path.join(WORK, "left-out-kf")
+    rewrite(src, d, lambda r: r["strategy"] == "kernel-fault")
+    rc, out, err = run("medians.py", d)
+    assert rc == 0, err
+    side = check_outputs(os.path.join(d, "plots"), out.split(), "medians", 2, [d])
+    assert not any("kernel-fault" in a["series"] for a in side["axes"]), "left-out samples plotted"
+    res = zsplot.Results(d)
+    assert not any(res.points[k].strategy == "kernel-fault" for k in res.keys)
+    assert all(res.values(k, "zero").size == 8 for k in res.keys), "kept samples lost"
+    d2 = os.path.join(WORK, "left-out-all")
+    rewrite(src, d2, lambda r: True)
+    assert "no kept samples" in expect_refusal("medians.py", d2)
+
+
+def test_stats():
+    x = np.array([5.0, 1.0, 4.0, 2.0, 3.0, 9.0, 7.0, 6.0])
+    m, lo, hi = zsplot.median_ci(x)
+    assert m == 4.5 and lo <= m <= hi and lo >= 1.0 and hi <= 9.0, (m, lo, hi)
+    assert zsplot.median_ci(x) == (m, lo, hi), "bootstrap not seeded"
+    assert zsplot.median_ci([3.0] * 5) == (3.0, 3.0, 3.0)
+    m1, lo1, hi1 = zsplot.median_ci([2.0])
+    assert m1 == 2.0 and np.isnan(lo1) and np.isnan(hi1), "n = 1 has no interval"
+    r, rlo, rhi = zsplot.ratio_ci(x, 2 * x)
+    assert r == 0.5 and rlo <= r <= rhi, (r, rlo, rhi)
+    fixed, per_page, r2 = zsplot.fit_fixed_per_page([16, 128, 512], [3.0 + 0.25 * p for p in (16, 128, 512)])
+    assert abs(fixed - 3.0) < 1e-9 and abs(per_page - 0.25) < 1e-12 and abs(r2 - 1.0) < 1e-12
+    assert zsplot.parse_size("2MB") == zsplot.parse_size("2MiB") == 2097152 and zsplot.parse_size("64KB") == 65536
+    assert zsplot.fmt_bytes(65536) == "64 KiB" and zsplot.fmt_bytes(2097152) == "2 MiB"
+    assert zsplot.base_page_bytes({"thp": {"pmd_bytes": 2097152}}) == 4096
+    assert zsplot.base_page_bytes({"thp": {"pmd_bytes": 512 << 20}}) == 65536
+
+
+def test_loader():
+    res = zsplot.Results(os.path.join(WORK, "quick-a"))
+    cpu, kernel = machine(res.path)
+    assert res.cpu.startswith(cpu) and res.kernel == kernel
+    assert len(res.keys) == 8, res.keys
+    kf = [k for k in res.keys if res.points[k].strategy == "kernel-fault"]
+    assert kf and all(res.cost_phase(k) == "fault" and not res.has(k, "zero") for k in kf)
+    assert {res.points[k].target for k in res.keys} == {"first", "last"}
+    assert {res.target_page(k) for k in res.keys} == {0, 511}
+    assert all(res.cost_plus_access(k).size == 8 for k in res.keys)
+
+
+def test_reproducible():
+    d = os.path.join(WORK, "quick-a")
+    with open(os.path.join(d, "plots", "medians.svg"), "rb") as f:
+        first = f.read()
+    rc, _, err = run("medians.py", d)
+    assert rc == 0, err
+    with open(os.path.join(d, "plots", "medians.svg"), "rb") as f:
+        assert f.read() == first, "the same data gave a different SVG"
+
+
+def main():
+    global WORK
+    WORK = tempfile.mkdtemp(prefix="zs-plots-test-")
+    try:
+        for name in ("quick-a", "quick-b", "sizes", "batches"):
+            shutil.copytree(os.path.join(FIXTURES, name), os.path.join(WORK, name))
+        check("stats", test_stats)
+        check("loader", test_loader)
+        for stem, fixtures in EXPECTED.items():
+            for fixture, panels in fixtures.items():
+                check("%s %s (%d panel%s)" % (stem, fixture, panels, "" if panels == 1 else "s"), test_plot(stem, fixture, panels))
+        check("medians draws only the phases measured", test_medians_phases)
+        check("folio_size fit and one-size title", test_folio_fit)
+        check("compare_machines quick-a quick-b (default baseline upstream)", test_compare([], 12, None))
+        check("compare_machines --baseline extent", test_compare(["--baseline", "extent"], 12, "extent"))
+        check("compare_machines without --out, mixed baselines", test_compare_default_dir)
+        check("all.py quick-b", test_all)
+        check("empty selections exit 2 with one line", test_empty_selection)
+        check("left-out samples are not plotted", test_left_out)
+        check("same data, same SVG", test_reproducible)
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+SIDE = {}
+WORK = None
+
+if __name__ == "__main__":
+    sys.exit(main())
