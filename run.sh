@@ -79,7 +79,17 @@ main_job() {
   # run's options: ./run.sh configs/cover-letter.toml --reserve-hugetlb
   local config=${1:-configs/quick.toml}
   [ $# -gt 0 ] && shift
-  "$BUILD_DIR/zeroscope" run "$config" "$@"
+  local dir
+  dir="results/$(date +%Y%m%d-%H%M%S)-$(hostname -s)-$(basename "$config" .toml)"
+  local rc=0
+  "$BUILD_DIR/zeroscope" run "$config" --out "$dir" "$@" || rc=$?
+  # An interrupted or budget-limited run still has a valid directory: report it.
+  [ -f "$dir/summary.csv" ] || exit "$rc"
+  echo
+  "$BUILD_DIR/zeroscope" report "$dir" --plots
+  echo
+  echo "results: $dir (plots in $dir/plots)"
+  exit "$rc"
 }
 
 install_dependencies

@@ -52,15 +52,20 @@ std::string format_p(double p) { return p < 0.001 ? "<0.001" : fmt::format("{:.3
 
 std::string wrap_lines(const std::string& text, std::size_t width, const std::string& indent) {
   std::string out, line;
-  std::size_t pos = 0;
+  // The first line keeps its own leading spaces.
+  std::size_t pos = text.find_first_not_of(' ');
+  if (pos == std::string::npos) return text + "\n";
+  line = text.substr(0, pos);
+  const std::string lead = line;
   while (pos < text.size()) {
     std::size_t end = text.find(' ', pos);
     if (end == std::string::npos) end = text.size();
     std::string word = text.substr(pos, end - pos);
-    if (!line.empty() && line.size() + 1 + word.size() > width) {
+    const bool at_start = line == lead || line == indent;
+    if (!at_start && line.size() + 1 + word.size() > width) {
       out += line + "\n";
       line = indent;
-    } else if (!line.empty() && line != indent) {
+    } else if (!at_start) {
       line += " ";
     }
     line += word;

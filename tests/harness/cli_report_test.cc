@@ -1,0 +1,142 @@
+// `zeroscope report` and `compare` on checked-in results directories,
+// against golden output (regenerate, from the source root, with:
+//   build/zeroscope report tests/fixtures/results/quick-a > tests/fixtures/golden/report-quick-a.txt
+//   build/zeroscope report tests/fixtures/results/quick-a --format markdown > tests/fixtures/golden/report-quick-a.md
+//   build/zeroscope compare tests/fixtures/results/quick-a tests/fixtures/results/quick-b > tests/fixtures/golden/compare-quick-a-b.txt
+//   build/zeroscope compare tests/fixtures/results/strategy-sequential tests/fixtures/results/strategy-extent --ignore strategy > tests/fixtures/golden/compare-strategy.txt
+// ) — the bootstrap is seeded, so the output is deterministic.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/run_binary.h"
+
+namespace zs {
+namespace {
+
+namespace fs = std::filesystem;
+
+testing::Result run(const std::string& args) {
+  return testing::run_zeroscope(args, {"cd '" + std::string(ZS_SOURCE_DIR) + "' &&", ""});
+}
+
+std::string golden(const std::string& name) {
+  std::ifstream in(std::string(ZS_SOURCE_DIR) + "/tests/fixtures/golden/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void expect_80_columns(const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_LE(line.size(), 80u) << line;
+    EXPECT_TRUE(line.empty() || line.back() != ' ') << "trailing space: " << line;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << "no colour in a cover letter: " << line;
+  }
+}
+
+TEST(CliReport, TextMatchesGoldenAndFitsACoverLetter) {
+  auto r = run("report tests/fixtures/results/quick-a");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, golden("report-quick-a.txt"));
+  expect_80_columns(r.out);
+  EXPECT_NE(r.out.find("not measured:"), std::string::npos);
+  EXPECT_NE(r.out.find("(baseline)"), std::string::npos);
+}
+
+TEST(CliReport, MarkdownCsvJson) {
+  auto md = run("report tests/fixtures/results/quick-a --format markdown");
+  ASSERT_EQ(md.rc, 0) << md.err;
+  EXPECT_EQ(md.out, golden("report-quick-a.md"));
+  auto csv = run("report tests/fixtures/results/quick-a --format csv");
+  ASSERT_EQ(csv.rc, 0);
+  EXPECT_EQ(csv.out.rfind("group,key,strategy,", 0), 0u);
+  EXPECT_EQ(testing::count_lines(csv.out), 1 + 8);
+  auto js = run("report tests/fixtures/results/quick-a --format json");
+  ASSERT_EQ(js.rc, 0);
+  auto j = nlohmann::json::parse(js.out);
+  EXPECT_EQ(j["baseline"], "upstream");
+  EXPECT_EQ(j["groups"][0]["entries"].size(), 8u);
+  // Not measured is said with its reason, never as a zero.
+  EXPECT_TRUE(j["not_measured"].contains("cycles"));
+  EXPECT_FALSE(j["groups"][0]["entries"][0]["counters_median"].contains("cycles"));
+}
+
+TEST(CliReport, BadInputIsOneLineAndExit2) {
+  for (const char* args : {"report tests/fixtures/results/quick-a --baseline zigzag",
+                           "report tests/fixtures/results/quick-a --metric llc_missses",
+                           "report tests/fixtures/results/quick-a --format html", "report /nonexistent",
+                           "compare tests/fixtures/results/quick-a", "compare tests/fixtures/results/quick-a "
+                                                                     "tests/fixtures/results/quick-b --by cpu",
+                           "compare tests/fixtures/results/quick-a tests/fixtures/results/quick-b --ignore colour"}) {
+    auto r = run(args);
+    EXPECT_EQ(r.rc, 2) << args << ": " << r.err;
+    EXPECT_EQ(testing::count_lines(r.err), 1) << args << ": " << r.err;
+  }
+}
+
+TEST(CliCompare, SameConfigTwiceDoesNotCryWolf) {
+  auto r = run("compare tests/fixtures/results/quick-a tests/fixtures/results/quick-b");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, golden("compare-quick-a-b.txt"));
+  expect_80_columns(r.out);
+  EXPECT_NE(r.out.find("0 faster, 0 slower, 8 no significant change."), std::string::npos) << r.out;
+}
+
+TEST(CliCompare, DifferentStrategiesGiveTheRightSign) {
+  auto r = run("compare tests/fixtures/results/strategy-sequential tests/fixtures/results/strategy-extent --ignore strategy");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, golden("compare-strategy.txt"));
+  // One extent over the whole folio is faster than page at a time.
+  EXPECT_NE(r.out.find("2 faster, 0 slower"), std::string::npos) << r.out;
+  auto js = nlohmann::json::parse(run("compare tests/fixtures/results/strategy-sequential "
+                                      "tests/fixtures/results/strategy-extent --ignore strategy --format json")
+                                      .out);
+  for (const auto& e : js["entries"]) EXPECT_LT(e["change"]["estimate"].get<double>(), 0);
+}
+
+TEST(CliCompare, RefusesDirectoriesThatDifferInMoreThanBy) {
+  fs::path tmp = fs::path(::testing::TempDir()) / ("zs_compare_" + std::to_string(getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  fs::copy(std::string(ZS_SOURCE_DIR) + "/tests/fixtures/results/quick-b", tmp / "other-host",
+           fs::copy_options::recursive);
+  auto meta = nlohmann::json::parse(std::ifstream(tmp / "other-host" / "meta.json"));
+  meta["capability"]["host"]["name"] = "another-machine";
+  std::ofstream(tmp / "other-host" / "meta.json") << meta.dump(2);
+  const std::string a = std::string(ZS_SOURCE_DIR) + "/tests/fixtures/results/quick-a";
+  auto r = testing::run_zeroscope("compare " + a + " " + (tmp / "other-host").string());
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("differ in host"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--by host"), std::string::npos) << r.err;
+  r = testing::run_zeroscope("compare " + a + " " + (tmp / "other-host").string() + " --by host");
+  EXPECT_EQ(r.rc, 0) << r.err;
+  fs::remove_all(tmp);
+}
+
+TEST(CliReport, PlotsAreWrittenAsPngAndSvg) {
+  if (!fs::exists("/usr/bin/python3") ||
+      std::system("/usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "/usr/bin/python3 with matplotlib is not installed (apt-get install python3-matplotlib)";
+  fs::path tmp = fs::path(::testing::TempDir()) / ("zs_plots_" + std::to_string(getpid()));
+  fs::remove_all(tmp);
+  fs::copy(std::string(ZS_SOURCE_DIR) + "/tests/fixtures/results/quick-a", tmp, fs::copy_options::recursive);
+  auto r = testing::run_zeroscope("report " + tmp.string() + " --plots");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  int png = 0, svg = 0;
+  for (const auto& e : fs::directory_iterator(tmp / "plots")) {
+    png += e.path().extension() == ".png" && fs::file_size(e.path()) > 0;
+    svg += e.path().extension() == ".svg" && fs::file_size(e.path()) > 0;
+  }
+  EXPECT_GE(png, 4);
+  EXPECT_EQ(png, svg);
+  fs::remove_all(tmp);
+}
+
+}  // namespace
+}  // namespace zs
