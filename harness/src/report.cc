@@ -166,7 +166,7 @@ std::string render_report_text(const Report& r) {
     o += "\n" + wrap_lines(g.name);
     o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}\n", "strategy", "prim", "target",
                      r.metric == "ns" ? "cost us" : fit(r.metric, 8), "sd%", "GB/s", "acc us",
-                     fit("change vs " + r.baseline, 19), "p");
+                     fit("vs " + r.baseline, 19), "p");
     for (const ReportEntry& e : g.entries) {
       any_kf = any_kf || e.point.kernel_fault();
       any_bimodal = any_bimodal || e.bimodal.flagged;
