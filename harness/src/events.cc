@@ -3,6 +3,7 @@
 // before anything is measured. The [[match]] rules in the same files choose
 // the file for a CPU: which CPU a file describes is data, not code.
 #include "zeroscope/events.h"
+#include "zeroscope/suggest.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -33,37 +34,6 @@ const std::vector<std::string> kCounts = {"all",       "demand-loads", "rfo",   
                                           "software",  "energy"};
 const std::vector<std::string> kScopes = {"core", "uncore", "software", "energy"};
 const std::vector<std::string> kUnits = {"count", "ns", "joules"};
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string nearest(std::string_view word, const std::vector<std::string>& choices) {
-  std::string best;
-  std::size_t best_d = SIZE_MAX;
-  for (const auto& c : choices) {
-    std::size_t d = edit_distance(word, c);
-    if (d < best_d) best_d = d, best = c;
-  }
-  return best;
-}
 
 const char* type_name(const toml::node& n) {
   switch (n.type()) {
@@ -119,7 +89,7 @@ class Reader {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
         fail(static_cast<int>(k.source().begin.line), key,
              fmt::format("unknown key in {}; did you mean '{}'? (allowed: {})", what_,
-                         nearest(key, allowed), join(allowed)));
+                         closest_name(key, allowed), join_names(allowed)));
     }
   }
 
@@ -148,7 +118,7 @@ class Reader {
     if (std::find(allowed.begin(), allowed.end(), s) == allowed.end())
       fail(line_of(*t_.get(key)), key,
            fmt::format("'{}' is not allowed; did you mean '{}'? (allowed: {})", s,
-                       nearest(s, allowed), join(allowed)));
+                       closest_name(s, allowed), join_names(allowed)));
     return s;
   }
   std::optional<std::uint64_t> opt_uint(const char* key) const {
@@ -213,7 +183,7 @@ MetricDef read_metric(const std::string& path, const toml::table& t) {
   if (std::find(known.begin(), known.end(), m.metric) == known.end())
     r.fail(line_of(*t.get("metric")), "metric",
            fmt::format("unknown metric '{}'; did you mean '{}'? (known: {})", m.metric,
-                       nearest(m.metric, known), join(known)));
+                       closest_name(m.metric, known), join_names(known)));
   m.pfm = r.opt_string("pfm").value_or("");
   if (const toml::node* n = r.node("raw")) m.raw = read_raw(path, *n);
   if (m.pfm.empty() && !m.raw)
@@ -297,7 +267,7 @@ ParsedFile parse_file(const std::string& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
     throw SetupError(fmt::format("{}: no such event file; the files in {} are: {}", path,
-                                 events_dir(), join(known_uarchs())));
+                                 events_dir(), join_names(known_uarchs())));
   toml::table t;
   try {
     t = toml::parse_file(path);
@@ -420,7 +390,7 @@ UarchChoice uarch_for(const CpuIdentity& cpu) {
                     cpu.model_name.empty() ? "no model name" : cpu.model_name, events_dir());
   else if (hits.size() > 1)
     choice.why += fmt::format(" (also matched, ignored: {})",
-                              join(std::vector<std::string>(hits.begin() + 1, hits.end())));
+                              join_names(std::vector<std::string>(hits.begin() + 1, hits.end())));
   return choice;
 }
 

@@ -13,21 +13,6 @@
 namespace zs {
 
 namespace {
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  for (char c : line) {
-    if (c == ',') {
-      out.push_back(cell);
-      cell.clear();
-    } else {
-      cell += c;
-    }
-  }
-  out.push_back(cell);
-  return out;
-}
-
 std::string str(const nlohmann::json& j, const char* ptr, const std::string& fallback = "unknown") {
   nlohmann::json::json_pointer p(ptr);
   if (!j.contains(p) || j.at(p).is_null()) return fallback;
@@ -91,7 +76,7 @@ ResultsData load_results(const std::string& dir) {
   std::ifstream in(dir + "/samples.csv");
   std::string line;
   std::getline(in, line);
-  const auto header = split(line);
+  const auto header = split_csv(line);
   auto col = [&](const char* n) {
     auto it = std::find(header.begin(), header.end(), n);
     if (it == header.end()) throw SetupError(fmt::format("{}/samples.csv: no '{}' column", dir, n));
@@ -106,7 +91,7 @@ ResultsData load_results(const std::string& dir) {
       r.metric_columns.push_back(header[i]);
     }
   while (std::getline(in, line)) {
-    auto c = split(line);
+    auto c = split_csv(line);
     if (c.size() != header.size()) continue;  // a torn last line
     if (!c[c_left].empty()) {
       if (c[c_phase] == "access") ++r.left_out[c[c_left]];

@@ -79,20 +79,6 @@ std::string join_csv(const std::vector<std::string>& v) {
   return s;
 }
 
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  for (char c : line) {
-    if (c == ',') {
-      out.push_back(cell);
-      cell.clear();
-    } else {
-      cell += c;
-    }
-  }
-  out.push_back(cell);
-  return out;
-}
 }  // namespace
 
 SamplesWriter::SamplesWriter(const std::string& path, const std::vector<std::string>& header) : path_(path) {
@@ -149,6 +135,20 @@ void SamplesWriter::sync() {
   last_sync_ns_ = mono_ns();
 }
 
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cell;
+  for (char c : line) {
+    if (c == ',') {
+      out.push_back(cell);
+      cell.clear();
+    } else {
+      cell += c;
+    }
+  }
+  out.push_back(cell);
+  return out;
+}
 CompletedSamples read_completed(const std::string& samples_csv) {
   CompletedSamples c;
   std::ifstream in(samples_csv);

@@ -3,6 +3,7 @@
 // machine. A sweep runs overnight, unattended: a typo must fail in the first
 // second, as "path:line: key: problem", not at point 40 of 300.
 #include "zeroscope/sweep_config.h"
+#include "zeroscope/suggest.h"
 
 #include <numa.h>
 #include <sched.h>
@@ -49,46 +50,10 @@ const std::vector<std::string> kAxisKeys = {"backing",   "folio_size", "strategy
                                             "cache",     "batch",      "width"};
 enum Axis { kBacking, kFolio, kStrategy, kPrimitive, kTarget, kAccess, kCache, kBatch, kWidth };
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// The closest choice when it is close enough to be a typo: at most a third
-// of the choice's length (at least one edit), so "stratgy" -> "strategy"
-// but "colour" suggests nothing.
-std::optional<std::string> near(std::string_view word, const std::vector<std::string>& choices) {
-  std::optional<std::string> best;
-  std::size_t best_d = SIZE_MAX;
-  for (const auto& c : choices) {
-    std::size_t d = edit_distance(word, c);
-    if (d < best_d && d <= std::max<std::size_t>(1, c.size() / 3)) best = c, best_d = d;
-  }
-  return best;
-}
-
 std::string unknown_name(std::string_view value, const std::vector<std::string>& allowed) {
-  auto n = near(value, allowed);
-  return n ? fmt::format("unknown '{}'; did you mean '{}'? allowed: {}", value, *n, join(allowed))
-           : fmt::format("unknown '{}'; allowed: {}", value, join(allowed));
+  auto n = typo_of(value, allowed);
+  return n ? fmt::format("unknown '{}'; did you mean '{}'? allowed: {}", value, *n, join_names(allowed))
+           : fmt::format("unknown '{}'; allowed: {}", value, join_names(allowed));
 }
 
 std::string type_name(const toml::node& n) {
@@ -126,10 +91,10 @@ class Checker {
     for (auto&& [k, v] : t) {
       const std::string key(k.str());
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-      auto n = near(key, allowed);
+      auto n = typo_of(key, allowed);
       fail(static_cast<int>(k.source().begin.line), prefix + key,
            n ? fmt::format("unknown key; did you mean '{}'?", *n)
-             : fmt::format("unknown key; allowed: {}", join(allowed)));
+             : fmt::format("unknown key; allowed: {}", join_names(allowed)));
     }
   }
 
@@ -437,7 +402,7 @@ std::string allowed_cpus(const cpu_set_t& set) {
     out.push_back(e == c ? std::to_string(c) : fmt::format("{}-{}", c, e));
     c = e;
   }
-  return join(out);
+  return join_names(out);
 }
 
 // A relative event file is looked up beside the sweep file first, then
@@ -566,7 +531,7 @@ void read_excludes(const Checker& c, const toml::node* n, SweepConfig& cfg) {
     if (t.empty())
       c.fail(rule.line, "exclude",
              fmt::format("an empty rule would leave out every point; give some of: {}",
-                         join(kAxisKeys)));
+                         join_names(kAxisKeys)));
     for (std::size_t i = 0; i < kAxisKeys.size(); ++i) {
       const toml::node* v = t.get(kAxisKeys[i]);
       if (v == nullptr) continue;

@@ -18,6 +18,7 @@
 #include "strategies/strategy.h"
 #include "zeroscope/errors.h"
 #include "zeroscope/hugetlb_pool.h"
+#include "zeroscope/suggest.h"
 #include "zeroscope/sweep_config.h"
 
 namespace zs {
@@ -100,11 +101,6 @@ nlohmann::json texts(const std::vector<AxisValue<T>>& axis) {
 
 std::uint64_t base_page() { return static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)); }
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 [[noreturn]] void fail(const SweepConfig& cfg, int line, std::string_view key,
                        std::string_view problem) {
@@ -154,12 +150,12 @@ void check_parameters(const SweepConfig& cfg) {
     fail(cfg, v->line, "axes.width",
          fmt::format(
              "no strategy of this sweep uses width (strategies that do: {}); leave width out",
-             join(width_users)));
+             join_names(width_users)));
   if (auto* v = given_other(cfg.batch, 0u); v && !batch)
     fail(cfg, v->line, "axes.batch",
          fmt::format(
              "no strategy of this sweep uses batch (strategies that do: {}); leave batch out",
-             join(batch_users)));
+             join_names(batch_users)));
   if (auto* v = given_other(cfg.primitive, kKernelAlias); v && !primitive)
     fail(cfg, v->line, "axes.primitive",
          "only kernel-fault is swept and it has no primitive (the kernel zeroes); leave primitive "

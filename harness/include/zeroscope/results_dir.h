@@ -54,6 +54,10 @@ class SamplesWriter {
   std::uint64_t last_sync_ns_ = 0;
 };
 
+// One line of samples.csv or summary.csv split at commas (zeroscope never
+// writes a comma inside a cell).
+std::vector<std::string> split_csv(const std::string& line);
+
 // What a samples.csv already holds: (point key, rep) pairs completed.
 struct CompletedSamples {
   std::set<std::pair<std::string, std::uint64_t>> done;
