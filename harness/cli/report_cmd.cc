@@ -71,8 +71,15 @@ struct CompareArgs {
 int run_compare(const CompareArgs& a) {
   check_format(a.format);
   if (a.dirs.size() < 2) throw UsageError("DIR_A DIR_B: at least two results directories are needed");
-  std::vector<ResultsData> data;
-  for (const auto& d : a.dirs) data.push_back(load_results(d));
+  // Each argument is a side: one directory, or replicate runs joined by ','.
+  std::vector<std::vector<ResultsData>> data;
+  for (const auto& arg : a.dirs) {
+    data.emplace_back();
+    std::stringstream ss(arg);
+    for (std::string d; std::getline(ss, d, ',');)
+      if (!d.empty()) data.back().push_back(load_results(d));
+    if (data.back().empty()) throw UsageError(fmt::format("'{}': no results directory given", arg));
+  }
   CompareOptions opt;
   opt.by = a.by;
   std::stringstream ig(a.ignore);
@@ -88,7 +95,8 @@ int run_compare(const CompareArgs& a) {
   if (a.format == "csv") fmt::print("{}", render_comparison_csv(c));
   if (a.format == "json") fmt::print("{}\n", render_comparison_json(c).dump(2));
   if (!a.plots) return 0;
-  std::vector<std::string> pargs = a.dirs;
+  std::vector<std::string> pargs;
+  for (const auto& side : data) pargs.push_back(side.front().dir);
   pargs.insert(pargs.end(), {"--out", a.dirs.front()});
   return run_plots("compare_machines.py", pargs);
 }
@@ -109,7 +117,9 @@ Runner add_report(CLI::App& app) {
 Runner add_compare(CLI::App& app) {
   auto a = std::make_shared<CompareArgs>();
   CLI::App* sub = app.add_subcommand("compare", "Compare the same points across results directories");
-  sub->add_option("dirs", a->dirs, "DIR_A DIR_B [DIR...]: each later one against the first")->required();
+  sub->add_option("dirs", a->dirs,
+                  "DIR_A DIR_B [DIR...]: each later side against the first; a side may list replicate runs, DIR1,DIR2")
+      ->required();
   sub->add_option("--by", a->by, "what differs between the directories: label (default) | host | kernel");
   sub->add_option("--ignore", a->ignore, "axes not matched, e.g. strategy: compare a run of one strategy with another");
   sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");

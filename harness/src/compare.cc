@@ -49,7 +49,7 @@ std::map<std::string, const PointInfo*> index_points(const ResultsData& d, const
 }
 }  // namespace
 
-Comparison build_comparison(const std::vector<ResultsData>& dirs, const CompareOptions& opt) {
+Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, const CompareOptions& opt) {
   if (opt.by != "label" && opt.by != "host" && opt.by != "kernel")
     throw SetupError(fmt::format("--by: unknown '{}'; allowed: label, host, kernel", opt.by));
   for (const auto& axis : opt.ignore)
@@ -60,26 +60,46 @@ Comparison build_comparison(const std::vector<ResultsData>& dirs, const CompareO
   std::vector<std::string> must_match;
   if (opt.by == "label") must_match = {"host", "kernel"};
   if (opt.by == "kernel") must_match = {"host"};
-  const ResultsData& a = dirs.front();
-  for (std::size_t i = 1; i < dirs.size(); ++i)
-    for (const std::string& f : must_match)
-      if (identity(a, f) != identity(dirs[i], f))
-        throw SetupError(fmt::format("{} and {} differ in {} ({} vs {}), not only in {}; compare with --by {}", a.dir,
-                                     dirs[i].dir, f, identity(a, f), identity(dirs[i], f), opt.by,
-                                     f == "kernel" ? "kernel" : "host"));
+  if (sides.size() < 2) throw SetupError("compare: at least two sides (DIR_A DIR_B) are needed");
+  const ResultsData& a = sides.front().front();
+  for (const auto& side : sides)
+    for (const ResultsData& d : side) {
+      for (const std::string& f : must_match)
+        if (identity(a, f) != identity(d, f))
+          throw SetupError(fmt::format("{} and {} differ in {} ({} vs {}), not only in {}; compare with --by {}",
+                                       a.dir, d.dir, f, identity(a, f), identity(d, f), opt.by,
+                                       f == "kernel" ? "kernel" : "host"));
+      // Replicates of one side must be what the side says they are.
+      if (identity(d, opt.by) != identity(side.front(), opt.by))
+        throw SetupError(fmt::format("{} and {} are on one side but differ in {} ({} vs {}); a side lists replicate "
+                                     "runs of the same {}",
+                                     side.front().dir, d.dir, opt.by, identity(side.front(), opt.by),
+                                     identity(d, opt.by), opt.by));
+    }
   Comparison c;
   c.by = opt.by;
   c.command = opt.command;
-  for (const ResultsData& d : dirs) {
-    c.dirs.push_back(d.dir);
-    c.names.push_back(identity(d, opt.by));
-    c.cpus.push_back(d.cpu());
-    c.kernels.push_back(d.kernel());
+  c.run_level = std::all_of(sides.begin(), sides.end(), [](const auto& s) { return s.size() >= 2; });
+  for (const auto& side : sides) {
+    std::string joined;
+    for (const ResultsData& d : side) joined += (joined.empty() ? "" : ",") + d.dir;
+    c.dirs.push_back(joined);
+    c.names.push_back(identity(side.front(), opt.by));
+    c.cpus.push_back(side.front().cpu());
+    c.kernels.push_back(side.front().kernel());
+    c.runs.push_back(side.size());
   }
+  // A side's samples of one point: one vector per run.
+  auto runs_of = [](const std::vector<ResultsData>& side, const std::string& key, const char* ph) {
+    std::vector<std::vector<double>> runs;
+    for (const ResultsData& d : side)
+      if (const PhaseData* p = d.phase(key, ph)) runs.push_back(p->ns);
+    return runs;
+  };
   std::vector<double> ps;
   const auto a_index = index_points(a, opt.ignore);
-  for (std::size_t i = 1; i < dirs.size(); ++i) {
-    const ResultsData& b = dirs[i];
+  for (std::size_t i = 1; i < sides.size(); ++i) {
+    const ResultsData& b = sides[i].front();
     const auto b_index = index_points(b, opt.ignore);
     for (const PointInfo& p : a.points) {
       auto bit = b_index.find(match_key(p, opt.ignore));
@@ -94,11 +114,24 @@ Comparison build_comparison(const std::vector<ResultsData>& dirs, const CompareO
       e.point = p;
       e.other = *bit->second;
       e.against = i;
-      e.a = stats::summarize(pa->ns);
-      e.b = stats::summarize(pb->ns);
-      stats::Interval r = stats::bootstrap_median_ratio(pa->ns, pb->ns, opt.seed);
-      e.change = {r.estimate - 1, r.lo - 1, r.hi - 1};
-      e.p = stats::mann_whitney(pa->ns, pb->ns).p;
+      if (c.run_level) {
+        auto ra = runs_of(sides.front(), p.key, ResultsData::cost_phase(p));
+        auto rb = runs_of(sides[i], bit->second->key, ResultsData::cost_phase(*bit->second));
+        std::vector<double> all_a, all_b;
+        for (const auto& r : ra) all_a.insert(all_a.end(), r.begin(), r.end());
+        for (const auto& r : rb) all_b.insert(all_b.end(), r.begin(), r.end());
+        e.a = stats::summarize(all_a);
+        e.b = stats::summarize(all_b);
+        stats::RunsRatio rr = stats::bootstrap_runs_ratio(ra, rb, opt.seed);
+        e.change = {rr.ratio.estimate - 1, rr.ratio.lo - 1, rr.ratio.hi - 1};
+        e.p = rr.p;
+      } else {
+        e.a = stats::summarize(pa->ns);
+        e.b = stats::summarize(pb->ns);
+        stats::Interval r = stats::bootstrap_median_ratio(pa->ns, pb->ns, opt.seed);
+        e.change = {r.estimate - 1, r.lo - 1, r.hi - 1};
+        e.p = stats::mann_whitney(pa->ns, pb->ns).p;
+      }
       ps.push_back(e.p);
       c.entries.push_back(e);
     }
@@ -125,13 +158,25 @@ Comparison build_comparison(const std::vector<ResultsData>& dirs, const CompareO
 std::string render_comparison_text(const Comparison& c) {
   std::string o = "zeroscope compare\n";
   for (std::size_t i = 0; i < c.dirs.size(); ++i)
-    o += wrap_lines(fmt::format("{}: {} ({} {}; CPU {}; kernel {})", char('A' + i), c.dirs[i], c.by, c.names[i],
-                                c.cpus[i], c.kernels[i]),
+    o += wrap_lines(fmt::format("{}: {} ({}{} {}; CPU {}; kernel {})", char('A' + i), c.dirs[i],
+                                c.runs[i] > 1 ? fmt::format("{} runs; ", c.runs[i]) : "", c.by, c.names[i], c.cpus[i],
+                                c.kernels[i]),
                     80, "   ");
   if (!c.command.empty()) o += wrap_lines("command: " + c.command);
-  o += fmt::format("change = B/A cost median ratio - 1, 95% BCa CI; p: Mann-Whitney,\n"
-                   "Holm-adjusted over {} comparisons; n.s. = no significant change.\n",
-                   c.comparisons);
+  if (c.run_level) {
+    o += wrap_lines(fmt::format("change = B/A ratio of the medians of run medians - 1, 95% interval and p from a "
+                                "bootstrap over runs, then samples; p Holm-adjusted over {} comparisons; n.s. = no "
+                                "significant change.",
+                                c.comparisons),
+                    80, "");
+  } else {
+    o += fmt::format("change = B/A cost median ratio - 1, 95% BCa CI; p: Mann-Whitney,\n"
+                     "Holm-adjusted over {} comparisons; n.s. = no significant change.\n",
+                     c.comparisons);
+    o += wrap_lines("One run per side: run-to-run variance is not in these intervals. Across time or reboots, give "
+                    "several runs per side (A1,A2,A3 B1,B2,B3).",
+                    80, "");
+  }
   std::string group;
   std::size_t against = 0;
   for (const CompareEntry& e : c.entries) {

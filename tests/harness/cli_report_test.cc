@@ -4,6 +4,8 @@
 //   build/zeroscope report tests/fixtures/results/quick-a --format markdown > tests/fixtures/golden/report-quick-a.md
 //   build/zeroscope compare tests/fixtures/results/quick-a tests/fixtures/results/quick-b > tests/fixtures/golden/compare-quick-a-b.txt
 //   build/zeroscope compare tests/fixtures/results/strategy-sequential tests/fixtures/results/strategy-extent --ignore strategy > tests/fixtures/golden/compare-strategy.txt
+//   F=tests/fixtures/results; build/zeroscope compare $F/quick-a,$F/quick-c $F/quick-b,$F/quick-d > tests/fixtures/golden/compare-replicates.txt
+//   build/zeroscope compare $F/strategy-sequential,$F/strategy-sequential-2 $F/strategy-extent,$F/strategy-extent-2 --ignore strategy > tests/fixtures/golden/compare-strategy-replicates.txt
 // ) — the bootstrap is seeded, so the output is deterministic.
 #include <gtest/gtest.h>
 
@@ -98,6 +100,23 @@ TEST(CliCompare, DifferentStrategiesGiveTheRightSign) {
                                       "tests/fixtures/results/strategy-extent --ignore strategy --format json")
                                       .out);
   for (const auto& e : js["entries"]) EXPECT_LT(e["change"]["estimate"].get<double>(), 0);
+}
+
+TEST(CliCompare, ReplicateRunsPerSideCarryRunToRunVariance) {
+  const std::string F = "tests/fixtures/results/";
+  auto same = run("compare " + F + "quick-a," + F + "quick-c " + F + "quick-b," + F + "quick-d");
+  ASSERT_EQ(same.rc, 0) << same.err;
+  EXPECT_EQ(same.out, golden("compare-replicates.txt"));
+  expect_80_columns(same.out);
+  EXPECT_NE(same.out.find("bootstrap over runs"), std::string::npos);
+  EXPECT_NE(same.out.find("0 faster, 0 slower"), std::string::npos) << same.out;
+  auto diff = run("compare " + F + "strategy-sequential," + F + "strategy-sequential-2 " + F + "strategy-extent," + F +
+                  "strategy-extent-2 --ignore strategy");
+  ASSERT_EQ(diff.rc, 0) << diff.err;
+  EXPECT_EQ(diff.out, golden("compare-strategy-replicates.txt"));
+  EXPECT_NE(diff.out.find("2 faster, 0 slower"), std::string::npos) << diff.out;
+  // A single run per side says what its intervals leave out.
+  EXPECT_NE(run("compare " + F + "quick-a " + F + "quick-b").out.find("One run per side"), std::string::npos);
 }
 
 TEST(CliCompare, RefusesDirectoriesThatDifferInMoreThanBy) {

@@ -40,7 +40,10 @@ struct CompareEntry {
 };
 
 struct Comparison {
-  std::vector<std::string> dirs, names;  // names: the --by value of each directory
+  // One entry per side: its directories joined with ',' (several = replicate runs).
+  std::vector<std::string> dirs, names;  // names: the --by value of each side
+  std::vector<std::size_t> runs;         // runs per side
+  bool run_level = false;  // every side has 2+ runs: intervals and p include run-to-run variance
   std::vector<std::string> cpus, kernels;
   std::string by, command;
   std::vector<CompareEntry> entries;
@@ -48,9 +51,13 @@ struct Comparison {
   std::size_t comparisons = 0;
 };
 
+// Each side is one or more results directories (replicate runs of the same
+// config). With one run per side, the interval and p come from the samples
+// (run-to-run variance is not in them: the text says so); with 2+ runs on
+// every side, from a hierarchical bootstrap over runs and then samples.
 // Throws SetupError when --by is unknown or the directories differ in
 // something other than what --by names (the difference stated).
-Comparison build_comparison(const std::vector<ResultsData>& dirs, const CompareOptions& opt);
+Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, const CompareOptions& opt);
 
 std::string render_comparison_text(const Comparison& c);
 std::string render_comparison_markdown(const Comparison& c);

@@ -34,6 +34,18 @@ Interval bootstrap_mean(std::span<const double> x, std::uint64_t seed, int resam
 Interval bootstrap_median_ratio(std::span<const double> a, std::span<const double> b, std::uint64_t seed,
                                 int resamples = 2000, double level = 0.95);
 
+// Replicate runs per side (runs of samples): the ratio of the medians of
+// run medians, b / a, with a two-level (hierarchical) bootstrap that
+// resamples runs, then samples within each run, so run-to-run variance is
+// in the interval; `p` is the two-sided bootstrap p of "ratio = 1"
+// (2 x the smaller tail). Percentile interval, not BCa.
+struct RunsRatio {
+  Interval ratio;
+  double p = 1;
+};
+RunsRatio bootstrap_runs_ratio(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b,
+                               std::uint64_t seed, int resamples = 4000, double level = 0.95);
+
 struct MannWhitney {
   double u = 0;   // U of the first sample
   double p = 1;   // two-sided
