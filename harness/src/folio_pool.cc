@@ -1,4 +1,5 @@
 #include "zeroscope/folio_pool.h"
+#include "zeroscope/linux_compat.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -11,16 +12,6 @@
 #include <fmt/format.h>
 
 #include "zeroscope/errors.h"
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-#ifndef MAP_HUGE_SHIFT
-#define MAP_HUGE_SHIFT 26
-#endif
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
 
 namespace zs {
 

@@ -1,4 +1,5 @@
 #include "zeroscope/mapping.h"
+#include "zeroscope/linux_compat.h"
 
 #include "zeroscope/smaps.h"
 
@@ -11,10 +12,6 @@
 #include <sstream>
 #include <system_error>
 #include <utility>
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 
 namespace zs {
 

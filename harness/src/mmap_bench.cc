@@ -1,4 +1,5 @@
 #include "zeroscope/mmap_bench.h"
+#include "zeroscope/linux_compat.h"
 #include "zeroscope/smaps.h"
 
 #include <algorithm>
@@ -17,13 +18,6 @@
 #include "zeroscope/errors.h"
 #include "zeroscope/hugetlb_pool.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-#ifndef MAP_HUGE_SHIFT
-#define MAP_HUGE_SHIFT 26
-#endif
-
 namespace zs {
 namespace {
 
@@ -38,7 +32,6 @@ struct Region {
     if (addr != MAP_FAILED) ::munmap(addr, len);
   }
 };
-
 
 std::uint64_t now_ns() {
   timespec t;

@@ -67,6 +67,28 @@ class SweepRun : public ::testing::Test {
     return out;
   }
 
+  // `zeroscope run CONFIG --out DIR` in a child, output discarded.
+  static pid_t start_run(const std::string& cfg, const std::string& res) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      freopen("/dev/null", "w", stdout);
+      freopen("/dev/null", "w", stderr);
+      execl(ZS_BINARY, ZS_BINARY, "run", cfg.c_str(), "--out", res.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return pid;
+  }
+  // Polls until samples.csv has more than `rows` lines (or ~3000 polls).
+  static void wait_for_rows(const std::string& res, int rows, std::chrono::milliseconds poll) {
+    for (int i = 0; i < 3000; ++i) {
+      std::ifstream in(res + "/samples.csv");
+      int n = 0;
+      for (std::string l; std::getline(in, l);) ++n;
+      if (n > rows) return;
+      std::this_thread::sleep_for(poll);
+    }
+  }
+
   fs::path dir_;
 };
 
@@ -134,23 +156,11 @@ TEST_F(SweepRun, ResumeAfterSigkillYieldsExactlyTheExpectedRows) {
   const std::string cfg = config(300);
   const std::string res = out();
   std::mt19937 rng(static_cast<unsigned>(std::random_device{}()));
-  pid_t pid = fork();
+  pid_t pid = start_run(cfg, res);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    freopen("/dev/null", "w", stdout);
-    freopen("/dev/null", "w", stderr);
-    execl(ZS_BINARY, ZS_BINARY, "run", cfg.c_str(), "--out", res.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
   // Kill it at a random moment once it is measuring.
   const int want_rows = 20 + int(rng() % 300);
-  for (int i = 0; i < 3000; ++i) {
-    std::ifstream in(res + "/samples.csv");
-    int n = 0;
-    for (std::string l; std::getline(in, l);) ++n;
-    if (n > want_rows) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  wait_for_rows(res, want_rows, std::chrono::milliseconds(5));
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -172,21 +182,9 @@ TEST_F(SweepRun, ResumeAfterSigkillYieldsExactlyTheExpectedRows) {
 TEST_F(SweepRun, SigintStopsAfterTheCurrentSampleAndResumes) {
   const std::string cfg = config(3000);
   const std::string res = out();
-  pid_t pid = fork();
+  pid_t pid = start_run(cfg, res);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    freopen("/dev/null", "w", stdout);
-    freopen("/dev/null", "w", stderr);
-    execl(ZS_BINARY, ZS_BINARY, "run", cfg.c_str(), "--out", res.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  for (int i = 0; i < 3000; ++i) {
-    std::ifstream in(res + "/samples.csv");
-    int n = 0;
-    for (std::string l; std::getline(in, l);) ++n;
-    if (n > 50) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
+  wait_for_rows(res, 50, std::chrono::milliseconds(2));
   kill(pid, SIGINT);
   int status = 0;
   waitpid(pid, &status, 0);
