@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "primitives/registry.h"
-#include "zeroscope/mapping.h"
+#include "memory/mapping.h"
 
 namespace zs::bench {
 namespace {

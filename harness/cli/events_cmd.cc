@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/usage.h"
-#include "zeroscope/errors.h"
-#include "zeroscope/events.h"
+#include "common/errors.h"
+#include "counters/events.h"
 
 namespace zs::cli {
 

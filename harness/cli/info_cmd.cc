@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
-#include "zeroscope/capability.h"
+#include "machine/capability.h"
 
 namespace zs::cli {
 

@@ -6,9 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "cli/error_text.h"
 #include "cli/usage.h"
-#include "zeroscope/build_info.h"
-#include "zeroscope/errors.h"
+#include "common/build_info.h"
+#include "common/errors.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"zeroscope: cache behaviour of huge-page zeroing, measured", "zeroscope"};
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
         if (rc >= 0) return rc;
       }
   } catch (const zs::SetupError& e) {
-    fmt::print(stderr, "zeroscope {}: {}\n", cmd, e.what());
+    fmt::print(stderr, "zeroscope {}: {}\n", cmd, zs::cli::error_text(e));
     return zs::cli::kExitUsage;
   } catch (const zs::cli::UsageError& e) {
     fmt::print(stderr, "zeroscope {}: {}\n", cmd, e.what());

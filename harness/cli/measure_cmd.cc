@@ -17,14 +17,14 @@
 
 #include "cli/usage.h"
 #include "platform/platform.h"
-#include "zeroscope/counters.h"
-#include "zeroscope/errors.h"
-#include "zeroscope/event_selection.h"
-#include "zeroscope/experiment.h"
-#include "zeroscope/parse.h"
-#include "zeroscope/placement.h"
-#include "zeroscope/quantiles.h"
-#include "zeroscope/setting_guard.h"
+#include "counters/counters.h"
+#include "common/errors.h"
+#include "counters/event_selection.h"
+#include "measure/experiment.h"
+#include "common/parse.h"
+#include "machine/placement.h"
+#include "stats/quantiles.h"
+#include "memory/setting_guard.h"
 
 namespace zs::cli {
 

@@ -11,13 +11,13 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
-#include "zeroscope/errors.h"
-#include "zeroscope/hugetlb_pool.h"
-#include "zeroscope/mmap_bench.h"
-#include "zeroscope/parse.h"
-#include "zeroscope/setting_guard.h"
-#include "zeroscope/sysfs.h"
-#include "zeroscope/thp_settings.h"
+#include "common/errors.h"
+#include "memory/hugetlb_pool.h"
+#include "measure/mmap_bench.h"
+#include "common/parse.h"
+#include "memory/setting_guard.h"
+#include "machine/sysfs.h"
+#include "memory/thp_settings.h"
 
 namespace zs::cli {
 

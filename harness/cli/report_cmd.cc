@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
-#include "zeroscope/compare.h"
-#include "zeroscope/errors.h"
-#include "zeroscope/report.h"
+#include "report/compare.h"
+#include "common/errors.h"
+#include "report/report.h"
 
 namespace zs::cli {
 

@@ -2,7 +2,7 @@
 #include <memory>
 
 #include "cli/usage.h"
-#include "zeroscope/sweep_runner.h"
+#include "sweep/sweep_runner.h"
 
 namespace zs::cli {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "zeroscope/parse.h"
+#include "common/parse.h"
 
 namespace zs::cli {
 

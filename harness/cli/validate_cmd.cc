@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
-#include "zeroscope/cache_state.h"
-#include "zeroscope/event_selection.h"
-#include "zeroscope/parse.h"
-#include "zeroscope/placement.h"
-#include "zeroscope/validate.h"
+#include "memory/cache_state.h"
+#include "counters/event_selection.h"
+#include "common/parse.h"
+#include "machine/placement.h"
+#include "counters/validate.h"
 
 namespace zs::cli {
 

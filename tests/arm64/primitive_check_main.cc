@@ -14,7 +14,7 @@
 #include "primitives/registry.h"
 #include "strategies/strategy.h"
 #include "support/zero_check.h"
-#include "zeroscope/executor.h"
+#include "measure/executor.h"
 
 namespace {
 

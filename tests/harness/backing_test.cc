@@ -2,7 +2,7 @@
 // THP, forced 4 KiB fallback, mTHP and hugetlb, through kpageflags and smaps.
 // What needs root or visible PFNs skips with the reason; every sysfs setting
 // changed here is put back in TearDown, whatever the test did.
-#include "zeroscope/backing.h"
+#include "memory/backing.h"
 
 #include <gtest/gtest.h>
 #include <sys/mman.h>
@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "zeroscope/mapping.h"
-#include "zeroscope/sysfs.h"
+#include "memory/mapping.h"
+#include "machine/sysfs.h"
 
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)

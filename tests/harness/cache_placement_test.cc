@@ -4,9 +4,9 @@
 #include <cstring>
 #include <vector>
 
-#include "zeroscope/cache_state.h"
-#include "zeroscope/errors.h"
-#include "zeroscope/placement.h"
+#include "memory/cache_state.h"
+#include "common/errors.h"
+#include "machine/placement.h"
 
 namespace zs {
 namespace {

@@ -1,6 +1,6 @@
 // The capability record against what the kernel says through /proc and
 // /sys, its rule that every null is explained, and `zeroscope info`.
-#include "zeroscope/capability.h"
+#include "machine/capability.h"
 
 #include <dirent.h>
 #include <unistd.h>
@@ -12,8 +12,8 @@
 #include <string>
 
 #include "support/run_binary.h"
-#include "zeroscope/parse.h"
-#include "zeroscope/sysfs.h"
+#include "common/parse.h"
+#include "machine/sysfs.h"
 
 namespace zs {
 namespace {

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "support/run_binary.h"
-#include "zeroscope/counters.h"
+#include "counters/counters.h"
 
 namespace zs {
 namespace {

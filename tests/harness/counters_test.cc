@@ -8,11 +8,11 @@
 #include <cstring>
 #include <vector>
 
-#include "zeroscope/counter_set.h"
-#include "zeroscope/counters.h"
-#include "zeroscope/events.h"
-#include "zeroscope/phase_meter.h"
-#include "zeroscope/user_page_read.h"
+#include "counters/counter_set.h"
+#include "counters/counters.h"
+#include "counters/events.h"
+#include "measure/phase_meter.h"
+#include "counters/user_page_read.h"
 
 namespace zs {
 namespace {

@@ -2,7 +2,7 @@
 // encodes on this machine with the installed libpfm4 (or its raw
 // fallback); malformed files fail with "path:line: key: problem"; CPUs map
 // to the right file through the files' [[match]] rules.
-#include "zeroscope/events.h"
+#include "counters/events.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/run_binary.h"
-#include "zeroscope/errors.h"
+#include "common/errors.h"
 
 namespace zs {
 namespace {

@@ -7,8 +7,8 @@
 
 #include "primitives/registry.h"
 #include "strategies/strategy.h"
-#include "zeroscope/executor.h"
-#include "zeroscope/mapping.h"
+#include "measure/executor.h"
+#include "memory/mapping.h"
 
 namespace zs {
 namespace {

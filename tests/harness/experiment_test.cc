@@ -3,8 +3,8 @@
 // verified huge folios.
 #include <gtest/gtest.h>
 
-#include "zeroscope/errors.h"
-#include "zeroscope/experiment.h"
+#include "common/errors.h"
+#include "measure/experiment.h"
 
 namespace zs {
 namespace {

@@ -8,9 +8,9 @@
 
 #include "primitives/registry.h"
 #include "strategies/strategy.h"
-#include "zeroscope/errors.h"
-#include "zeroscope/executor.h"
-#include "zeroscope/folio_pool.h"
+#include "common/errors.h"
+#include "measure/executor.h"
+#include "memory/folio_pool.h"
 
 namespace zs {
 namespace {

@@ -19,10 +19,10 @@
 #include <string>
 #include <thread>
 
-#include "zeroscope/errors.h"
-#include "zeroscope/hugetlb_pool.h"
-#include "zeroscope/setting_guard.h"
-#include "zeroscope/sysfs.h"
+#include "common/errors.h"
+#include "memory/hugetlb_pool.h"
+#include "memory/setting_guard.h"
+#include "machine/sysfs.h"
 
 namespace zs {
 namespace {

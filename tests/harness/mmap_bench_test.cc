@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "zeroscope/mmap_bench.h"
-#include "zeroscope/thp_settings.h"
+#include "measure/mmap_bench.h"
+#include "memory/thp_settings.h"
 
 namespace zs {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "zeroscope/parse.h"
+#include "common/parse.h"
 
 namespace zs {
 namespace {

@@ -13,9 +13,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "zeroscope/errors.h"
-#include "zeroscope/setting_guard.h"
-#include "zeroscope/sysfs.h"
+#include "common/errors.h"
+#include "memory/setting_guard.h"
+#include "machine/sysfs.h"
 
 namespace zs {
 namespace {

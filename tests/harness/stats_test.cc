@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
-#include "zeroscope/stats.h"
+#include "stats/stats.h"
 
 namespace zs::stats {
 namespace {

@@ -15,11 +15,11 @@
 #include <fmt/format.h>
 
 #include "primitives/registry.h"
-#include "zeroscope/errors.h"
-#include "zeroscope/folio_pool.h"
-#include "zeroscope/hugetlb_pool.h"
-#include "zeroscope/sweep_config.h"
-#include "zeroscope/thp_settings.h"
+#include "common/errors.h"
+#include "memory/folio_pool.h"
+#include "memory/hugetlb_pool.h"
+#include "sweep/sweep_config.h"
+#include "memory/thp_settings.h"
 
 namespace zs {
 namespace {

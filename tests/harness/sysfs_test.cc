@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "zeroscope/sysfs.h"
+#include "machine/sysfs.h"
 
 namespace zs {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "zeroscope/access.h"
-#include "zeroscope/target.h"
+#include "measure/access.h"
+#include "measure/target.h"
 
 namespace zs {
 namespace {

@@ -9,10 +9,10 @@
 #include <set>
 #include <string>
 
-#include "zeroscope/hugetlb_pool.h"
-#include "zeroscope/setting_guard.h"
-#include "zeroscope/sysfs.h"
-#include "zeroscope/thp_settings.h"
+#include "memory/hugetlb_pool.h"
+#include "memory/setting_guard.h"
+#include "machine/sysfs.h"
+#include "memory/thp_settings.h"
 
 namespace zs {
 namespace {

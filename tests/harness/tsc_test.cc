@@ -1,6 +1,6 @@
 // The timestamp counter's rate: whatever source answers must agree with a
 // measurement, and the measurement itself must be stable.
-#include "zeroscope/tsc.h"
+#include "machine/tsc.h"
 
 #include <gtest/gtest.h>
 

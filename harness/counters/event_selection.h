@@ -1,0 +1,18 @@
+// Which event file a run uses: --events FILE when given, else the file of
+// this CPU's microarchitecture (uarch_for(this_cpu())), else generic.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "counters/events.h"
+
+namespace zs {
+
+struct SelectedEvents {
+  EventFile file;
+  std::string why;  // "--events FILE", or the uarch rule that matched
+};
+SelectedEvents select_events(const std::optional<std::string>& override_path);
+
+}  // namespace zs

@@ -1,0 +1,136 @@
+#include "measure/experiment.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "platform/platform.h"
+#include "common/errors.h"
+#include "measure/executor.h"
+
+namespace zs {
+
+PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed, CounterSet* counters)
+    : point_(point), pool_(pool), seed_(seed), rng_(seed), access_seed_(seed ^ 0x9e3779b97f4a7c15ull), counters_(counters),
+      meter_(counters) {
+  if (pool.backing() != point.backing || pool.folio_bytes() != point.folio_bytes)
+    throw SetupError("internal: point and pool differ in backing or folio size");
+  if (!point.kernel_fault()) {
+    strategy_ = find_strategy(point.strategy);
+    if (strategy_ == nullptr)
+      throw SetupError(fmt::format("strategy: unknown '{}'; allowed: {}, {}", point.strategy,
+                                   fmt::join(strategy_names(), ", "), kKernelFault));
+    prim_ = PrimitiveRegistry::get().find(point.primitive);
+    if (prim_ == nullptr)
+      throw SetupError(fmt::format("primitive: unknown '{}'; allowed: {}", point.primitive,
+                                   fmt::join(PrimitiveRegistry::get().names(), ", ")));
+    if (!prim_->available)
+      throw SetupError(fmt::format("primitive '{}' is not available on this CPU: {}; see 'zeroscope primitives'",
+                                   prim_->name(), prim_->why));
+  }
+  if (point.cache == CacheState::cold && point.evict == Evict::clflush && platform::flush_name().empty())
+    throw SetupError("evict clflush: this architecture has no cache flush instruction here; use evict pool");
+  std::mt19937_64 probe(0);
+  if (!resolve_target(point.target, pool.nr_pages(), pool.page_bytes(), probe))
+    throw SetupError(fmt::format("target {} lies outside a {} folio of {} pages", point.target.name(),
+                                 size_name(pool.folio_bytes()), pool.nr_pages()));
+  if (!point.kernel_fault()) {
+    // Fails here, not in the loop, if the plan cannot run over this pool.
+    retarget(*resolve_target(point.target, pool.nr_pages(), pool.page_bytes(), probe));
+    if (auto why = check_executable(plan_, *prim_, pool.folio(0), pool.folio_bytes(), pool.page_bytes()))
+      throw SetupError(*why);
+    current_.reset();
+  }
+}
+
+void PointRunner::retarget(const Target& t) {
+  if (current_ && current_->page == t.page && current_->page_offset == t.page_offset) return;
+  current_ = t;
+  if (strategy_ != nullptr) {
+    StrategyParams p;
+    p.nr_pages = pool_.nr_pages();
+    p.target = t.page;
+    p.width = point_.width;
+    p.batch = strategy_->uses_batch ? point_.batch : 0;
+    p.page_size = pool_.page_bytes();
+    plan_ = strategy_->plan(p);
+  }
+  access_plan_ = make_access_plan(point_.access, pool_.folio_bytes(), pool_.page_bytes(),
+                                  t.page * pool_.page_bytes() + t.page_offset, platform::cache_line_bytes(),
+                                  access_seed_);
+}
+
+Sample PointRunner::run(std::uint32_t rep) {
+  Sample s;
+  s.rep = rep;
+  rng_.seed(seed_ ^ (0x9e3779b97f4a7c15ull * (std::uint64_t(rep) + 1)));
+  const Target t = *resolve_target(point_.target, pool_.nr_pages(), pool_.page_bytes(), rng_);
+  retarget(t);
+  s.target_page = t.page;
+  const std::size_t i = pool_.next();
+  std::byte* folio = pool_.folio(i);
+  // Metrics that do not fit the PMU at once rotate through passes, one pass
+  // per sample (recorded in the sample's counter values).
+  if (counters_ != nullptr && counters_->passes() > 1) counters_->set_pass(rep % counters_->passes());
+
+  if (point_.kernel_fault()) {
+    pool_.discard(i);
+    // The fallback verification for THP when pagemap cannot be read: the
+    // vmstat fault counters around the one fault (other processes' faults
+    // could blur it on a busy machine; the detail says which method spoke).
+    const bool anon_huge = point_.backing == Backing::thp || point_.backing == Backing::mthp;
+    std::optional<ThpFaultCounters> before;
+    if (anon_huge && pool_.verify_method() != BackingMethod::kpageflags) before = read_thp_fault_counters();
+    volatile auto* hint = reinterpret_cast<volatile unsigned char*>(folio + t.page * pool_.page_bytes() + t.page_offset);
+    meter_.start();
+    *hint = 1;  // a write fault: a read would map the (huge) zero page instead
+    s.fault = meter_.stop();
+    meter_.start();
+    s.sink = run_access(access_plan_, folio);
+    s.access = meter_.stop();
+    s.backing = pool_.reverify(i);
+    if (counters_ != nullptr && !counters_->kernel_counting()) {
+      s.counters_withheld = true;
+      s.fault->counters.valid = 0;
+    }
+    if (!s.backing.verified && before) {
+      if (auto after = read_thp_fault_counters()) {
+        s.backing.verified = true;
+        s.backing.huge = after->fault_alloc > before->fault_alloc && after->fault_fallback == before->fault_fallback;
+        s.backing.detail = fmt::format("vmstat thp_fault_alloc +{}, thp_fault_fallback +{}",
+                                       after->fault_alloc - before->fault_alloc,
+                                       after->fault_fallback - before->fault_fallback);
+      }
+    }
+    return s;
+  }
+
+  prepare_cache_state(point_.cache, point_.evict, folio, pool_.folio_bytes());
+  if (record_batches_) {
+    std::uint64_t last = 0, worst = 0;
+    std::uint32_t batches = 0;
+    meter_.start();
+    last = platform::timestamp();
+    execute(plan_, prim_->fn(), folio, pool_.page_bytes(), [&] {
+      const std::uint64_t now = platform::timestamp();
+      worst = std::max(worst, now - last);
+      last = now;
+      ++batches;
+    });
+    const std::uint64_t end = platform::timestamp();
+    s.zero = meter_.stop();
+    s.batch_max_ticks = std::max(worst, end - last);
+    s.batches = batches + 1;
+  } else {
+    meter_.start();
+    execute(plan_, prim_->fn(), folio, pool_.page_bytes());
+    s.zero = meter_.stop();
+  }
+  meter_.start();
+  s.sink = run_access(access_plan_, folio);
+  s.access = meter_.stop();
+  s.backing = pool_.check(i);
+  return s;
+}
+
+}  // namespace zs

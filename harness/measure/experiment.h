@@ -1,0 +1,99 @@
+// The fault experiment, one sample at a time: take a folio, put it in the
+// cache state asked for, zero it with a strategy and primitive for target
+// page T (or let the kernel's own fault path do it: strategy kernel-fault),
+// then run the faulting program's access pattern. Phases are measured
+// separately through the PhaseMeter, with nothing between them but the
+// meter's reads; everything else (plans, targets, verification) happens
+// outside the measured phases.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "primitives/registry.h"
+#include "strategies/strategy.h"
+#include "measure/access.h"
+#include "memory/backing.h"
+#include "memory/cache_state.h"
+#include "memory/folio_pool.h"
+#include "measure/phase_meter.h"
+#include "measure/target.h"
+
+namespace zs {
+
+// Not a plan but the running kernel's page-fault path: on kernels before
+// 7.0, left-right for 2 MiB folios and sequential for 1 GiB ones.
+inline constexpr std::string_view kKernelFault = "kernel-fault";
+
+struct Point {
+  Backing backing = Backing::thp;
+  std::uint64_t folio_bytes = 2u << 20;
+  std::string strategy = "upstream";
+  std::string primitive = "kernel";
+  TargetSpec target;
+  AccessSpec access;
+  CacheState cache = CacheState::cold;
+  Evict evict = Evict::pool;
+  std::uint64_t width = kUpstreamWidth;
+  std::uint64_t batch = 0;  // 0 = whole range
+
+  bool kernel_fault() const { return strategy == kKernelFault; }
+};
+
+struct Sample {
+  std::uint32_t rep = 0;
+  std::uint64_t target_page = 0;
+  std::optional<PhaseReading> zero;    // user-space strategies
+  std::optional<PhaseReading> fault;   // kernel-fault: allocation + zeroing + mapping
+  std::optional<PhaseReading> access;  // always (empty pattern: a near-zero reading)
+  BackingCheck backing;
+  std::uint64_t sink = 0;  // what the access phase read, so it is not elided
+  // kernel-fault without kernel-mode counting: the counts would only see
+  // the user side of a fault that happens in the kernel; left out, and why.
+  bool counters_withheld = false;
+  // With record_batches: the longest stretch of the zero phase between two
+  // preemption points (what a cooperative kernel's scheduler would wait),
+  // in ticks of platform::timestamp(), and how many batches there were.
+  std::uint64_t batch_max_ticks = 0;
+  std::uint32_t batches = 0;
+};
+
+class PointRunner {
+ public:
+  // Validates the point against the pool and this CPU; throws SetupError
+  // naming what is wrong (unknown strategy or primitive, unavailable
+  // primitive, target outside the folio).
+  PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed, CounterSet* counters = nullptr);
+
+  // Sample `rep`: its random draws (a random target) depend only on the
+  // seed and rep, so a resumed sweep takes the same samples.
+  Sample run(std::uint32_t rep);
+  // Time every batch of the zero phase (a timestamp at each preemption
+  // point). Off by default: the timestamps perturb the phase they measure.
+  void set_record_batches(bool on) { record_batches_ = on; }
+  const Point& point() const { return point_; }
+  // The real name of the primitive ("kernel" resolved), for the record.
+  std::string_view primitive_name() const { return prim_ ? prim_->name() : "kernel"; }
+
+ private:
+  void retarget(const Target& t);
+
+  Point point_;
+  FolioPool& pool_;
+  const Primitive* prim_ = nullptr;
+  const Strategy* strategy_ = nullptr;
+  std::uint64_t seed_;
+  std::mt19937_64 rng_;
+  std::uint64_t access_seed_;
+  std::optional<Target> current_;
+  Plan plan_;
+  AccessPlan access_plan_;
+  CounterSet* counters_ = nullptr;
+  bool record_batches_ = false;
+  PhaseMeter meter_;
+};
+
+}  // namespace zs

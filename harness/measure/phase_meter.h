@@ -1,0 +1,70 @@
+// The one measurement interface every phase goes through: start() and
+// stop() around the phase, a reading out. Here each phase is timed in
+// nanoseconds (CLOCK_MONOTONIC) and in ticks of the CPU's constant-rate
+// counter (TSC / cntvct); hardware counters join the reading through the
+// same two calls. Inline and allocation-free: it brackets measured code.
+#pragma once
+
+#include <time.h>
+
+#include <cstdint>
+
+#include "platform/platform.h"
+#include "counters/counter_set.h"
+
+namespace zs {
+
+struct PhaseReading {
+  std::uint64_t ns = 0;
+  std::uint64_t tsc = 0;  // 0 only where the architecture has no counter
+  CounterValues counters;  // empty (valid == 0) without a CounterSet
+};
+
+class PhaseMeter {
+ public:
+  explicit PhaseMeter(CounterSet* counters = nullptr) : counters_(counters) {}
+  void set_counters(CounterSet* counters) { counters_ = counters; }
+  CounterSet* counters() const { return counters_; }
+
+  // Counters open outside the clock reads, so the phase's time does not
+  // include their system calls; their counts include the clock reads,
+  // which cost a few hundred instructions at most.
+  void start() {
+    if (counters_ != nullptr) counters_->start();
+    clock_gettime(CLOCK_MONOTONIC, &t0_);
+    tsc0_ = platform::timestamp();
+  }
+  PhaseReading stop() {
+    // The counter first: it serialises, so the clock read that follows
+    // cannot overlap the phase.
+    std::uint64_t tsc1 = platform::timestamp();
+    timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    PhaseReading r;
+    r.ns = std::uint64_t(t1.tv_sec - t0_.tv_sec) * 1000000000ull + std::uint64_t(t1.tv_nsec) -
+           std::uint64_t(t0_.tv_nsec);
+    r.tsc = tsc1 - tsc0_;
+    if (counters_ != nullptr) counters_->stop(r.counters);
+    return r;
+  }
+
+ private:
+  CounterSet* counters_ = nullptr;
+  timespec t0_{};
+  std::uint64_t tsc0_ = 0;
+};
+
+}  // namespace zs
+
+namespace zs {
+
+// The cost of an empty phase through this meter (counters included), as a
+// median over `n` tries: recorded with every run so that a reader can judge
+// the smallest phase that means something.
+struct MeterOverhead {
+  double ns = 0;        // median wall time of an empty start/stop, counter syscalls included
+  double phase_ns = 0;  // median of what an empty phase itself reports
+};
+MeterOverhead measure_meter_overhead(PhaseMeter& meter, int n = 501);
+
+}  // namespace zs

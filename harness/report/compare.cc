@@ -1,0 +1,247 @@
+#include "report/compare.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "report/report.h"
+
+namespace zs {
+
+namespace {
+std::string identity(const ResultsData& d, const std::string& what) {
+  if (what == "label") return d.label().empty() ? d.dir : d.label();
+  if (what == "host") return d.host();
+  return d.kernel();
+}
+std::string fit(std::string s, std::size_t w) { return s.size() <= w ? s : s.substr(0, w); }
+
+const std::vector<std::string> kAxes = {"backing", "folio_size", "strategy", "primitive", "target", "access", "cache"};
+
+// The point's identity without the ignored axes.
+std::string match_key(const PointInfo& p, const std::vector<std::string>& ignore) {
+  auto keep = [&](const char* axis) { return std::find(ignore.begin(), ignore.end(), axis) == ignore.end(); };
+  std::string k;
+  auto add = [&](const char* axis, const std::string& v) { k += std::string(axis) + "=" + (keep(axis) ? v : "*") + ";"; };
+  add("backing", p.backing);
+  add("folio_size", std::to_string(p.folio_size));
+  add("strategy", p.strategy);
+  add("primitive", p.kernel_fault() ? "-" : p.primitive);
+  add("target", p.target);
+  add("access", p.access + ":" + p.op);
+  add("cache", p.cache);
+  // batch and width are in the full key; with nothing ignored, use it.
+  return ignore.empty() ? p.key : k;
+}
+
+std::map<std::string, const PointInfo*> index_points(const ResultsData& d, const std::vector<std::string>& ignore) {
+  std::map<std::string, const PointInfo*> m;
+  for (const PointInfo& p : d.points) {
+    auto [it, fresh] = m.emplace(match_key(p, ignore), &p);
+    if (!fresh)
+      throw SetupError(fmt::format("--ignore: in {}, {} and {} differ only in ignored axes; ignore fewer axes, or "
+                                   "compare directories with one point per match",
+                                   d.dir, it->second->key, p.key));
+  }
+  return m;
+}
+}  // namespace
+
+Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, const CompareOptions& opt) {
+  if (opt.by != "label" && opt.by != "host" && opt.by != "kernel")
+    throw SetupError(fmt::format("--by: unknown '{}'; allowed: label, host, kernel", opt.by));
+  for (const auto& axis : opt.ignore)
+    if (std::find(kAxes.begin(), kAxes.end(), axis) == kAxes.end())
+      throw SetupError(fmt::format("--ignore: unknown axis '{}'; allowed: {}", axis, fmt::join(kAxes, ", ")));
+  // What must be equal for the comparison to mean what --by says: runs by
+  // label on one host and kernel; kernels on one host; hosts anything.
+  std::vector<std::string> must_match;
+  if (opt.by == "label") must_match = {"host", "kernel"};
+  if (opt.by == "kernel") must_match = {"host"};
+  if (sides.size() < 2) throw SetupError("compare: at least two sides (DIR_A DIR_B) are needed");
+  const ResultsData& a = sides.front().front();
+  for (const auto& side : sides)
+    for (const ResultsData& d : side) {
+      for (const std::string& f : must_match)
+        if (identity(a, f) != identity(d, f))
+          throw SetupError(fmt::format("{} and {} differ in {} ({} vs {}), not only in {}; compare with --by {}",
+                                       a.dir, d.dir, f, identity(a, f), identity(d, f), opt.by,
+                                       f == "kernel" ? "kernel" : "host"));
+      // Replicates of one side must be what the side says they are.
+      if (identity(d, opt.by) != identity(side.front(), opt.by))
+        throw SetupError(fmt::format("{} and {} are on one side but differ in {} ({} vs {}); a side lists replicate "
+                                     "runs of the same {}",
+                                     side.front().dir, d.dir, opt.by, identity(side.front(), opt.by),
+                                     identity(d, opt.by), opt.by));
+    }
+  Comparison c;
+  c.by = opt.by;
+  c.command = opt.command;
+  c.run_level = std::all_of(sides.begin(), sides.end(), [](const auto& s) { return s.size() >= 2; });
+  for (const auto& side : sides) {
+    std::string joined;
+    for (const ResultsData& d : side) joined += (joined.empty() ? "" : ",") + d.dir;
+    c.dirs.push_back(joined);
+    c.names.push_back(identity(side.front(), opt.by));
+    c.cpus.push_back(side.front().cpu());
+    c.kernels.push_back(side.front().kernel());
+    c.runs.push_back(side.size());
+  }
+  // A side's samples of one point: one vector per run.
+  auto runs_of = [](const std::vector<ResultsData>& side, const std::string& key, const char* ph) {
+    std::vector<std::vector<double>> runs;
+    for (const ResultsData& d : side)
+      if (const PhaseData* p = d.phase(key, ph)) runs.push_back(p->ns);
+    return runs;
+  };
+  std::vector<double> ps;
+  const auto a_index = index_points(a, opt.ignore);
+  for (std::size_t i = 1; i < sides.size(); ++i) {
+    const ResultsData& b = sides[i].front();
+    const auto b_index = index_points(b, opt.ignore);
+    for (const PointInfo& p : a.points) {
+      auto bit = b_index.find(match_key(p, opt.ignore));
+      const PhaseData* pa = a.phase(p.key, ResultsData::cost_phase(p));
+      const PhaseData* pb = bit == b_index.end() ? nullptr : b.phase(bit->second->key, ResultsData::cost_phase(*bit->second));
+      if (pa == nullptr || pb == nullptr) {
+        if (pa != nullptr) c.one_side.push_back({p.key, "only in " + a.dir});
+        continue;
+      }
+      if (pa->ns.size() < 2 || pb->ns.size() < 2) continue;
+      CompareEntry e;
+      e.point = p;
+      e.other = *bit->second;
+      e.against = i;
+      if (c.run_level) {
+        auto ra = runs_of(sides.front(), p.key, ResultsData::cost_phase(p));
+        auto rb = runs_of(sides[i], bit->second->key, ResultsData::cost_phase(*bit->second));
+        std::vector<double> all_a, all_b;
+        for (const auto& r : ra) all_a.insert(all_a.end(), r.begin(), r.end());
+        for (const auto& r : rb) all_b.insert(all_b.end(), r.begin(), r.end());
+        e.a = stats::summarize(all_a);
+        e.b = stats::summarize(all_b);
+        stats::RunsRatio rr = stats::bootstrap_runs_ratio(ra, rb, opt.seed);
+        e.change = {rr.ratio.estimate - 1, rr.ratio.lo - 1, rr.ratio.hi - 1};
+        e.p = rr.p;
+      } else {
+        e.a = stats::summarize(pa->ns);
+        e.b = stats::summarize(pb->ns);
+        stats::Interval r = stats::bootstrap_median_ratio(pa->ns, pb->ns, opt.seed);
+        e.change = {r.estimate - 1, r.lo - 1, r.hi - 1};
+        e.p = stats::mann_whitney(pa->ns, pb->ns).p;
+      }
+      ps.push_back(e.p);
+      c.entries.push_back(e);
+    }
+    for (const PointInfo& p : b.points) {
+      auto ait = a_index.find(match_key(p, opt.ignore));
+      const bool in_a = ait != a_index.end() && a.phase(ait->second->key, ResultsData::cost_phase(*ait->second));
+      if (!in_a && b.phase(p.key, ResultsData::cost_phase(p))) c.one_side.push_back({p.key, "only in " + b.dir});
+    }
+  }
+  auto adj = stats::holm(ps);
+  for (std::size_t k = 0; k < c.entries.size(); ++k) {
+    CompareEntry& e = c.entries[k];
+    e.p_holm = adj[k];
+    // Significant only when the rank test says so after Holm AND the
+    // interval of the ratio excludes 1: both, so one noisy statistic alone
+    // does not call a change.
+    const bool sig = e.p_holm < opt.alpha && (e.change.lo > 0 || e.change.hi < 0);
+    e.verdict = !sig ? "n.s." : e.change.estimate < 0 ? "faster" : "slower";
+  }
+  c.comparisons = ps.size();
+  return c;
+}
+
+std::string render_comparison_text(const Comparison& c) {
+  std::string o = "zeroscope compare\n";
+  for (std::size_t i = 0; i < c.dirs.size(); ++i)
+    o += wrap_lines(fmt::format("{}: {} ({}{} {}; CPU {}; kernel {})", char('A' + i), c.dirs[i],
+                                c.runs[i] > 1 ? fmt::format("{} runs; ", c.runs[i]) : "", c.by, c.names[i], c.cpus[i],
+                                c.kernels[i]),
+                    80, "   ");
+  if (!c.command.empty()) o += wrap_lines("command: " + c.command);
+  if (c.run_level) {
+    o += wrap_lines(fmt::format("change = B/A ratio of the medians of run medians - 1, 95% interval and p from a "
+                                "bootstrap over runs, then samples; p Holm-adjusted over {} comparisons; n.s. = no "
+                                "significant change.",
+                                c.comparisons),
+                    80, "");
+  } else {
+    o += fmt::format("change = B/A cost median ratio - 1, 95% BCa CI; p: Mann-Whitney,\n"
+                     "Holm-adjusted over {} comparisons; n.s. = no significant change.\n",
+                     c.comparisons);
+    o += wrap_lines("One run per side: run-to-run variance is not in these intervals. Across time or reboots, give "
+                    "several runs per side (A1,A2,A3 B1,B2,B3).",
+                    80, "");
+  }
+  std::string group;
+  std::size_t against = 0;
+  for (const CompareEntry& e : c.entries) {
+    if (e.point.group() != group || e.against != against) {
+      group = e.point.group();
+      against = e.against;
+      o += "\n" + wrap_lines(fmt::format("{} ({} vs A)", group, char('A' + e.against)));
+      o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>8} {:<19} {:>6} {}\n", "strategy", "prim", "target", "A us",
+                       fmt::format("{} us", char('A' + e.against)), "change", "p", "verdict");
+    }
+    const std::string strategy =
+        e.point.strategy == e.other.strategy ? e.point.strategy : e.point.strategy + ">" + e.other.strategy;
+    o += fmt::format("{:<12} {:<6} {:<6} {:>8.1f} {:>8.1f} {:<19} {:>6} {}\n", fit(strategy, 12),
+                     fit(e.point.kernel_fault() ? "-" : e.point.primitive, 6), fit(e.point.target, 6),
+                     e.a.median / 1000.0, e.b.median / 1000.0, fit(format_change(e.change), 19), format_p(e.p_holm),
+                     e.verdict);
+  }
+  std::map<std::string, int> verdicts;
+  for (const CompareEntry& e : c.entries) ++verdicts[e.verdict];
+  o += fmt::format("\n{} faster, {} slower, {} no significant change.\n", verdicts["faster"], verdicts["slower"],
+                   verdicts["n.s."]);
+  if (c.one_side.empty()) {
+    o += "Every point is on every side.\n";
+  } else {
+    o += "On one side only (not compared):\n";
+    for (const auto& [key, where] : c.one_side) o += wrap_lines(fmt::format("  {} ({})", key, where), 80, "    ");
+  }
+  return o;
+}
+
+std::string render_comparison_markdown(const Comparison& c) {
+  std::string o = "**zeroscope compare**  \n";
+  for (std::size_t i = 0; i < c.dirs.size(); ++i)
+    o += fmt::format("{}: `{}` ({} {}; CPU {}; kernel {})  \n", char('A' + i), c.dirs[i], c.by, c.names[i], c.cpus[i],
+                     c.kernels[i]);
+  o += "\n| point | vs | A median (us) | B median (us) | change | p (Holm) | verdict |\n|---|---|---|---|---|---|---|\n";
+  for (const CompareEntry& e : c.entries)
+    o += fmt::format("| {} | {} | {:.1f} | {:.1f} | {} | {} | {} |\n", e.point.key, char('A' + e.against),
+                     e.a.median / 1000.0, e.b.median / 1000.0, format_change(e.change), format_p(e.p_holm), e.verdict);
+  for (const auto& [key, where] : c.one_side) o += fmt::format("\nOn one side only: `{}` ({}).\n", key, where);
+  return o;
+}
+
+std::string render_comparison_csv(const Comparison& c) {
+  std::string o = "key,against,a_n,a_median_ns,b_n,b_median_ns,change,change_lo,change_hi,p,p_holm,verdict\n";
+  for (const CompareEntry& e : c.entries)
+    o += fmt::format("{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6g},{:.6g},{}\n", e.point.key, c.dirs[e.against], e.a.n,
+                     e.a.median, e.b.n, e.b.median, e.change.estimate, e.change.lo, e.change.hi, e.p, e.p_holm,
+                     e.verdict);
+  for (const auto& [key, where] : c.one_side) o += fmt::format("{},{},,,,,,,,,,one side only\n", key, where);
+  return o;
+}
+
+nlohmann::json render_comparison_json(const Comparison& c) {
+  nlohmann::json j = {{"dirs", c.dirs}, {"by", c.by}, {"names", c.names}, {"cpus", c.cpus}, {"kernels", c.kernels},
+                      {"command", c.command}, {"comparisons", c.comparisons}};
+  j["entries"] = nlohmann::json::array();
+  for (const CompareEntry& e : c.entries)
+    j["entries"].push_back({{"key", e.point.key}, {"against", c.dirs[e.against]}, {"a_median_ns", e.a.median},
+                            {"b_median_ns", e.b.median}, {"a_n", e.a.n}, {"b_n", e.b.n},
+                            {"change", {{"estimate", e.change.estimate}, {"lo", e.change.lo}, {"hi", e.change.hi}}},
+                            {"p", e.p}, {"p_holm", e.p_holm}, {"verdict", e.verdict}});
+  j["one_side"] = nlohmann::json::array();
+  for (const auto& [key, where] : c.one_side) j["one_side"].push_back({{"key", key}, {"where", where}});
+  return j;
+}
+
+}  // namespace zs

@@ -1,0 +1,300 @@
+#include "report/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+
+namespace zs {
+
+namespace {
+
+std::string pct(double x) {  // x is a fraction: 0.123 -> "+12.3"
+  const double v = x * 100;
+  return std::fabs(v) < 10 ? fmt::format("{:+.1f}", v) : fmt::format("{:+.0f}", v);
+}
+
+std::string fit(std::string s, std::size_t w) { return s.size() <= w ? s : s.substr(0, w); }
+
+std::string pick_baseline(const ResultsData& d, const std::string& asked) {
+  std::set<std::string> have;
+  for (const PointInfo& p : d.points) have.insert(p.strategy);
+  if (!asked.empty()) {
+    if (!have.count(asked)) {
+      std::string list;
+      for (const auto& s : have) list += (list.empty() ? "" : ", ") + s;
+      throw SetupError(fmt::format("--baseline: '{}' is not a strategy of {}; allowed: {}", asked, d.dir, list));
+    }
+    return asked;
+  }
+  for (const char* s : {"upstream", "sequential"})
+    if (have.count(s)) return s;
+  return d.points.empty() ? "" : d.points.front().strategy;
+}
+
+const std::vector<double>* values(const PhaseData* ph, const std::string& metric) {
+  if (ph == nullptr) return nullptr;
+  if (metric == "ns") return &ph->ns;
+  auto it = ph->metrics.find(metric);
+  return it == ph->metrics.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+std::string format_change(const stats::Interval& c) {
+  return fmt::format("{}% [{},{}]", pct(c.estimate), pct(c.lo), pct(c.hi));
+}
+
+std::string format_p(double p) { return p < 0.001 ? "<0.001" : fmt::format("{:.3f}", p); }
+
+std::string wrap_lines(const std::string& text, std::size_t width, const std::string& indent) {
+  std::string out, line;
+  // The first line keeps its own leading spaces.
+  std::size_t pos = text.find_first_not_of(' ');
+  if (pos == std::string::npos) return text + "\n";
+  line = text.substr(0, pos);
+  const std::string lead = line;
+  while (pos < text.size()) {
+    std::size_t end = text.find(' ', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(pos, end - pos);
+    const bool at_start = line == lead || line == indent;
+    if (!at_start && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line = indent;
+    } else if (!at_start) {
+      line += " ";
+    }
+    line += word;
+    pos = end + 1;
+  }
+  if (!line.empty()) out += line + "\n";
+  return out;
+}
+
+Report build_report(const ResultsData& d, const ReportOptions& opt) {
+  Report r;
+  r.dir = d.dir;
+  r.cpu = d.cpu();
+  r.kernel = d.kernel();
+  r.thp = d.thp();
+  r.host = d.host();
+  r.command = opt.command;
+  r.metric = opt.metric;
+  r.baseline = pick_baseline(d, opt.baseline);
+  r.not_measured = d.not_measured;
+  r.left_out = d.left_out;
+  if (opt.metric != "ns" && std::find(d.metric_columns.begin(), d.metric_columns.end(), opt.metric) == d.metric_columns.end()) {
+    std::string list = "ns";
+    for (const auto& m : d.metric_columns) list += ", " + m;
+    throw SetupError(fmt::format("--metric: '{}' is not a column of {}/samples.csv; allowed: {}", opt.metric, d.dir, list));
+  }
+
+  std::vector<double*> p_slots;
+  std::vector<double> ps;
+  for (const PointInfo& p : d.points) {
+    auto git = std::find_if(r.groups.begin(), r.groups.end(), [&](const ReportGroup& g) { return g.name == p.group(); });
+    if (git == r.groups.end()) {
+      r.groups.push_back({p.group(), {}});
+      git = r.groups.end() - 1;
+    }
+    ReportEntry e;
+    e.point = p;
+    e.cost_phase = ResultsData::cost_phase(p);
+    const PhaseData* cost = d.phase(p.key, e.cost_phase);
+    if (cost == nullptr) continue;  // no kept sample: listed nowhere as a number
+    e.primitive = p.kernel_fault() ? "" : cost->primitive;
+    e.cost = stats::summarize(cost->ns);
+    e.gbs = e.cost.median > 0 ? std::optional<double>(double(p.folio_size) / e.cost.median) : std::nullopt;
+    if (const PhaseData* acc = d.phase(p.key, "access")) {
+      e.access = stats::summarize(acc->ns);
+      e.has_access = true;
+    }
+    e.bimodal = stats::bimodality(cost->ns);
+    e.outliers = stats::mad_outliers(cost->ns).size();
+    for (const auto& col : d.metric_columns) {
+      auto it = cost->metrics.find(col);
+      if (it != cost->metrics.end() && !it->second.empty())
+        e.counters.push_back({col, stats::summarize(it->second).median});
+    }
+    if (opt.metric != "ns")
+      if (const auto* v = values(cost, opt.metric)) e.metric = stats::summarize(*v);
+    git->entries.push_back(e);
+  }
+  // Changes against the baseline of the same group, target and primitive
+  // (kernel-fault has none, so it is compared with the baseline of any).
+  for (ReportGroup& g : r.groups)
+    for (ReportEntry& e : g.entries) {
+      if (e.point.strategy == r.baseline) {
+        e.is_baseline = true;
+        continue;
+      }
+      const ReportEntry* base = nullptr;
+      for (const ReportEntry& b : g.entries)
+        if (b.point.strategy == r.baseline && b.point.target == e.point.target &&
+            (b.point.primitive == e.point.primitive || b.point.kernel_fault() || e.point.kernel_fault()))
+          if (base == nullptr) base = &b;
+      if (base == nullptr) continue;
+      const auto* a = values(d.phase(base->point.key, base->cost_phase), opt.metric);
+      const auto* b = values(d.phase(e.point.key, e.cost_phase), opt.metric);
+      if (a == nullptr || b == nullptr || a->size() < 2 || b->size() < 2) continue;
+      stats::Interval ratio = stats::bootstrap_median_ratio(*a, *b, opt.seed);
+      e.change = stats::Interval{ratio.estimate - 1, ratio.lo - 1, ratio.hi - 1};
+      e.p = stats::mann_whitney(*a, *b).p;
+      ps.push_back(*e.p);
+      p_slots.push_back(&e.p_holm.emplace(0));
+    }
+  auto adj = stats::holm(ps);
+  for (std::size_t i = 0; i < adj.size(); ++i) *p_slots[i] = adj[i];
+  r.comparisons = ps.size();
+  return r;
+}
+
+std::string render_report_text(const Report& r) {
+  std::string o;
+  o += fmt::format("zeroscope report: {}\n", r.dir);
+  o += wrap_lines(fmt::format("CPU: {}; kernel {}; THP {}; host {}", r.cpu, r.kernel, r.thp, r.host));
+  if (!r.command.empty()) o += wrap_lines("command: " + r.command);
+  o += fmt::format("baseline: {}. change = {} median ratio - 1, 95% BCa CI;\n", r.baseline,
+                   r.metric == "ns" ? "time" : r.metric);
+  o += fmt::format("p: Mann-Whitney two-sided, Holm-adjusted over {} comparisons.\n", r.comparisons);
+  bool any_kf = false, any_bimodal = false;
+  for (const ReportGroup& g : r.groups) {
+    o += "\n" + wrap_lines(g.name);
+    o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}\n", "strategy", "prim", "target",
+                     r.metric == "ns" ? "cost us" : fit(r.metric, 8), "sd%", "GB/s", "acc us",
+                     fit("vs " + r.baseline, 19), "p");
+    for (const ReportEntry& e : g.entries) {
+      any_kf = any_kf || e.point.kernel_fault();
+      any_bimodal = any_bimodal || e.bimodal.flagged;
+      const bool metric_ns = r.metric == "ns";
+      const double shown = metric_ns ? e.cost.median / 1000.0 : (e.metric ? e.metric->median : std::nan(""));
+      std::string cost = std::isnan(shown) ? "-" : metric_ns ? fmt::format("{:.1f}", shown) : fmt::format("{:.4g}", shown);
+      if (e.point.kernel_fault()) cost += "*";
+      if (e.bimodal.flagged) cost += "b";
+      const std::string sd = e.cost.mean > 0 ? fmt::format("{:.0f}", 100 * e.cost.stddev / e.cost.mean) : "-";
+      const std::string gbs = e.gbs ? fmt::format("{:.1f}", *e.gbs) : "-";
+      const std::string acc = e.has_access ? fmt::format("{:.2f}", e.access.median / 1000.0) : "-";
+      const std::string change = e.is_baseline ? "(baseline)" : e.change ? format_change(*e.change) : "-";
+      const std::string p = e.p_holm ? format_p(*e.p_holm) : "";
+      std::string line = fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}",
+                                     fit(e.point.strategy, 12), fit(e.primitive.empty() ? "-" : e.primitive, 6),
+                                     fit(e.point.target, 6), cost, sd, gbs, acc, fit(change, 19), p);
+      line.erase(line.find_last_not_of(' ') + 1);
+      o += line + "\n";
+    }
+    // Counters that were measured: one line per entry, wrapped at 80.
+    bool any = false;
+    for (const ReportEntry& e : g.entries) any = any || !e.counters.empty();
+    if (any) {
+      o += "counters (median per sample, cost phase):\n";
+      for (const ReportEntry& e : g.entries) {
+        std::string line = fmt::format("  {}/{}:", e.point.strategy, e.point.target);
+        for (const auto& [name, v] : e.counters) {
+          std::string item = fmt::format(" {} {:.4g}", name, v);
+          if (line.size() + item.size() > 80) {
+            o += line + "\n";
+            line = "   ";
+          }
+          line += item;
+        }
+        o += line + "\n";
+      }
+    }
+  }
+  o += "\n";
+  if (any_kf) o += "* kernel-fault: the fault phase (allocation + zeroing + mapping by the kernel).\n";
+  if (any_bimodal) o += "b: two modes (bimodality coefficient > 5/9): read the distribution.\n";
+  // Not measured, once per reason.
+  std::map<std::string, std::vector<std::string>> by_reason;
+  for (const auto& [col, why] : r.not_measured) by_reason[why].push_back(col);
+  for (const auto& [why, cols] : by_reason) {
+    std::string list;
+    for (const auto& c : cols) list += " " + c;
+    o += wrap_lines("not measured:" + list);
+    o += wrap_lines("  because: " + why, 80, "    ");
+  }
+  if (r.left_out.empty()) {
+    o += "left out: none.\n";
+  } else {
+    std::string s = "left out:";
+    for (const auto& [why, n] : r.left_out) s += fmt::format(" {} {};", n, why);
+    o += wrap_lines(s);
+  }
+  return o;
+}
+
+std::string render_report_markdown(const Report& r) {
+  std::string o = fmt::format("**zeroscope report** `{}`  \nCPU: {}; kernel {}; THP {}; host {}  \n", r.dir, r.cpu,
+                              r.kernel, r.thp, r.host);
+  o += fmt::format("Baseline `{}`; change = median ratio - 1 with 95% BCa CI; p = Mann-Whitney, Holm over {}.\n",
+                   r.baseline, r.comparisons);
+  for (const ReportGroup& g : r.groups) {
+    o += fmt::format("\n### {}\n\n| strategy | primitive | target | cost median (us) | sd % | GB/s | access median (us) | change vs {} | p (Holm) |\n|---|---|---|---|---|---|---|---|---|\n",
+                     g.name, r.baseline);
+    for (const ReportEntry& e : g.entries)
+      o += fmt::format("| {}{} | {} | {} | {:.1f} | {:.0f} | {} | {} | {} | {} |\n", e.point.strategy,
+                       e.point.kernel_fault() ? " (fault)" : "", e.primitive.empty() ? "-" : e.primitive,
+                       e.point.target, e.cost.median / 1000.0, e.cost.mean > 0 ? 100 * e.cost.stddev / e.cost.mean : 0,
+                       e.gbs ? fmt::format("{:.1f}", *e.gbs) : "-",
+                       e.has_access ? fmt::format("{:.2f}", e.access.median / 1000.0) : "-",
+                       e.is_baseline ? "baseline" : e.change ? format_change(*e.change) : "-",
+                       e.p_holm ? format_p(*e.p_holm) : "");
+  }
+  std::map<std::string, std::vector<std::string>> by_reason;
+  for (const auto& [col, why] : r.not_measured) by_reason[why].push_back(col);
+  for (const auto& [why, cols] : by_reason) o += fmt::format("\nNot measured: {} ({}).\n", fmt::join(cols, ", "), why);
+  return o;
+}
+
+std::string render_report_csv(const Report& r) {
+  std::string o = "group,key,strategy,primitive,target,cost_phase,n,median_ns,mean_ns,stddev_ns,p5_ns,p95_ns,gb_s,"
+                  "access_median_ns,baseline,change,change_lo,change_hi,p,p_holm,bimodal,outliers\n";
+  for (const ReportGroup& g : r.groups)
+    for (const ReportEntry& e : g.entries)
+      o += fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", g.name, e.point.key,
+                       e.point.strategy, e.primitive, e.point.target, e.cost_phase, e.cost.n, e.cost.median,
+                       e.cost.mean, e.cost.stddev, e.cost.p5, e.cost.p95, e.gbs ? fmt::format("{:.4f}", *e.gbs) : "",
+                       e.has_access ? fmt::format("{}", e.access.median) : "", r.baseline,
+                       e.change ? fmt::format("{:.6f}", e.change->estimate) : "",
+                       e.change ? fmt::format("{:.6f}", e.change->lo) : "",
+                       e.change ? fmt::format("{:.6f}", e.change->hi) : "", e.p ? fmt::format("{:.6g}", *e.p) : "",
+                       e.p_holm ? fmt::format("{:.6g}", *e.p_holm) : "", e.bimodal.flagged ? 1 : 0, e.outliers);
+  return o;
+}
+
+nlohmann::json render_report_json(const Report& r) {
+  nlohmann::json j = {{"dir", r.dir},       {"cpu", r.cpu},         {"kernel", r.kernel},
+                      {"thp", r.thp},       {"host", r.host},       {"command", r.command},
+                      {"baseline", r.baseline}, {"metric", r.metric}, {"comparisons", r.comparisons},
+                      {"not_measured", r.not_measured}, {"left_out", r.left_out}};
+  auto summ = [](const stats::Summary& s) {
+    return nlohmann::json{{"n", s.n}, {"mean", s.mean}, {"median", s.median}, {"stddev", s.stddev}, {"cv", s.cv},
+                          {"mad", s.mad}, {"min", s.min}, {"p5", s.p5}, {"p95", s.p95}, {"max", s.max}};
+  };
+  for (const ReportGroup& g : r.groups) {
+    nlohmann::json entries = nlohmann::json::array();
+    for (const ReportEntry& e : g.entries) {
+      nlohmann::json x = {{"key", e.point.key}, {"strategy", e.point.strategy}, {"primitive", e.primitive},
+                          {"target", e.point.target}, {"cost_phase", e.cost_phase}, {"cost_ns", summ(e.cost)},
+                          {"baseline", e.is_baseline}, {"bimodal", e.bimodal.flagged},
+                          {"bimodality_coefficient", e.bimodal.coefficient}, {"outliers", e.outliers}};
+      x["gb_s"] = e.gbs ? nlohmann::json(*e.gbs) : nlohmann::json();
+      x["access_ns"] = e.has_access ? summ(e.access) : nlohmann::json();
+      if (e.change) x["change"] = {{"estimate", e.change->estimate}, {"lo", e.change->lo}, {"hi", e.change->hi}};
+      x["p"] = e.p ? nlohmann::json(*e.p) : nlohmann::json();
+      x["p_holm"] = e.p_holm ? nlohmann::json(*e.p_holm) : nlohmann::json();
+      nlohmann::json counters = nlohmann::json::object();
+      for (const auto& [n, v] : e.counters) counters[n] = v;
+      x["counters_median"] = counters;
+      entries.push_back(x);
+    }
+    j["groups"].push_back({{"name", g.name}, {"entries", entries}});
+  }
+  return j;
+}
+
+}  // namespace zs

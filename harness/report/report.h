@@ -1,0 +1,73 @@
+// `zeroscope report`: one results directory as tables a kernel developer can
+// paste into a cover letter (text: fixed width, at most 80 columns, no
+// colour), or as markdown, csv or json. Per backing, folio size and access:
+// each strategy (and primitive) with the cost-phase median +- stddev%, GB/s,
+// the access-phase median, the counters measured, and the change against a
+// baseline strategy with its 95% BCa interval and Holm-adjusted
+// Mann-Whitney p. What was not measured is said once, with the reason.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "results/results_data.h"
+#include "stats/stats.h"
+
+namespace zs {
+
+struct ReportOptions {
+  std::string baseline;       // "" = upstream if present, else sequential, else the first strategy
+  std::string metric = "ns";  // what the change compares: ns or a counter column of the cost phase
+  std::string format = "text";
+  std::uint64_t seed = 1;     // bootstrap
+  std::string command;        // the command line that produced it, for the header
+};
+
+struct ReportEntry {
+  PointInfo point;
+  std::string primitive;  // the real one ("" for kernel-fault)
+  std::string cost_phase;
+  stats::Summary cost, access;
+  bool has_access = false;
+  std::optional<double> gbs;            // folio bytes / cost median
+  std::optional<stats::Summary> metric;  // the --metric column of the cost phase, when not ns
+  bool is_baseline = false;
+  std::optional<stats::Interval> change;  // ratio of medians (metric) vs baseline, minus 1
+  std::optional<double> p, p_holm;
+  stats::Bimodality bimodal;
+  std::size_t outliers = 0;
+  std::vector<std::pair<std::string, double>> counters;  // medians of measured counter columns (cost phase)
+};
+
+struct ReportGroup {
+  std::string name;
+  std::vector<ReportEntry> entries;
+};
+
+struct Report {
+  std::string dir, cpu, kernel, thp, host, command, baseline, metric;
+  std::vector<ReportGroup> groups;
+  std::size_t comparisons = 0;
+  std::map<std::string, std::string> not_measured;  // column -> reason
+  std::map<std::string, std::uint64_t> left_out;
+};
+
+// Throws SetupError for an unknown baseline or metric.
+Report build_report(const ResultsData& data, const ReportOptions& opt);
+
+std::string render_report_text(const Report& r);
+std::string render_report_markdown(const Report& r);
+std::string render_report_csv(const Report& r);
+nlohmann::json render_report_json(const Report& r);
+
+// "+12.3% [+8.1, +16.0]"-style text for a ratio-minus-one interval, and p.
+std::string format_change(const stats::Interval& c);
+std::string format_p(double p);
+// `text` broken at spaces into lines of at most `width` columns, the
+// continuation lines indented; each line ends with a newline.
+std::string wrap_lines(const std::string& text, std::size_t width = 80, const std::string& indent = "  ");
+
+}  // namespace zs

@@ -1,0 +1,133 @@
+// A sweep described in a TOML file: axes (each a list), settings, and
+// exclude rules. Points are the cartesian product of the axes minus the
+// excluded ones; a parameter that does not apply to a strategy (width for
+// extent, batch for left-right, primitive/width/batch for kernel-fault)
+// does not multiply the points. Everything is checked before anything is
+// measured; a problem is reported as "file:line: key: problem" (SetupError).
+//
+//   # What question this sweep answers.
+//   [settings]
+//   repetitions = 20          # samples per point
+//   warmup = 2                # unrecorded samples per point first
+//   seed = 1                  # order, random targets, random lines
+//   label = "quick"           # results directory suffix
+//   cpu = 1                   # optional; default: highest allowed CPU
+//   node = 0                  # optional; default: the CPU's node
+//   metrics = ["page_faults"] # optional; default: every metric of the event file
+//   events = "path.toml"      # optional event file override
+//   llc_size = "32MiB"        # optional; overrides sysfs/CPUID
+//   time_budget = "10m"       # optional; stop (resumable) when exceeded: s, m, h
+//   record_batches = false    # time each clear batch (preemption latency); perturbs the zero phase
+//   random_lines = 64         # K for access "random"
+//   pool = 0                  # folios per pool; 0 = at least 4x the LLC (cold)
+//
+//   [axes]
+//   backing = ["thp"]                        # thp | mthp | hugetlb | base
+//   folio_size = ["2MB", "1GB?"]             # sizes: 4KB 64KiB 2MB 1GB ...; "?": only where available
+//   strategy = ["extent", "kernel-fault"]    # strategies of `zeroscope strategies` and kernel-fault
+//   primitive = ["kernel"]                   # `zeroscope primitives`
+//   target = ["first", "middle", 300, "offset:1MiB", "random"]
+//   access = ["page", "stream:read"]         # pattern[:op], op write by default
+//   cache = ["cold", "cold:clflush", "warm"]
+//   batch = [0, 1, "8MiB"]                   # pages (0 = whole range) or a size
+//   width = [2]
+//
+//   [[exclude]]                              # a point matching every key is left out
+//   backing = "hugetlb"
+//   strategy = ["left-right", "sequential"]
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "measure/access.h"
+#include "memory/cache_state.h"
+#include "measure/experiment.h"
+#include "memory/folio_pool.h"
+#include "measure/target.h"
+
+namespace zs {
+
+struct SweepSettings {
+  std::uint64_t repetitions = 10;
+  std::uint64_t warmup = 1;
+  std::uint64_t seed = 1;
+  std::string label;
+  std::optional<int> cpu, node;
+  std::vector<std::string> metrics;  // empty = all of the event file
+  std::optional<std::string> events;
+  std::optional<std::uint64_t> llc_size;
+  std::optional<double> time_budget_s;
+  bool record_batches = false;
+  std::uint32_t random_lines = 64;
+  std::uint64_t pool = 0;
+};
+
+// A value of an axis as written, with its line for messages.
+template <class T>
+struct AxisValue {
+  T value;
+  int line = 0;
+  std::string text;  // as written, for messages and the expanded config
+};
+
+struct CacheSpec {
+  CacheState state = CacheState::cold;
+  Evict evict = Evict::pool;
+};
+
+struct ExcludeRule {
+  int line = 0;
+  // key -> accepted values, as canonical text: point_key's component for
+  // that axis ("2MB" -> "2097152", "page" -> "page:write", batch "8" -> "b8")
+  std::vector<std::pair<std::string, std::vector<std::string>>> match;
+  // Rules the loader makes for sizes marked "?" that a backing cannot
+  // provide here: why they are left out (empty for the file's own rules).
+  std::string reason;
+};
+
+struct SweepConfig {
+  std::string path;
+  std::string text;  // the file as given
+  SweepSettings settings;
+  std::vector<AxisValue<Backing>> backing;
+  std::vector<AxisValue<std::uint64_t>> folio_size;
+  std::vector<AxisValue<std::string>> strategy;
+  std::vector<AxisValue<std::string>> primitive;
+  std::vector<AxisValue<TargetSpec>> target;
+  std::vector<AxisValue<AccessSpec>> access;
+  std::vector<AxisValue<CacheSpec>> cache;
+  std::vector<AxisValue<std::uint64_t>> batch;  // in pages; sizes converted with the base page size
+  std::vector<AxisValue<std::uint64_t>> width;
+  std::vector<ExcludeRule> exclude;
+  // Points left out because this machine lacks an optional ("1GB?") size,
+  // applied before `exclude`; each rule says why.
+  std::vector<ExcludeRule> unavailable;
+};
+
+// Parses and checks a sweep file against this machine (names exist, sizes
+// the backing can provide here, targets inside the folio, combinations that
+// can run). Throws SetupError "path:line: key: problem"; unknown keys get the
+// nearest valid key suggested, unknown names the list of valid ones.
+SweepConfig load_sweep_config(const std::string& path);
+
+// The points of the sweep, in a stable order (the axes' order), deduplicated
+// where a parameter does not apply, minus the excluded ones. Every point's
+// Point::access.random_lines is the settings' value.
+std::vector<Point> expand_sweep(const SweepConfig& config);
+
+// A point's identity, stable across runs and machines, for resume and
+// compare: "thp/2097152/extent/stosb/first/page:write/cold:pool/b0/w-".
+// kernel-fault and non-applicable parameters appear as "-".
+std::string point_key(const Point& p);
+
+// The config as given (text) and as expanded (settings + points), for
+// meta.json.
+nlohmann::json sweep_to_json(const SweepConfig& config, const std::vector<Point>& points);
+nlohmann::json point_to_json(const Point& p);
+
+}  // namespace zs
