@@ -1,0 +1,45 @@
+// The bounds of every number a user can set, one table for the CLI's typed
+// options (CLI::Range / check) and the config loader, so a value refused in
+// one is refused in the other with the same bounds. Bounds that depend on
+// other values (a target below the folio's page count, a width within the
+// folio) are checked where those values meet, by the same code for flags
+// and configs (sweep/).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace zs {
+
+struct Limit {
+  std::string_view name;  // the neutral name (config key where one exists)
+  std::uint64_t min, max;
+  std::string_view unit;  // "" or what is counted ("pages", "folios")
+};
+
+namespace limits {
+inline constexpr Limit repetitions{"repetitions", 1, 1'000'000, ""};
+inline constexpr Limit warmup{"warmup", 0, 1'000'000, ""};
+inline constexpr Limit seed{"seed", 0, UINT64_MAX, ""};
+inline constexpr Limit random_lines{"random_lines", 1, 1u << 24, "lines"};
+inline constexpr Limit cpu{"cpu", 0, 1u << 20, ""};
+inline constexpr Limit node{"node", 0, 1u << 20, ""};
+inline constexpr Limit pool{"pool", 1, 1u << 20, "folios"};
+// 2^40 pages is 4 PiB of 4 KiB pages: far beyond any folio, but small
+// enough that every page index fits in a plan's arithmetic.
+inline constexpr Limit pages{"pages", 1, 1ull << 40, "pages"};
+inline constexpr Limit width{"width", 0, 1ull << 40, "pages"};
+inline constexpr Limit batch{"batch", 1, 1ull << 40, "pages"};
+inline constexpr Limit page_size{"page_size", 1, 1ull << 30, "bytes"};
+inline constexpr Limit loops{"loops", 1, 1u << 30, ""};
+}  // namespace limits
+
+// "an integer in [1, 1000000]" (with " pages" etc. when the limit has a unit).
+std::string allowed(const Limit& l);
+// nullopt when v is within the limit, else "1000001 is out of range;
+// allowed: an integer in [1, 1000000]".
+std::optional<std::string> out_of_range(const Limit& l, std::uint64_t v);
+
+}  // namespace zs
