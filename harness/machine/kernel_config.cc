@@ -38,11 +38,18 @@ std::optional<std::string> read_gzip(const std::string& path) {
 
 }  // namespace
 
+bool config_gzip_supported() { return ZS_HAVE_ZLIB; }
+
+std::optional<std::string> read_config_file(const std::string& path) {
+  const bool gz = path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
+  return gz ? read_gzip(path) : read_plain(path);
+}
+
 KernelConfig read_kernel_config(const std::string& release) {
   const std::string boot = "/boot/config-" + release, proc = "/proc/config.gz";
-  if (auto text = read_plain(boot)) return {std::move(text), boot};
-  if (auto text = read_gzip(proc)) return {std::move(text), proc};
-  return {std::nullopt, ZS_HAVE_ZLIB ? boot + " or " + proc : boot};
+  for (const std::string& path : {boot, proc})
+    if (auto text = read_config_file(path)) return {std::move(text), path};
+  return {std::nullopt, config_gzip_supported() ? boot + " or " + proc : boot};
 }
 
 }  // namespace zs

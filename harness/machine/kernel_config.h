@@ -14,4 +14,10 @@ struct KernelConfig {
 };
 KernelConfig read_kernel_config(const std::string& release);
 
+// One config file, gunzipped when its name ends in ".gz" (nullopt when
+// unreadable, or a .gz where zeroscope was built without zlib).
+std::optional<std::string> read_config_file(const std::string& path);
+// Whether ".gz" files can be read here.
+bool config_gzip_supported();
+
 }  // namespace zs

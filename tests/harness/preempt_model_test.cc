@@ -2,6 +2,8 @@
 // believed, with samples from real kernels (tests/fixtures/procfs/).
 #include "machine/preempt_model.h"
 
+#include "machine/kernel_config.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -96,6 +98,21 @@ TEST(PreemptModel, UndeterminedSaysWhy) {
   EXPECT_NE(preemption_model(in).why.find("is unreadable"), std::string::npos);
   in.config = fixture("config-no-preempt-options.txt");
   EXPECT_NE(preemption_model(in).why.find("names neither"), std::string::npos);
+}
+
+TEST(KernelConfigFile, PlainAndGzipReadTheSame) {
+  const std::string dir = std::string(ZS_SOURCE_DIR) + "/tests/fixtures/procfs/";
+  auto plain = read_config_file(dir + "config-preempt-rt.txt");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(*plain, fixture("config-preempt-rt.txt"));
+  auto gz = read_config_file(dir + "config-preempt-rt.gz");
+  if (config_gzip_supported()) {
+    EXPECT_EQ(gz, plain);
+  } else {
+    EXPECT_EQ(gz, std::nullopt) << "built without zlib";
+  }
+  EXPECT_EQ(read_config_file(dir + "no-such-config"), std::nullopt);
+  EXPECT_EQ(read_config_file(dir + "no-such-config.gz"), std::nullopt);
 }
 
 TEST(PreemptModel, ThisMachineHasASource) {

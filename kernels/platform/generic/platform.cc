@@ -34,8 +34,9 @@ std::optional<std::uint64_t> read_pmc(std::uint32_t) { return std::nullopt; }
 std::optional<PmuCounters> pmu_counters() { return std::nullopt; }
 
 void known_instruction_loop(std::uint64_t iterations) {
-  for (volatile std::uint64_t i = iterations; i > 0; i = i - 1) {
-  }
+  // A volatile counter: the compiler may neither drop nor fold the loop.
+  volatile std::uint64_t i = iterations;
+  while (i > 0) i = i - 1;
 }
 
 }  // namespace zs::platform
