@@ -2,6 +2,7 @@
 
 #include <sys/utsname.h>
 
+#include <set>
 #include <sstream>
 #include <utility>
 

@@ -117,9 +117,10 @@ struct CacheLevel {
 // field, which hypervisors and multi-CCD parts fill inconsistently). Empty
 // where the CPU has no such interface (arm64: CCSIDR_EL1 is EL1-only).
 std::vector<CacheLevel> cpu_caches();
-// The last-level cache: the highest level of cpu_caches(), else on AMD the
-// legacy L3 (socket-wide on multi-CCX parts, so cold pools err large), else
-// nullopt and the caller falls back to sysfs or the config.
+// The last-level cache: the highest level Intel leaf 4 / AMD 0x8000001D
+// describes, else on AMD the legacy L3 (socket-wide on multi-CCX parts, so
+// cold pools err large), else the legacy L2; nullopt where the CPU
+// describes none.
 std::optional<CacheLevel> llc_from_cpu();
 
 // --- User-space counter reads ---------------------------------------------
