@@ -1,112 +1,27 @@
-// The capability record for people: one heading per section, aligned
-// "key  value" lines, sizes in binary units, and every unknown value shown
-// with the reason the record gives for it.
+// The capability record for people (`zeroscope info`): what each section
+// shows, laid out by RecordText.
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "machine/capability.h"
-#include "memory/hugetlb_pool.h"
+#include "machine/record_text.h"
 
 namespace zs {
 namespace {
 
 using nlohmann::json;
 
-// Exact binary units where they divide ("2 MiB"), else two decimals.
-std::string bytes_text(const json& v) {
-  if (!v.is_number_unsigned() && !v.is_number_integer()) return v.dump();
-  std::uint64_t b = v.get<std::uint64_t>();
-  if (b < (1ull << 20) || b % (1ull << 20) == 0) return size_name(b);
-  if (b >= (1ull << 30)) return fmt::format("{:.2f} GiB", double(b) / double(1ull << 30));
-  return fmt::format("{:.2f} MiB", double(b) / double(1ull << 20));
-}
-
-class Text {
- public:
-  explicit Text(const json& rec) : rec_(rec) {}
-
-  void section(std::string title) { sections_.push_back({std::move(title), {}}); }
-  void row(std::string key, std::string value) {
-    sections_.back().rows.emplace_back(std::move(key), std::move(value));
-  }
-
-  // The value at `path`, nullptr when the record lacks it.
-  const json* at(const std::string& path) const {
-    std::string p = "/" + path;
-    for (char& c : p)
-      if (c == '.') c = '/';
-    json::json_pointer ptr(p);
-    return rec_.contains(ptr) ? &rec_.at(ptr) : nullptr;
-  }
-  bool known(const std::string& path) const {
-    const json* v = at(path);
-    return v != nullptr && !v->is_null();
-  }
-  // "unknown: <reason>" for a null, "absent" for a path the record lacks.
-  std::string unknown(const std::string& path) const {
-    const json* v = at(path);
-    if (v == nullptr) return "absent from the record";
-    const json& missing = rec_.value("missing", json::object());
-    auto it = missing.find(path);
-    return "unknown: " + (it != missing.end() && it->is_string() ? it->get<std::string>()
-                                                                 : std::string("no reason given"));
-  }
-  std::string str(const std::string& path) const {
-    if (!known(path)) return unknown(path);
-    return plain(*at(path));
-  }
-  static std::string plain(const json& v) {
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
-    if (v.is_array()) {
-      std::string out;
-      for (const auto& e : v) out += (out.empty() ? "" : ", ") + plain(e);
-      return out.empty() ? "none" : out;
-    }
-    return v.dump();
-  }
-  std::string bytes(const std::string& path) const {
-    return known(path) ? bytes_text(*at(path)) : unknown(path);
-  }
-  void field(std::string key, const std::string& path) { row(std::move(key), str(path)); }
-
-  std::string render() const {
-    std::string out;
-    for (const auto& s : sections_) {
-      if (!out.empty()) out += '\n';
-      out += s.title + '\n';
-      std::size_t width = 0;
-      for (const auto& [k, v] : s.rows) width = std::max(width, k.size());
-      for (const auto& [k, v] : s.rows) {
-        // Continuation lines of a multi-line value align under its first.
-        std::string value = v, pad(width + 4, ' ');
-        for (std::size_t i = value.find('\n'); i != std::string::npos; i = value.find('\n', i + 1))
-          value.insert(i + 1, pad);
-        out += fmt::format("  {:<{}}  {}\n", k, width, value);
-      }
-    }
-    return out;
-  }
-
- private:
-  struct Section {
-    std::string title;
-    std::vector<std::pair<std::string, std::string>> rows;
-  };
-  const json& rec_;
-  std::vector<Section> sections_;
-};
-
-std::string hex(const Text& t, const std::string& path) {
+std::string hex(const RecordText& t, const std::string& path) {
   const json* v = t.at(path);
   if (v == nullptr || !v->is_number()) return t.str(path);
   return fmt::format("0x{:x}", v->get<std::uint64_t>());
 }
 
-void cpu(Text& t) {
+void cpu(RecordText& t) {
   t.section("CPU");
   t.field("architecture", "cpu.arch");
   t.field("vendor", "cpu.vendor");
@@ -130,7 +45,7 @@ void cpu(Text& t) {
   t.row("SMT active", t.str("cpu.smt.active") + ", control " + t.str("cpu.smt.control"));
 }
 
-void kernel(Text& t) {
+void kernel(RecordText& t) {
   t.section("Kernel");
   t.field("release", "kernel.release");
   t.field("version", "kernel.version");
@@ -139,16 +54,16 @@ void kernel(Text& t) {
         t.str("kernel.preemption.model") + "\nsource: " + t.str("kernel.preemption.source"));
 }
 
-void tsc(Text& t) {
+void tsc(RecordText& t) {
   t.section("Timestamp counter");
   t.field("counter", "tsc.counter");
   std::string f = t.known("tsc.hz") ? fmt::format("{:.3f} MHz", t.at("tsc.hz")->get<double>() / 1e6)
                                     : t.unknown("tsc.hz");
   t.row("frequency", f + "\nsource: " + t.str("tsc.source"));
   if (t.known("tsc.calibration")) {
-    std::string runs;
-    for (const auto& r : *t.at("tsc.calibration.runs_hz"))
-      runs += (runs.empty() ? "" : ", ") + fmt::format("{:.3f}", r.get<double>() / 1e6);
+    std::vector<double> mhz;
+    for (const auto& r : *t.at("tsc.calibration.runs_hz")) mhz.push_back(r.get<double>() / 1e6);
+    const std::string runs = fmt::format("{:.3f}", fmt::join(mhz, ", "));
     t.row("calibration",
           fmt::format("{} x {} ms against {}: {} MHz; spread {:.0f} Hz ({:.1f} ppm)",
                       t.at("tsc.calibration.runs_hz")->size(), t.str("tsc.calibration.each_ms"),
@@ -157,9 +72,8 @@ void tsc(Text& t) {
                       t.at("tsc.calibration.spread_ppm")->get<double>()));
   }
   if (t.known("tsc.skipped") && !t.at("tsc.skipped")->empty()) {
-    std::string s;
-    for (const auto& e : *t.at("tsc.skipped")) s += (s.empty() ? "" : "\n") + e.get<std::string>();
-    t.row("sources not used", s);
+    const auto skipped = t.at("tsc.skipped")->get<std::vector<std::string>>();
+    t.row("sources not used", fmt::format("{}", fmt::join(skipped, "\n")));
   }
   std::string inv = t.str("tsc.invariant");
   if (t.known("tsc.invariant")) inv += " (" + t.str("tsc.invariant_source") + ")";
@@ -168,16 +82,15 @@ void tsc(Text& t) {
   t.field("nonstop_tsc", "tsc.nonstop_tsc");
 }
 
-void perf(Text& t) {
+void perf(RecordText& t) {
   t.section("Performance counters");
   t.field("libpfm4 version", "perf.libpfm_version");
-  std::string pmus;
+  std::vector<std::string> pmus;
   if (const json* p = t.at("perf.libpfm_pmus"); p && p->is_array())
     for (const auto& e : *p)
-      pmus += (pmus.empty() ? "" : "\n") + fmt::format("{} ({}, {} counters): {}",
-                                                       e.value("name", ""), e.value("type", ""),
-                                                       e.value("counters", 0), e.value("desc", ""));
-  t.row("libpfm4 PMUs", pmus.empty() ? "none detected" : pmus);
+      pmus.push_back(fmt::format("{} ({}, {} counters): {}", e.value("name", ""),
+                                 e.value("type", ""), e.value("counters", 0), e.value("desc", "")));
+  t.row("libpfm4 PMUs", pmus.empty() ? "none detected" : fmt::format("{}", fmt::join(pmus, "\n")));
   t.row("hardware PMU", t.str("perf.access.hardware") + ": " + t.str("perf.access.hardware_why"));
   t.row("kernel counting", t.str("perf.access.kernel") + ": " + t.str("perf.access.kernel_why"));
   std::string counters = t.str("perf.access.counters");
@@ -190,7 +103,7 @@ void perf(Text& t) {
   t.field("event sources", "perf.event_source_devices");
 }
 
-void thp(Text& t) {
+void thp(RecordText& t) {
   t.section("Transparent huge pages");
   t.field("enabled", "thp.enabled");
   t.field("defrag", "thp.defrag");
@@ -205,7 +118,7 @@ void thp(Text& t) {
   }
 }
 
-void hugetlb(Text& t) {
+void hugetlb(RecordText& t) {
   t.section("Hugetlb pools");
   if (!t.known("hugetlb")) {
     t.row("pools", t.str("hugetlb"));
@@ -221,7 +134,7 @@ void hugetlb(Text& t) {
   }
 }
 
-void caches(Text& t) {
+void caches(RecordText& t) {
   t.section("Caches");
   t.row("last level", t.known("caches.llc")
                           ? t.bytes("caches.llc.bytes") + " (" + t.str("caches.llc.source") + ")"
@@ -235,7 +148,7 @@ void caches(Text& t) {
           bytes_text(c["bytes"]) + " (" + c.value("source", "") + ")");
 }
 
-void numa(Text& t) {
+void numa(RecordText& t) {
   t.section("NUMA");
   if (!t.known("numa")) {
     t.row("nodes", t.str("numa"));
@@ -250,7 +163,7 @@ void numa(Text& t) {
   }
 }
 
-void cpufreq(Text& t) {
+void cpufreq(RecordText& t) {
   t.section("CPU frequency");
   t.field("driver", "cpufreq.driver");
   t.field("governor", "cpufreq.governor");
@@ -259,13 +172,13 @@ void cpufreq(Text& t) {
   t.row("boost", boost);
 }
 
-void primitives(Text& t) {
+void primitives(RecordText& t) {
   t.section("Zeroing primitives");
   t.row("kernel's clear_page", t.str("primitives.kernel") + "\n" + t.str("primitives.kernel_why"));
   t.field("available here", "primitives.available");
 }
 
-void metrics(Text& t) {
+void metrics(RecordText& t) {
   t.section("Metrics");
   if (!t.known("metrics")) {
     t.row("event file", t.str("metrics"));
@@ -286,7 +199,7 @@ void metrics(Text& t) {
   }
 }
 
-void missing(Text& t, const json& rec) {
+void missing(RecordText& t, const json& rec) {
   t.section("Missing");
   const json& m = rec.value("missing", json::object());
   if (m.empty()) t.row("(none)", "every field was read");
@@ -297,7 +210,7 @@ void missing(Text& t, const json& rec) {
 }  // namespace
 
 std::string format_capability_text(const json& record) {
-  Text t(record);
+  RecordText t(record);
   t.section("zeroscope capability record");
   t.field("schema", "schema");
   t.field("zeroscope version", "zeroscope_version");

@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include "common/parse.h"
+#include "machine/procfs.h"
 
 namespace zs::sysfs {
 
@@ -38,6 +40,16 @@ std::optional<std::uint64_t> read_u64(const std::string& path) {
   return parse_u64(*s);
 }
 
+std::optional<std::int64_t> read_i64(const std::string& path) {
+  auto s = read(path);
+  if (!s || s->empty()) return std::nullopt;
+  std::int64_t v = 0;
+  const char* end = s->data() + s->size();
+  auto [ptr, ec] = std::from_chars(s->data(), end, v);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return v;
+}
+
 std::optional<std::string> write(const std::string& path, const std::string& value) {
   // O_TRUNC matters only for regular files (tests, state files); sysfs
   // ignores it. One write() call: a sysfs store sees exactly one buffer.
@@ -58,13 +70,7 @@ std::optional<std::string> write(const std::string& path, const std::string& val
   return path + ": " + std::strerror(saved);
 }
 
-std::string selected(const std::string& choices) {
-  auto open = choices.find('[');
-  if (open == std::string::npos) return choices;
-  auto close = choices.find(']', open);
-  if (close == std::string::npos) return choices;
-  return choices.substr(open + 1, close - open - 1);
-}
+std::string selected(const std::string& choices) { return procfs::selected_choice(choices); }
 
 std::uint64_t hugepages_dir_bytes(const std::string& name) {
   const std::string prefix = "hugepages-", suffix = "kB";

@@ -2,14 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 
-#include <fmt/format.h>
-
-#include "platform/platform.h"
 #include "common/errors.h"
-#include "common/parse.h"
-#include "machine/sysfs.h"
+#include "machine/cache_topology.h"
+#include "platform/platform.h"
 
 namespace zs {
 
@@ -28,40 +24,19 @@ std::optional<Evict> parse_evict(std::string_view s) {
 const char* to_string(CacheState c) { return c == CacheState::cold ? "cold" : "warm"; }
 const char* to_string(Evict e) { return e == Evict::pool ? "pool" : "clflush"; }
 
-namespace {
-// /sys/devices/system/cpu/cpu0/cache/index*/: the highest-level data or
-// unified cache. Sizes are written like "32768K".
-std::optional<LlcInfo> llc_from_sysfs() {
-  namespace fs = std::filesystem;
-  const fs::path dir = "/sys/devices/system/cpu/cpu0/cache";
-  std::error_code ec;
-  std::optional<LlcInfo> best;
-  int best_level = 0;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename();
-    if (name.rfind("index", 0) != 0) continue;
-    auto level = sysfs::read_u64(e.path() / "level");
-    auto type = sysfs::read(e.path() / "type");
-    auto size = sysfs::read(e.path() / "size");
-    if (!level || !type || !size || *type == "Instruction") continue;
-    auto bytes = parse_size(*size);
-    if (!bytes || int(*level) <= best_level) continue;
-    best_level = int(*level);
-    best = LlcInfo{*bytes, "sysfs cpu0 " + name + " (L" + std::to_string(*level) + ")"};
-  }
-  return best;
-}
-}  // namespace
-
 LlcInfo detect_llc(std::optional<std::uint64_t> configured, bool prefer_configured) {
-  if (configured && prefer_configured) return {*configured, "--llc-size"};
-  if (auto s = llc_from_sysfs()) return *s;
+  if (configured && prefer_configured) return {*configured, kConfiguredLlc};
+  // The highest-level data or unified cache sysfs describes for cpu0.
+  if (auto caches = sysfs_caches(); !caches.empty()) {
+    const SysfsCache& c = caches.back();
+    return {c.bytes, c.source + " (L" + std::to_string(c.level) + ")"};
+  }
   if (auto c = platform::llc_from_cpu())
     return {c->bytes, c->source + ", L" + std::to_string(c->level)};
-  if (configured) return {*configured, "--llc-size"};
-  throw SetupError(
-      "last-level cache size unknown: no sysfs cache entries and no CPUID cache leaf; give it "
-      "with --llc-size (e.g. --llc-size 32MiB)");
+  if (configured) return {*configured, kConfiguredLlc};
+  throw SetupError("last-level cache size unknown: no sysfs cache entries and no cache "
+                   "description from the CPU; give it with " +
+                   option_ref(Option::llc_size) + " (e.g. 32MiB)");
 }
 
 std::size_t cold_pool_folios(std::uint64_t llc_bytes, std::uint64_t folio_bytes) {

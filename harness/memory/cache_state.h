@@ -22,14 +22,19 @@ std::optional<Evict> parse_evict(std::string_view s);
 const char* to_string(CacheState c);
 const char* to_string(Evict e);
 
+// The source of an LLC size the user gave (`llc_size` of a sweep or of `measure`).
+inline constexpr const char* kConfiguredLlc = "configured (llc_size)";
+
 struct LlcInfo {
   std::uint64_t bytes = 0;
-  std::string source;  // "sysfs cpu0 index3", "CPUID leaf 0x8000001D subleaf 3", "--llc-size"
+  // "sysfs cpu0 index3 (L3)", the CPU's own description
+  // (platform::llc_from_cpu()), or kConfiguredLlc.
+  std::string source;
 };
 
-// The last-level cache: sysfs cache topology, else CPUID, else `configured`
-// (the config or --llc-size, which also overrides both when `prefer` says
-// so). Throws SetupError when nothing knows, naming --llc-size as the fix.
+// The last-level cache: sysfs cache topology, else what the CPU describes,
+// else `configured` (which also overrides both when `prefer_configured`).
+// Throws SetupError naming Option::llc_size as the fix when nothing knows.
 LlcInfo detect_llc(std::optional<std::uint64_t> configured, bool prefer_configured = false);
 
 // Folios needed so that round-robin use evicts each one before its reuse:

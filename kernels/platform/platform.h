@@ -1,15 +1,21 @@
 // What the harness needs from the CPU beyond zeroing: a cycle-rate
-// timestamp for the measured phases, a cache flush for the `clflush`
-// eviction, and the cache geometry the CPU reports about itself. The only
-// architecture-specific code outside the primitives; the harness sees this
-// one header.
+// timestamp for the measured phases and where its rate comes from, a cache
+// flush for the `clflush` eviction, the cache geometry, identity and
+// hypervisor the CPU reports about itself, and user-space counter reads.
+// The only architecture-specific code outside the primitives; the harness
+// sees this one header. One implementation per architecture
+// (platform/x86_64/, platform/arm64/, platform/generic/), chosen by the
+// build; every function answers on every architecture, with nullopt or an
+// empty list and a reason where the architecture has no such thing.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace zs::platform {
 
@@ -40,15 +46,84 @@ void flush_range(const void* p, std::size_t bytes);
 // The instruction flush_range uses here.
 std::string_view flush_name();
 
-// The last-level cache as the CPU describes it (CPUID leaf 4 on Intel,
-// 0x8000001D on AMD); nullopt where the CPU has no such interface (arm64:
-// the caller falls back to the config). `source` says which leaf answered.
-struct CacheSize {
-  std::uint64_t bytes;
-  int level;
-  std::string source;
+// --- The timestamp counter's rate -------------------------------------
+
+// One source's answer: `hz` with `text` saying where the number came from
+// ("CPUID leaf 0x15 (crystal 25000000 Hz x 168/2)", "cntfrq_el0"), or
+// nullopt with `text` saying why this source did not answer.
+struct RateAnswer {
+  std::optional<double> hz;
+  std::string text;
 };
-std::optional<CacheSize> llc_from_cpu();
+// The sources of the rate this architecture offers, best first: on x86_64
+// CPUID leaf 0x15, the kernel's tsc_freq_khz, the hypervisor timing leaf
+// 0x40000010; on arm64 cntfrq_el0; none elsewhere. A registry like the
+// primitives': the caller tries them in order and calibrates when none
+// answers.
+struct RateSource {
+  std::string_view name;
+  RateAnswer (*read)();
+};
+std::span<const RateSource> timestamp_rate_sources();
+
+// Whether the counter runs at a constant rate through frequency changes and
+// idle states. `invariant`: the CPU's own statement (x86 CPUID 0x80000007
+// EDX bit 8; arm64's generic timer is constant by architecture), nullopt
+// with `invariant_source` saying why. `kernel_flags`: whether the kernel
+// states its verdict as /proc/cpuinfo flags (x86 constant_tsc,
+// nonstop_tsc); when not, `no_kernel_flags` says why.
+struct TimestampConstancy {
+  std::optional<bool> invariant;
+  std::string invariant_source;
+  bool kernel_flags = false;
+  std::string no_kernel_flags;
+};
+TimestampConstancy timestamp_constancy();
+
+// --- What the CPU says about itself --------------------------------------
+
+// x86: CPUID leaf 1 ECX bit 31 and the vendor of leaf 0x40000000. nullopt
+// `present` on architectures without an architected hypervisor bit.
+struct Hypervisor {
+  std::optional<bool> present;
+  std::optional<std::string> vendor;  // "KVMKVMKVM", "VMwareVMware", "Microsoft Hv"
+  std::uint32_t max_leaf = 0;         // EAX of 0x40000000
+  std::string source;                 // how it was read, or why it could not be
+};
+Hypervisor hypervisor();
+
+// The architecture's name and, on x86, the CPU's signature from CPUID (the
+// vendor string and display family/model/stepping, the values the vendors'
+// manuals, the kernel and libpfm4 use). On arm64 the identity is MIDR_EL1,
+// which EL0 cannot read without the kernel's trap-and-emulate: the kernel's
+// copy in /proc/cpuinfo is the source, read by the caller.
+struct CpuSignature {
+  std::string arch;    // "x86_64" | "arm64" | "unknown"
+  std::string vendor;  // x86 only: "GenuineIntel", "AuthenticAMD", "HygonGenuine"
+  unsigned family = 0, model = 0, stepping = 0;  // x86 only
+};
+CpuSignature cpu_signature();
+
+// A data or unified cache as the CPU describes it.
+struct CacheLevel {
+  int level = 0;
+  std::string type;  // "Data" | "Unified"
+  std::uint64_t bytes = 0;
+  std::string source;  // "CPUID leaf 0x8000001D subleaf 3"
+};
+// Every data and unified cache level the CPU describes (x86: Intel leaf 4,
+// AMD 0x8000001D; when those are absent or empty on AMD, the legacy
+// 0x80000005/0x80000006 descriptors for L1d and L2, leaving out their L3
+// field, which hypervisors and multi-CCD parts fill inconsistently). Empty
+// where the CPU has no such interface (arm64: CCSIDR_EL1 is EL1-only).
+std::vector<CacheLevel> cpu_caches();
+// The last-level cache: the highest level Intel leaf 4 / AMD 0x8000001D
+// describes, else on AMD the legacy L3 (socket-wide on multi-CCX parts, so
+// cold pools err large), else the legacy L2; nullopt where the CPU
+// describes none.
+std::optional<CacheLevel> llc_from_cpu();
+
+// --- User-space counter reads ---------------------------------------------
 
 // Reads hardware counter `index` of the perf mmap page (pc->index, 1-based)
 // from user space: rdpmc on x86_64; on arm64 the event counter selected

@@ -22,7 +22,7 @@ TEST(Llc, DetectedFromSysfsOrCpuidWithItsSource) {
 TEST(Llc, ConfiguredValueWhenPreferred) {
   LlcInfo llc = detect_llc(64u << 20, true);
   EXPECT_EQ(llc.bytes, 64u << 20);
-  EXPECT_EQ(llc.source, "--llc-size");
+  EXPECT_EQ(llc.source, kConfiguredLlc);
 }
 
 TEST(ColdPool, AtLeastFourTimesTheLlcAndTwoFolios) {
@@ -64,13 +64,18 @@ TEST(Placement, RefusesCpusAndNodesThatDoNotExist) {
     apply_placement(4000, std::nullopt);
     FAIL() << "CPU 4000 accepted";
   } catch (const SetupError& e) {
-    EXPECT_NE(std::string(e.what()).find("--cpu"), std::string::npos);
+    EXPECT_EQ(e.about, Option::cpu);
+    EXPECT_EQ(std::string(e.what()).rfind("CPU 4000 is not one this process may run on; allowed: ", 0), 0u)
+        << e.what();
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
   }
   try {
     apply_placement(std::nullopt, 99);
     FAIL() << "node 99 accepted";
   } catch (const SetupError& e) {
-    EXPECT_NE(std::string(e.what()).find("--node"), std::string::npos);
+    EXPECT_EQ(e.about, Option::node);
+    EXPECT_NE(std::string(e.what()).find("node 99"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
   }
 }
 

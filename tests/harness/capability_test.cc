@@ -13,6 +13,7 @@
 
 #include "support/run_binary.h"
 #include "common/parse.h"
+#include "machine/record_text.h"
 #include "machine/sysfs.h"
 
 namespace zs {
@@ -242,6 +243,39 @@ TEST(CapabilityText, ShowsSectionsAndUnknownsWithTheirReason) {
                {"missing", {{"cpu.microcode", "no microcode line (test)"}}}};
   std::string t = format_capability_text(fake);
   EXPECT_NE(t.find("unknown: no microcode line (test)"), std::string::npos) << t;
+}
+
+TEST(CapabilityText, SizesExactWhereTheyDivideElseTwoDecimals) {
+  EXPECT_EQ(bytes_text(json(32768)), "32 KiB");
+  EXPECT_EQ(bytes_text(json(1536)), "1536 B");
+  EXPECT_EQ(bytes_text(json(std::uint64_t(32) << 20)), "32 MiB");
+  EXPECT_EQ(bytes_text(json((std::uint64_t(3) << 29))), "1536 MiB");
+  EXPECT_EQ(bytes_text(json(std::uint64_t(8955621376))), "8.34 GiB");
+  EXPECT_EQ(bytes_text(json((std::uint64_t(3) << 19) + 1)), "1.50 MiB");
+  EXPECT_EQ(bytes_text(json("x")), "\"x\"");
+}
+
+TEST(CapabilityText, AlignsRowsAndContinuationLines) {
+  json rec = {{"a", {{"b", true}, {"c", nullptr}, {"list", {"x", "y"}}}},
+              {"missing", {{"a.c", "not readable (test)"}}}};
+  RecordText t(rec);
+  t.section("First");
+  t.field("b", "a.b");
+  t.field("longer key", "a.c");
+  t.section("Second");
+  t.row("multi", "one\ntwo");
+  t.field("list", "a.list");
+  t.field("absent", "a.d");
+  EXPECT_EQ(t.render(),
+            "First\n"
+            "  b           yes\n"
+            "  longer key  unknown: not readable (test)\n"
+            "\n"
+            "Second\n"
+            "  multi   one\n"
+            "          two\n"
+            "  list    x, y\n"
+            "  absent  absent from the record\n");
 }
 
 TEST(CapabilityCli, InfoJsonParses) {

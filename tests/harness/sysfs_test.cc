@@ -34,6 +34,23 @@ TEST(Sysfs, ReadU64TakesOnlyWholeNumbers) {
   EXPECT_EQ(sysfs::read_u64(temp_file("e", "\n")), std::nullopt);
 }
 
+TEST(Sysfs, ReadI64TakesWholeSignedNumbers) {
+  EXPECT_EQ(sysfs::read_i64(temp_file("p", "-1\n")), -1);  // perf_event_paranoid
+  EXPECT_EQ(sysfs::read_i64(temp_file("q", "2\n")), 2);
+  EXPECT_EQ(sysfs::read_i64(temp_file("r", "1 2\n")), std::nullopt);
+  EXPECT_EQ(sysfs::read_i64(temp_file("s", "\n")), std::nullopt);
+  EXPECT_EQ(sysfs::read_i64(::testing::TempDir() + "/zs_no_such_dir/x"), std::nullopt);
+}
+
+TEST(Sysfs, HugepagesDirectoryNames) {
+  EXPECT_EQ(sysfs::hugepages_dir_bytes("hugepages-2048kB"), 2u << 20);
+  EXPECT_EQ(sysfs::hugepages_dir_bytes("hugepages-1048576kB"), 1u << 30);
+  EXPECT_EQ(sysfs::hugepages_dir_bytes("hugepages-64kB"), 64u << 10);
+  EXPECT_EQ(sysfs::hugepages_dir_bytes("hugepages-kB"), 0u);
+  EXPECT_EQ(sysfs::hugepages_dir_bytes("hugepages-2048MB"), 0u);
+  EXPECT_EQ(sysfs::hugepages_dir_bytes("enabled"), 0u);
+}
+
 TEST(Sysfs, WriteReplacesTheContent) {
   std::string path = temp_file("w", "a much longer original value\n");
   EXPECT_EQ(sysfs::write(path, "64"), std::nullopt);

@@ -21,10 +21,6 @@ void flush_range(const void* p, std::size_t bytes) {
 
 std::string_view flush_name() { return "dc civac"; }
 
-// arm64 has no architected way for EL0 to read the cache sizes (CCSIDR_EL1
-// is EL1-only): sysfs or the config must say.
-std::optional<CacheSize> llc_from_cpu() { return std::nullopt; }
-
 std::optional<std::uint64_t> read_pmc(std::uint32_t index) {
   std::uint64_t v;
   if (index == 32) {  // the kernel's index for the cycle counter, PMCCNTR_EL0

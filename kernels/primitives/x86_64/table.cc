@@ -86,11 +86,8 @@ KernelChoice arch_kernel_choice() {
   // Without /proc: ERMS from CPUID; REP_GOOD as the kernel sets it, for
   // Intel family 6 and AMD family >= 0x10 (every x86_64 CPU of the last
   // fifteen years).
-  x86::Regs v = x86::cpuid(0);
-  bool amd = v.ebx == 0x68747541;  // "Auth"enticAMD
-  unsigned family = (x86::cpuid(1).eax >> 8) & 0xf;
-  if (family == 0xf) family += (x86::cpuid(1).eax >> 20) & 0xff;
-  bool rep_good = amd ? family >= 0x10 : family == 6;
+  const unsigned family = x86::signature().family;
+  bool rep_good = x86::is_amd() ? family >= 0x10 : family == 6;
   return x86_kernel_choice(x86::has_erms(), rep_good, "CPUID; REP_GOOD inferred from family");
 }
 

@@ -1,0 +1,36 @@
+// The kernel's preemption model (none, voluntary, full, lazy, rt) and where
+// that answer comes from: the live setting in debugfs when readable, else
+// the boot argument of a PREEMPT_DYNAMIC kernel, else uname -v, else the
+// build config. A pure function of those texts, so each path is tested.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace zs {
+
+inline constexpr const char* kPreemptDebugfs = "/sys/kernel/debug/sched/preempt";
+
+struct PreemptInputs {
+  std::optional<std::string> debugfs;  // kPreemptDebugfs: "none voluntary (full) lazy"
+  std::string uname_version;           // uname -v: "#1 SMP PREEMPT_DYNAMIC ..."
+  std::string cmdline;                 // /proc/cmdline
+  std::optional<std::string> config;   // the kernel's build config, when readable
+  // Where config came from ("/boot/config-6.8.0-45-generic", "/proc/config.gz"),
+  // or, when it is nullopt, where it was looked for.
+  std::string config_source;
+};
+
+struct PreemptModel {
+  std::optional<std::string> model;  // nullopt: undetermined, `why` says so
+  std::string source;                // where the model (or the verdict) came from
+  std::string why;
+};
+
+PreemptModel preemption_model(const PreemptInputs& in);
+
+// Reads the inputs from this machine: debugfs, uname, /proc/cmdline, and
+// the config from /boot/config-<release>, else /proc/config.gz.
+PreemptInputs read_preempt_inputs();
+
+}  // namespace zs
