@@ -35,7 +35,7 @@ nlohmann::ordered_json metric_json(const MetricDef& m, const EncodeResult& r) {
                               {"pfm", m.pfm},
                               {"meaning", m.meaning},
                               {"counts", m.counts},
-                              {"scope", m.scope},
+                              {"scope", to_string(m.scope)},
                               {"unit", m.unit},
                               {"privilege_filter", m.privilege_filter},
                               {"provenance", m.provenance},
@@ -75,7 +75,7 @@ void print_text(const EventFile& f, const std::string& why, const std::vector<En
     const MetricDef& m = f.metrics[i];
     const EncodeResult& r = enc[i];
     fmt::print("\n{:<18} counts={:<13} scope={:<9} filter={:<4} unit={}\n", m.metric, m.counts,
-               m.scope, m.privilege_filter ? "u/k" : "none", m.unit);
+               to_string(m.scope), m.privilege_filter ? "u/k" : "none", m.unit);
     if (!m.pfm.empty()) fmt::print("  {:<10}{}\n", "event", m.pfm);
     if (m.raw) {
       std::string raw = m.raw->pmu.empty() ? "cpu" : m.raw->pmu;
