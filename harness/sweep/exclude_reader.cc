@@ -31,7 +31,7 @@ std::vector<ExcludeRule> read_excludes(const TomlReader& c, const toml::node* n)
       } else {
         values.push_back(canonical_text(axis, r, *v));
       }
-      rule.match.emplace_back(kKeys[i], std::move(values));
+      rule.match.emplace_back(axis, std::move(values));
     }
     rules.push_back(std::move(rule));
   }

@@ -107,7 +107,8 @@ void mark_unavailable(SweepConfig& cfg) {
       if (!why) continue;
       ExcludeRule r;
       r.line = f.line;
-      r.match = {{"backing", {to_string(b.value)}}, {"folio_size", {std::to_string(f.value)}}};
+      r.match = {{sweep_axes::kBacking, {to_string(b.value)}},
+                 {sweep_axes::kFolio, {std::to_string(f.value)}}};
       r.reason = fmt::format("{} {}: {}", to_string(b.value), f.text, *why);
       cfg.unavailable.push_back(std::move(r));
     }

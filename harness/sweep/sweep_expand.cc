@@ -57,18 +57,15 @@ std::array<std::string, sweep_axes::kCount> components(const Point& p) {
 }
 
 bool matches(const ExcludeRule& r, const std::array<std::string, sweep_axes::kCount>& parts) {
-  for (const auto& [key, values] : r.match) {
-    std::size_t i = 0;
-    while (i < sweep_axes::kKeys.size() && key != sweep_axes::kKeys[i]) ++i;
-    if (i == sweep_axes::kKeys.size()) return false;
-    if (std::find(values.begin(), values.end(), parts[i]) == values.end()) return false;
+  for (const auto& [axis, values] : r.match) {
+    if (std::find(values.begin(), values.end(), parts[axis]) == values.end()) return false;
   }
   return true;
 }
 
 nlohmann::json rule_json(const ExcludeRule& r) {
   nlohmann::json m = nlohmann::json::object();
-  for (const auto& [key, values] : r.match) m[key] = values;
+  for (const auto& [axis, values] : r.match) m[sweep_axes::kKeys[axis]] = values;
   nlohmann::json j = {{"line", r.line}, {"match", m}};
   if (!r.reason.empty()) j["reason"] = r.reason;
   return j;
