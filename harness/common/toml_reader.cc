@@ -4,6 +4,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/errors.h"
 #include "common/suggest.h"
@@ -31,8 +32,8 @@ int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line
 std::string unknown_name(std::string_view value, const std::vector<std::string>& allowed) {
   auto n = typo_of(value, allowed);
   return n ? fmt::format("unknown '{}'; did you mean '{}'? allowed: {}", value, *n,
-                         join_names(allowed))
-           : fmt::format("unknown '{}'; allowed: {}", value, join_names(allowed));
+                         fmt::join(allowed, ", "))
+           : fmt::format("unknown '{}'; allowed: {}", value, fmt::join(allowed, ", "));
 }
 
 toml::table TomlReader::parse(const std::string& text) const {
@@ -64,7 +65,7 @@ void TomlReader::only_keys(const toml::table& t, const std::vector<std::string>&
     auto n = typo_of(key, allowed);
     fail(static_cast<int>(k.source().begin.line), std::string(prefix) + key,
          n ? fmt::format("unknown key; did you mean '{}'?", *n)
-           : fmt::format("unknown key; allowed: {}", join_names(allowed)));
+           : fmt::format("unknown key; allowed: {}", fmt::join(allowed, ", ")));
   }
 }
 

@@ -12,10 +12,10 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/errors.h"
 #include "common/limits.h"
-#include "common/suggest.h"
 #include "common/toml_reader.h"
 #include "counters/match_rules.h"
 
@@ -181,7 +181,7 @@ std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!fs::is_regular_file(path, ec) || !in)
     throw SetupError(fmt::format("{}: no such event file; the files in {} are: {}", path,
-                                 events_dir(), join_names(known_uarchs())));
+                                 events_dir(), fmt::join(known_uarchs(), ", ")));
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

@@ -1,8 +1,8 @@
 #include "sweep/exclude_reader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "common/suggest.h"
 #include "sweep/axis_readers.h"
 
 namespace zs {
@@ -17,7 +17,7 @@ std::vector<ExcludeRule> read_excludes(const TomlReader& c, const toml::node* n)
     if (t->empty())
       c.fail(rule.line, "exclude",
              fmt::format("an empty rule would leave out every point; give some of: {}",
-                         join_names(kKeys)));
+                         fmt::join(kKeys, ", ")));
     for (std::size_t i = 0; i < kKeys.size(); ++i) {
       const toml::node* v = t->get(kKeys[i]);
       if (v == nullptr) continue;

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "common/suggest.h"
 
 namespace zs::sweep_machine {
 
@@ -24,7 +24,7 @@ std::string cpu_ranges(const cpu_set_t& set) {
     out.push_back(e == c ? std::to_string(c) : fmt::format("{}-{}", c, e));
     c = e;
   }
-  return join_names(out);
+  return fmt::format("{}", fmt::join(out, ", "));
 }
 
 }  // namespace

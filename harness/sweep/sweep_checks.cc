@@ -5,9 +5,9 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/errors.h"
-#include "common/suggest.h"
 #include "common/units.h"
 #include "memory/hugetlb_pool.h"
 #include "strategies/strategy.h"
@@ -66,12 +66,12 @@ void check_parameters(const SweepConfig& cfg) {
     fail(cfg, v->line, "axes.width",
          fmt::format(
              "no strategy of this sweep uses width (strategies that do: {}); leave width out",
-             join_names(width_users)));
+             fmt::join(width_users, ", ")));
   if (auto* v = given_other(cfg.batch, 0u); v && !batch)
     fail(cfg, v->line, "axes.batch",
          fmt::format(
              "no strategy of this sweep uses batch (strategies that do: {}); leave batch out",
-             join_names(batch_users)));
+             fmt::join(batch_users, ", ")));
   if (auto* v = given_other(cfg.primitive, kKernelAlias); v && !primitive)
     fail(cfg, v->line, "axes.primitive",
          "only kernel-fault is swept and it has no primitive (the kernel zeroes); leave primitive "
