@@ -6,6 +6,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/usage.h"
@@ -35,7 +36,7 @@ nlohmann::ordered_json metric_json(const MetricDef& m, const EncodeResult& r) {
                               {"pfm", m.pfm},
                               {"meaning", m.meaning},
                               {"counts", m.counts},
-                              {"scope", m.scope},
+                              {"scope", to_string(m.scope)},
                               {"unit", m.unit},
                               {"privilege_filter", m.privilege_filter},
                               {"provenance", m.provenance},
@@ -75,7 +76,7 @@ void print_text(const EventFile& f, const std::string& why, const std::vector<En
     const MetricDef& m = f.metrics[i];
     const EncodeResult& r = enc[i];
     fmt::print("\n{:<18} counts={:<13} scope={:<9} filter={:<4} unit={}\n", m.metric, m.counts,
-               m.scope, m.privilege_filter ? "u/k" : "none", m.unit);
+               to_string(m.scope), m.privilege_filter ? "u/k" : "none", m.unit);
     if (!m.pfm.empty()) fmt::print("  {:<10}{}\n", "event", m.pfm);
     if (m.raw) {
       std::string raw = m.raw->pmu.empty() ? "cpu" : m.raw->pmu;
@@ -115,11 +116,6 @@ int run_events(const EventsArgs& a) {
       UarchChoice c = uarch_for(this_cpu());
       uarch = c.uarch;
       why = c.why;
-    } else {
-      auto known = known_uarchs();
-      if (std::find(known.begin(), known.end(), uarch) == known.end())
-        throw UsageError(fmt::format("--uarch: unknown '{}'; known: {} (files in {})", uarch,
-                                     join(known), events_dir()));
     }
     path = events_dir() + "/" + uarch + ".toml";
   }
@@ -144,13 +140,30 @@ int run_events(const EventsArgs& a) {
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+// A file stem of events_dir(), asked for when the flag is given.
+CLI::Validator known_uarch() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        try {
+          auto known = known_uarchs();
+          if (std::find(known.begin(), known.end(), value) != known.end()) return {};
+          return fmt::format("unknown '{}'; known: {} (files in {})", value,
+                             fmt::join(known, ", "), events_dir());
+        } catch (const SetupError& e) {
+          return e.what();
+        }
+      },
+      "NAME");
+}
+
 }  // namespace
 
 Runner add_events(CLI::App& app) {
   auto args = std::make_shared<EventsArgs>();
   CLI::App* sub =
       app.add_subcommand("events", "List the event file's metrics, meanings and encodings");
-  sub->add_option("--uarch", args->uarch, "microarchitecture file to list (default: this CPU's)");
+  sub->add_option("--uarch", args->uarch, "microarchitecture file to list (default: this CPU's)")
+      ->check(known_uarch());
   sub->add_option("--events", args->events,
                   "event file to list instead of configs/events/<uarch>.toml");
   sub->add_flag("--json", args->json, "print JSON instead of text");

@@ -32,7 +32,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string where = app.get_subcommands().empty() ? "zeroscope"
                                                       : "zeroscope " + app.get_subcommands()[0]->get_name();
-    fmt::print(stderr, "{}: {}; allowed: the flags listed by '{} --help'\n", where, e.what(), where);
+    // A value refused by a check (cli/validators.h) already reads
+    // "--flag: what is wrong; allowed: ..."; other parse errors (an unknown
+    // flag, a missing value) point to the help.
+    if (dynamic_cast<const CLI::ValidationError*>(&e) != nullptr)
+      fmt::print(stderr, "{}: {}\n", where, e.what());
+    else
+      fmt::print(stderr, "{}: {}; allowed: the flags listed by '{} --help'\n", where, e.what(), where);
     return zs::cli::kExitUsage;
   }
   const std::string cmd = app.get_subcommands()[0]->get_name();

@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
+#include "cli/validators.h"
+#include "common/limits.h"
 #include "common/errors.h"
 #include "memory/hugetlb_pool.h"
 #include "measure/mmap_bench.h"
@@ -23,9 +25,9 @@ namespace zs::cli {
 
 namespace {
 struct MmapArgs {
-  std::string page = "4KB", backing = "hugetlb", size = "1GB", loops = "1", warmup = "0", fault = "demand",
-              offset = "first", seed;
-  bool reserve_hugetlb = false, enable_mthp = false;
+  std::string page = "4KB", backing = "hugetlb", size = "1GB", fault = "demand", offset = "first";
+  std::uint64_t loops = 1, warmup = 0, seed = 1;
+  bool seed_given = false, reserve_hugetlb = false, enable_mthp = false;
 };
 
 std::uint64_t mem_total_bytes() {
@@ -43,9 +45,7 @@ MmapBenchConfig parse_config(const MmapArgs& a) {
         fmt::format("--page: '{}' is not a page size; allowed: 4KB, 2MB, 1GB", a.page));
   c.page_bytes = *page;
 
-  if (a.backing != "hugetlb" && a.backing != "thp")
-    throw UsageError(fmt::format("--backing: unknown '{}'; allowed: hugetlb, thp", a.backing));
-  if (a.backing == "thp") {
+  if (a.backing == "thp") {  // or hugetlb: checked by one_of
     const std::uint64_t pmd = thp_pmd_bytes();
     if (pmd == 0)
       throw SetupError(
@@ -61,8 +61,6 @@ MmapBenchConfig parse_config(const MmapArgs& a) {
     c.backing = c.page_bytes == 4096 ? MmapBacking::base : MmapBacking::hugetlb;
   }
 
-  if (a.fault != "demand" && a.fault != "populate")
-    throw UsageError(fmt::format("--fault: unknown '{}'; allowed: demand, populate", a.fault));
   c.fault = a.fault == "demand" ? MmapFault::demand : MmapFault::populate;
 
   const std::string page_text = page_label(c.page_bytes);
@@ -83,8 +81,8 @@ MmapBenchConfig parse_config(const MmapArgs& a) {
                     a.size, total >> 20, page_text));
   c.size_bytes = *size;
 
-  c.loops = flag_u64("--loops", a.loops, 1, 1u << 30, "an integer >= 1");
-  c.warmup = flag_u64("--warmup", a.warmup, 0, 1u << 30, "an integer >= 0");
+  c.loops = a.loops;
+  c.warmup = a.warmup;
 
   const std::string offset_allowed = fmt::format(
       "first, random, or a byte offset in [0, {}] (below the page size)", c.page_bytes - 1);
@@ -94,14 +92,21 @@ MmapBenchConfig parse_config(const MmapArgs& a) {
     c.offset = MmapOffset::random;
   } else {
     c.offset = MmapOffset::fixed;
-    c.offset_bytes = flag_u64("--offset", a.offset, 0, c.page_bytes - 1, offset_allowed);
+    auto v = parse_u64(a.offset);
+    if (!v)
+      throw UsageError(
+          fmt::format("--offset: '{}' is not a number; allowed: {}", a.offset, offset_allowed));
+    if (*v >= c.page_bytes)
+      throw UsageError(
+          fmt::format("--offset: {} is out of range; allowed: {}", a.offset, offset_allowed));
+    c.offset_bytes = *v;
   }
-  if (!a.seed.empty()) {
+  if (a.seed_given) {
     if (c.offset != MmapOffset::random)
       throw UsageError(
           "--seed: applies only with --offset random; allowed: drop --seed, or add --offset "
           "random");
-    c.seed = flag_u64("--seed", a.seed, 0, UINT64_MAX, "an integer >= 0");
+    c.seed = a.seed;
   }
 
   if (a.reserve_hugetlb && c.backing != MmapBacking::hugetlb)
@@ -164,28 +169,37 @@ Runner add_mmap_bench(CLI::App& app) {
   sub->add_option("--page", a->page,
                   "4KB | 2MB | 1GB (default 4KB: base pages with MADV_NOHUGEPAGE)");
   sub->add_option(
-      "--backing", a->backing,
-      "hugetlb | thp (default hugetlb: MAP_HUGETLB; thp: 2 MiB-aligned MADV_HUGEPAGE mapping, "
-      "needs --page 2MB)");
+         "--backing", a->backing,
+         "hugetlb | thp (default hugetlb: MAP_HUGETLB; thp: 2 MiB-aligned MADV_HUGEPAGE mapping, "
+         "needs --page 2MB)")
+      ->check(one_of({"hugetlb", "thp"}));
   sub->add_option(
       "--size", a->size,
       "bytes mapped per loop, a multiple of --page (default 1GB; units B KB MB GB, binary)");
-  sub->add_option("--loops", a->loops, "loops, each mapping afresh (default 1)");
-  sub->add_option("--warmup", a->warmup, "untimed loops first, not reported (default 0, as perf)");
+  sub->add_option("--loops", a->loops, "loops, each mapping afresh (default 1)")
+      ->check(within(limits::loops));
+  sub->add_option("--warmup", a->warmup, "untimed loops first, not reported (default 0, as perf)")
+      ->check(within(limits::warmup));
   sub->add_option(
-      "--fault", a->fault,
-      "demand | populate (default demand; populate: MAP_POPULATE, or MADV_POPULATE_WRITE after the "
-      "advice)");
+         "--fault", a->fault,
+         "demand | populate (default demand; populate: MAP_POPULATE, or MADV_POPULATE_WRITE after "
+         "the advice)")
+      ->check(one_of({"demand", "populate"}));
   sub->add_option("--offset", a->offset,
                   "first | random | N: byte written in each page (default first)");
-  sub->add_option("--seed", a->seed, "seed of --offset random (default 1)");
+  sub->add_option("--seed", a->seed, "seed of --offset random (default 1)")
+      ->check(within(limits::seed));
   sub->add_flag("--reserve-hugetlb", a->reserve_hugetlb,
                 "raise nr_hugepages for the run if the pool is short (root); restored at exit");
   sub->add_flag("--enable-mthp", a->enable_mthp,
                 "with --backing thp: set THP 'enabled' to madvise for the run if it is 'never' "
                 "(root); restored "
                 "at exit");
-  return [sub, a]() { return sub->parsed() ? run_mmap_bench_cmd(*a) : -1; };
+  return [sub, a]() {
+    if (!sub->parsed()) return -1;
+    a->seed_given = sub->count("--seed") > 0;
+    return run_mmap_bench_cmd(*a);
+  };
 }
 
 }  // namespace zs::cli

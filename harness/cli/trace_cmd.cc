@@ -6,38 +6,44 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/usage.h"
+#include "cli/validators.h"
+#include "common/limits.h"
 #include "strategies/strategy.h"
 
 namespace zs::cli {
 
 namespace {
 struct TraceArgs {
-  std::string strategy, pages, target, width, batch, page_size;
+  std::string strategy;
+  std::uint64_t pages = 0, target = 0, width = 0, batch = 0, page_size = 0;
+  bool given(const char* flag) const { return sub->count(flag) > 0; }
+  CLI::App* sub = nullptr;
 };
 
-// 2^40 pages is 4 PiB of 4 KiB pages: far beyond any folio, but small
-// enough that every page index fits in the plan's arithmetic.
-constexpr std::uint64_t kMaxPages = 1ull << 40;
+// A page index lies below the largest page count; below N is checked
+// once N is known.
+constexpr Limit kTargetPage{"target", 0, limits::pages.max - 1, ""};
 
 int run_trace(const TraceArgs& a) {
-  if (a.strategy.empty())
-    throw UsageError("--strategy is required; allowed: " + join(strategy_names()));
-  const Strategy* s = find_strategy(a.strategy);
-  if (s == nullptr)
-    throw UsageError(fmt::format("--strategy: unknown '{}'; allowed: {}", a.strategy,
-                                 join(strategy_names())));
-  if (a.pages.empty()) throw UsageError("--pages is required; allowed: an integer >= 1");
-  if (a.target.empty()) throw UsageError("--target is required; allowed: an integer in [0, N)");
+  if (!a.given("--strategy"))
+    throw UsageError(
+        fmt::format("--strategy is required; allowed: {}", fmt::join(strategy_names(), ", ")));
+  const Strategy* s = find_strategy(a.strategy);  // known: checked by one_of
+  if (!a.given("--pages"))
+    throw UsageError("--pages is required; allowed: " + allowed(limits::pages));
+  if (!a.given("--target")) throw UsageError("--target is required; allowed: an integer in [0, N)");
 
   StrategyParams p;
-  p.nr_pages = flag_u64("--pages", a.pages, 1, kMaxPages, "an integer >= 1");
-  p.target = flag_u64("--target", a.target, 0, p.nr_pages - 1,
-                      fmt::format("an integer in [0, {}] (0 <= T < N)", p.nr_pages - 1));
-  p.page_size = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-  if (!a.page_size.empty())
-    p.page_size = flag_u64("--page-size", a.page_size, 1, 1ull << 30, "a size in bytes >= 1");
+  p.nr_pages = a.pages;
+  if (a.target >= p.nr_pages)
+    throw UsageError(fmt::format("--target: {} is out of range; allowed: an integer in [0, {}] (0 "
+                                 "<= T < N)",
+                                 a.target, p.nr_pages - 1));
+  p.target = a.target;
+  p.page_size = a.given("--page-size") ? a.page_size : static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 
   auto fixed = [&](const char* flag) {
     return UsageError(fmt::format(
@@ -49,15 +55,15 @@ int run_trace(const TraceArgs& a) {
     return UsageError(
         fmt::format("{}: does not apply to strategy '{}'; allowed with: {}", flag, s->name, applies));
   };
-  if (!a.width.empty()) {
+  if (a.given("--width")) {
     if (s->preset) throw fixed("--width");
     if (!s->uses_width) throw not_for("--width", "three-region");
-    p.width = flag_u64("--width", a.width, 0, UINT64_MAX, "an integer >= 0");
+    p.width = a.width;
   }
-  if (!a.batch.empty()) {
+  if (a.given("--batch")) {
     if (s->preset) throw fixed("--batch");
     if (!s->uses_batch) throw not_for("--batch", "three-region, extent");
-    p.batch = flag_u64("--batch", a.batch, 1, UINT64_MAX, "an integer >= 1 (pages)");
+    p.batch = a.batch;
   }
 
   Plan plan = s->plan(p);
@@ -72,12 +78,22 @@ int run_trace(const TraceArgs& a) {
 Runner add_trace(CLI::App& app) {
   auto args = std::make_shared<TraceArgs>();
   CLI::App* sub = app.add_subcommand("trace", "Print a strategy's clearing plan");
-  sub->add_option("--strategy", args->strategy, "sequential | left-right | three-region | extent | upstream");
-  sub->add_option("--pages", args->pages, "N: base pages in the folio (>= 1)");
-  sub->add_option("--target", args->target, "T: faulting page index, 0 <= T < N");
-  sub->add_option("--width", args->width, "W: three-region neighbourhood radius in pages (default 2)");
-  sub->add_option("--batch", args->batch, "B: pages per clear call (default: whole range)");
-  sub->add_option("--page-size", args->page_size, "bytes per base page, for presets sized in bytes (default: this system's)");
+  args->sub = sub;
+  sub->add_option("--strategy", args->strategy,
+                  "sequential | left-right | three-region | extent | upstream")
+      ->check(one_of(strategy_names()));
+  sub->add_option("--pages", args->pages, "N: base pages in the folio (>= 1)")
+      ->check(within(limits::pages));
+  sub->add_option("--target", args->target, "T: faulting page index, 0 <= T < N")
+      ->check(within(kTargetPage));
+  sub->add_option("--width", args->width,
+                  "W: three-region neighbourhood radius in pages (default 2)")
+      ->check(within(limits::width));
+  sub->add_option("--batch", args->batch, "B: pages per clear call (default: whole range)")
+      ->check(within(limits::batch));
+  sub->add_option("--page-size", args->page_size,
+                  "bytes per base page, for presets sized in bytes (default: this system's)")
+      ->check(within(limits::page_size));
   return [sub, args]() { return sub->parsed() ? run_trace(*args) : -1; };
 }
 

@@ -18,6 +18,9 @@ struct UsageError : std::runtime_error {
 
 inline constexpr int kExitUsage = 2;
 
+// join and flag_u64 remain only for the commands not yet moved to typed
+// options (measure, run, report); new code uses fmt::join and the checks
+// of cli/validators.h. Delete both once nothing calls them.
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
 
 // The value of a flag given as a string, as a u64 in [lo, hi]; throws a

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/usage.h"
+#include "cli/validators.h"
 #include "memory/cache_state.h"
 #include "counters/event_selection.h"
 #include "common/parse.h"
@@ -21,11 +22,9 @@ int run_validate(const ValidateArgs& a) {
   SelectedEvents ev = select_events(a.events.empty() ? std::nullopt : std::optional<std::string>(a.events));
   PmuAccess access = probe_pmu_access();
   apply_placement(std::nullopt, std::nullopt);
-  std::optional<std::uint64_t> llc_cfg;
-  if (!a.llc_size.empty()) {
-    llc_cfg = parse_size(a.llc_size);
-    if (!llc_cfg) throw UsageError(fmt::format("--llc-size: '{}' is not a size; allowed: e.g. 32MiB", a.llc_size));
-  }
+  // Given: a size, checked by byte_size().
+  const std::optional<std::uint64_t> llc_cfg =
+      a.llc_size.empty() ? std::nullopt : parse_size(a.llc_size);
   LlcInfo llc = detect_llc(llc_cfg, llc_cfg.has_value());
   fmt::print("# zeroscope validate: {} event file ({}); LLC {} MiB ({})\n", ev.file.uarch, ev.why, llc.bytes >> 20,
              llc.source);
@@ -45,7 +44,8 @@ Runner add_validate(CLI::App& app) {
   auto a = std::make_shared<ValidateArgs>();
   CLI::App* sub = app.add_subcommand("validate", "Known-answer checks of the events resolved on this machine");
   sub->add_option("--events", a->events, "event file (default: the one for this CPU)");
-  sub->add_option("--llc-size", a->llc_size, "last-level cache size, overriding sysfs/CPUID");
+  sub->add_option("--llc-size", a->llc_size, "last-level cache size, overriding sysfs/CPUID")
+      ->check(byte_size("32MiB"));
   return [sub, a]() { return sub->parsed() ? run_validate(*a) : -1; };
 }
 

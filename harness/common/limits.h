@@ -34,6 +34,10 @@ inline constexpr Limit width{"width", 0, 1ull << 40, "pages"};
 inline constexpr Limit batch{"batch", 1, 1ull << 40, "pages"};
 inline constexpr Limit page_size{"page_size", 1, 1ull << 30, "bytes"};
 inline constexpr Limit loops{"loops", 1, 1u << 30, ""};
+// Event files: CPU identification fields (family, model, implementer,
+// part) and perf_event_attr config words.
+inline constexpr Limit cpu_id{"cpu_id", 0, UINT32_MAX, ""};
+inline constexpr Limit perf_config{"config", 0, UINT64_MAX, ""};
 }  // namespace limits
 
 // "an integer in [1, 1000000]" (with " pages" etc. when the limit has a unit).

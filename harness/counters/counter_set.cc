@@ -42,7 +42,7 @@ namespace {
 struct Variant {
   perf_event_attr attr;
   std::size_t column;
-  std::string scope;
+  MetricScope scope;
   std::string metric;
 };
 
@@ -88,8 +88,8 @@ CounterSet::CounterSet(const EventFile& events, const PmuAccess& access, const O
       if (split) missing_.push_back({name + "_kernel", enc.error});
       continue;
     }
-    const bool wide_scope = m->scope == "uncore" || m->scope == "energy";
-    auto& list = wide_scope ? wide : m->scope == "software" ? sw : hw;
+    const bool wide_scope = cpu_wide(m->scope);
+    auto& list = wide_scope ? wide : m->scope == MetricScope::software ? sw : hw;
     // Test-open each variant alone: what cannot be counted is missing with
     // the kernel's reason, not a hole discovered in the middle of a run.
     auto try_variant = [&](perf_event_attr a, const std::string& column, bool kernel_col) {

@@ -87,9 +87,9 @@ std::vector<MetricStatus> probe_metrics(const EventFile& events, const PmuAccess
     perf_event_attr a = enc.event->attr;
     a.disabled = 1;
     a.exclude_hv = 1;
-    const bool cpu_wide = m.scope == "uncore" || m.scope == "energy";
+    const bool wide = cpu_wide(m.scope);
     if (m.privilege_filter) a.exclude_kernel = access.kernel ? 0 : 1;
-    PerfEventFd fd(a, cpu_wide ? -1 : 0, cpu_wide ? std::max(0, sched_getcpu()) : -1, -1);
+    PerfEventFd fd(a, wide ? -1 : 0, wide ? std::max(0, sched_getcpu()) : -1, -1);
     s.available = fd.valid();
     s.kernel_split = s.available && m.privilege_filter && access.kernel;
     if (!s.available) s.reason = perf_open_error(fd.error(), a, access.paranoid);

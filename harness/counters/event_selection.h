@@ -1,5 +1,6 @@
-// Which event file a run uses: --events FILE when given, else the file of
-// this CPU's microarchitecture (uarch_for(this_cpu())), else generic.
+// Which event file a run uses: the one given (the `events` option or
+// setting) if any, else the file of this CPU's microarchitecture
+// (uarch_for(this_cpu())), else generic.
 #pragma once
 
 #include <optional>
@@ -11,7 +12,7 @@ namespace zs {
 
 struct SelectedEvents {
   EventFile file;
-  std::string why;  // "--events FILE", or the uarch rule that matched
+  std::string why;  // "given: FILE", or the uarch rule that matched
 };
 SelectedEvents select_events(const std::optional<std::string>& override_path);
 

@@ -2,8 +2,8 @@
 // per microarchitecture in configs/events/<uarch>.toml, each entry with its
 // libpfm4 event string, a raw fallback for CPUs the installed libpfm4 does
 // not know, its provenance and its declared meaning. The file is chosen
-// from the CPU (vendor/family/model; arm64 implementer/part) or given with
-// --events FILE.
+// from the CPU (vendor/family/model; arm64 implementer/part) or given
+// explicitly (the `events` option or setting).
 #pragma once
 
 #include <linux/perf_event.h>
@@ -11,9 +11,19 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zs {
+
+// Where a metric is counted: on the task's core, by an uncore PMU or as
+// package energy (both opened CPU-wide, not per task), or by the kernel.
+enum class MetricScope { core, uncore, software, energy };
+std::string_view to_string(MetricScope s);
+// Opened for a CPU (perf_event_open pid -1), not for the task.
+inline bool cpu_wide(MetricScope s) {
+  return s == MetricScope::uncore || s == MetricScope::energy;
+}
 
 // The metric names every event file may map; anything else is an error.
 // cycles, instructions, ref_cycles, llc_misses, llc_references,
@@ -38,7 +48,7 @@ struct MetricDef {
   std::string provenance;   // where the encoding comes from (libpfm4 table, vendor doc, kernel source)
   std::string meaning;      // one line, for humans: what exactly it counts
   std::string counts;       // all | demand-loads | rfo | prefetch | loads+rfo | stores | cycles | instructions | software | energy
-  std::string scope;        // core | uncore | software | energy
+  MetricScope scope = MetricScope::core;
   bool privilege_filter = true;  // whether exclude_user / exclude_kernel apply
   std::string unit = "count";    // count | ns | joules
   int line = 0;             // line in the file, for messages

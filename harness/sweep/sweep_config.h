@@ -49,6 +49,7 @@
 #include "measure/experiment.h"
 #include "memory/folio_pool.h"
 #include "measure/target.h"
+#include "sweep/axes.h"
 
 namespace zs {
 
@@ -82,9 +83,9 @@ struct CacheSpec {
 
 struct ExcludeRule {
   int line = 0;
-  // key -> accepted values, as canonical text: point_key's component for
+  // axis -> accepted values, as canonical text: point_key's component for
   // that axis ("2MB" -> "2097152", "page" -> "page:write", batch "8" -> "b8")
-  std::vector<std::pair<std::string, std::vector<std::string>>> match;
+  std::vector<std::pair<sweep_axes::Axis, std::vector<std::string>>> match;
   // Rules the loader makes for sizes marked "?" that a backing cannot
   // provide here: why they are left out (empty for the file's own rules).
   std::string reason;

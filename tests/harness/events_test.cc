@@ -104,7 +104,7 @@ TEST(Events, EveryFileLoadsAndEveryEntryIsWellFormed) {
       EXPECT_FALSE(m.provenance.empty());
       EXPECT_FALSE(m.meaning.empty());
       EXPECT_TRUE(counts.count(m.counts)) << m.counts;
-      EXPECT_TRUE(scopes.count(m.scope)) << m.scope;
+      EXPECT_TRUE(scopes.count(std::string(to_string(m.scope)))) << to_string(m.scope);
       EXPECT_TRUE(units.count(m.unit)) << m.unit;
       EXPECT_TRUE(!m.pfm.empty() || m.raw.has_value());
       EXPECT_GT(m.line, 0);
@@ -322,18 +322,16 @@ TEST(EventsBadFile, UnknownKeySuggestsTheNearestOne) {
   EXPECT_EQ(
       load_error(s),
       bad_path() +
-          ":13: pfmm: unknown key in [[metric]]; did you mean 'pfm'? (allowed: metric, pfm, raw, "
-          "provenance, meaning, counts, scope, unit, privilege_filter)");
+          ":13: pfmm: unknown key; did you mean 'pfm'?");
   std::string top = "uarchh = \"x\"\n" + std::string(kHeader) + kGoodMetric;
-  EXPECT_EQ(load_error(top).rfind(
-                bad_path() + ":1: uarchh: unknown key in an event file; did you mean 'uarch'?", 0),
-            0u)
-      << load_error(top);
+  EXPECT_EQ(load_error(top), bad_path() + ":1: uarchh: unknown key; did you mean 'uarch'?");
   std::string raw = std::string(kHeader) + kGoodMetric + "raw = { confg = 1 }\n";
-  EXPECT_EQ(load_error(raw).rfind(
-                bad_path() + ":13: confg: unknown key in raw = { ... }; did you mean 'config'?", 0),
-            0u)
-      << load_error(raw);
+  EXPECT_EQ(load_error(raw), bad_path() + ":13: confg: unknown key; did you mean 'config'?");
+  std::string far = std::string(kHeader) + kGoodMetric + "colour = \"x\"\n";
+  EXPECT_EQ(load_error(far),
+            bad_path() +
+                ":13: colour: unknown key; allowed: metric, pfm, raw, provenance, meaning, "
+                "counts, scope, unit, privilege_filter");
 }
 
 TEST(EventsBadFile, UnknownMetricListsTheKnownOnes) {
@@ -341,10 +339,10 @@ TEST(EventsBadFile, UnknownMetricListsTheKnownOnes) {
   s.replace(s.find("\"cycles\"\npfm"), 8, "\"llc_miss\"");
   EXPECT_EQ(load_error(s),
             bad_path() +
-                ":6: metric: unknown metric 'llc_miss'; did you mean 'llc_misses'? (known: cycles, "
+                ":6: metric: unknown 'llc_miss'; did you mean 'llc_misses'? allowed: cycles, "
                 "instructions, ref_cycles, llc_misses, llc_references, llc_load_misses, "
                 "llc_store_misses, l2_misses, dtlb_load_misses, page_faults, task_clock, "
-                "context_switches, energy_pkg)");
+                "context_switches, energy_pkg");
 }
 
 TEST(EventsBadFile, WrongTypeSaysTheExpectedType) {
@@ -356,6 +354,15 @@ TEST(EventsBadFile, WrongTypeSaysTheExpectedType) {
   std::string m = std::string(kHeader) + kGoodMetric;
   m.replace(m.find("meaning = \"m\""), 13, "meaning = 3");
   EXPECT_EQ(load_error(m), bad_path() + ":9: meaning: expected a string, got an integer");
+}
+
+TEST(EventsBadFile, IntegersAreBoundedInTheSharedWording) {
+  std::string r = std::string(kHeader) + kGoodMetric + "raw = { config = -1 }\n";
+  EXPECT_EQ(load_error(r), bad_path() + ":13: config: must be at least 0, got -1");
+  std::string m = std::string(kHeader) +
+                  "[[match]]\nname = \"x\"\nvendor = \"AuthenticAMD\"\nfamily = 4294967296\n" +
+                  kGoodMetric;
+  EXPECT_EQ(load_error(m), bad_path() + ":7: family: must be at most 4294967295, got 4294967296");
 }
 
 TEST(EventsBadFile, MissingRequiredKeyNamesTheTable) {
@@ -373,8 +380,8 @@ TEST(EventsBadFile, ValuesOutsideTheAllowedSets) {
   EXPECT_EQ(
       load_error(s),
       bad_path() +
-          ":10: counts: 'demand' is not allowed; did you mean 'all'? (allowed: all, demand-loads, "
-          "rfo, prefetch, loads+rfo, stores, cycles, instructions, software, energy)");
+          ":10: counts: unknown 'demand'; allowed: all, demand-loads, rfo, prefetch, loads+rfo, "
+          "stores, cycles, instructions, software, energy");
   std::string p = std::string(kHeader) + kGoodMetric;
   p.replace(p.find("perf::PERF_COUNT_HW_CPU_CYCLES"), 30, "PERF_COUNT_HW_CPU_CYCLES");
   EXPECT_EQ(

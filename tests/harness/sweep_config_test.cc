@@ -265,7 +265,8 @@ TEST_F(SweepFile, ExcludeComparesCanonicalText) {
   ASSERT_EQ(c.exclude.size(), 3u);
   const auto& m = c.exclude[0].match;
   ASSERT_EQ(m.size(), 5u);
-  EXPECT_EQ(m[0], (std::pair<std::string, std::vector<std::string>>{"folio_size", {"2097152"}}));
+  EXPECT_EQ(m[0], (std::pair<sweep_axes::Axis, std::vector<std::string>>{sweep_axes::kFolio,
+                                                                         {"2097152"}}));
   EXPECT_EQ(m[2].second, std::vector<std::string>{"page:write"});
   EXPECT_EQ(m[3].second, std::vector<std::string>{"cold:pool"});
   EXPECT_EQ(m[4].second, std::vector<std::string>{"b8"});

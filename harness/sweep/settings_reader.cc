@@ -1,0 +1,136 @@
+#include "sweep/settings_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "common/limits.h"
+#include "common/parse.h"
+#include "counters/events.h"
+#include "sweep/machine_checks.h"
+
+namespace zs {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kSettingsKeys = {
+    "repetitions", "warmup",   "seed",        "label",          "cpu",          "node", "metrics",
+    "events",      "llc_size", "time_budget", "record_batches", "random_lines", "pool"};
+
+// pool = 0 asks for the automatic size (at least 4x the LLC).
+constexpr Limit kPoolOrAuto{limits::pool.name, 0, limits::pool.max, limits::pool.unit};
+
+std::string key(const char* k) { return std::string("settings.") + k; }
+
+std::optional<double> parse_duration(std::string_view s) {
+  if (s.size() < 2) return std::nullopt;
+  const char unit = s.back();
+  const double scale = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 0;
+  auto n = parse_u64(s.substr(0, s.size() - 1));
+  if (scale == 0 || !n || *n == 0) return std::nullopt;
+  return double(*n) * scale;
+}
+
+// A relative event file is looked up beside the sweep file first, then
+// from the working directory.
+std::string resolve_events(const TomlReader& c, const toml::node& n, const std::string& given) {
+  fs::path p(given);
+  std::error_code ec;
+  if (p.is_relative()) {
+    fs::path beside = fs::path(c.path()).parent_path() / p;
+    if (fs::is_regular_file(beside, ec)) return beside.lexically_normal().string();
+  }
+  if (fs::is_regular_file(p, ec)) return given;
+  c.fail(n, key("events"),
+         fmt::format("no event file '{}' (relative paths are looked up beside this file, then in "
+                     "the working directory); the shipped files are in {}",
+                     given, events_dir()));
+}
+
+std::string read_label(const TomlReader& c, const toml::node& n) {
+  std::string label = c.string(n, key("label"));
+  const bool ok = !label.empty() && std::all_of(label.begin(), label.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+  });
+  if (!ok)
+    c.fail(n, key("label"),
+           fmt::format("'{}' cannot be a directory suffix; use letters, digits, '-', '_', '.'",
+                       label));
+  return label;
+}
+
+std::vector<std::string> read_metrics(const TomlReader& c, const toml::node& n) {
+  const auto& known = known_metrics();
+  if (!n.is_array()) c.wrong_type(n, key("metrics"), "a list of strings");
+  const toml::array& a = *n.as_array();
+  if (a.empty())
+    c.fail(n, key("metrics"), "empty; leave the key out to count every metric of the event file");
+  std::vector<std::string> out;
+  for (const toml::node& e : a) {
+    if (!e.is_string()) c.wrong_type(e, key("metrics"), "a list of strings");
+    std::string m = c.choice(e, key("metrics"), known);
+    if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace
+
+SweepSettings read_settings(const TomlReader& c, const toml::table* t) {
+  SweepSettings s;
+  if (t == nullptr) return s;
+  c.only_keys(*t, kSettingsKeys, "settings.");
+  if (auto* n = t->get("repetitions"))
+    s.repetitions = c.integer(*n, key("repetitions"), limits::repetitions);
+  if (auto* n = t->get("warmup")) s.warmup = c.integer(*n, key("warmup"), limits::warmup);
+  if (auto* n = t->get("seed")) s.seed = c.integer(*n, key("seed"), limits::seed);
+  if (auto* n = t->get("label")) s.label = read_label(c, *n);
+  if (auto* n = t->get("cpu")) {
+    s.cpu = static_cast<int>(c.integer(*n, key("cpu"), limits::cpu));
+    if (auto why = sweep_machine::cpu_problem(*s.cpu)) c.fail(*n, key("cpu"), *why);
+  }
+  if (auto* n = t->get("node")) {
+    s.node = static_cast<int>(c.integer(*n, key("node"), limits::node));
+    if (auto why = sweep_machine::node_problem(*s.node)) c.fail(*n, key("node"), *why);
+  }
+  if (auto* n = t->get("metrics")) s.metrics = read_metrics(c, *n);
+  if (auto* n = t->get("events")) {
+    std::string path = resolve_events(c, *n, c.string(*n, key("events")));
+    try {
+      load_event_file(path);
+    } catch (const SetupError& e) {
+      c.fail(*n, key("events"), e.what());
+    }
+    s.events = path;
+  }
+  if (auto* n = t->get("llc_size")) {
+    std::string text = c.string(*n, key("llc_size"));
+    auto v = parse_size(text);
+    if (!v || *v == 0)
+      c.fail(*n, key("llc_size"), fmt::format("'{}' is not a size; e.g. \"32MiB\"", text));
+    s.llc_size = *v;
+  }
+  if (auto* n = t->get("time_budget")) {
+    std::string text = c.string(*n, key("time_budget"));
+    auto v = parse_duration(text);
+    if (!v)
+      c.fail(*n, key("time_budget"),
+             fmt::format("'{}' is not a duration; give a whole number of s, m or h, e.g. \"90s\", "
+                         "\"10m\", \"2h\"",
+                         text));
+    s.time_budget_s = *v;
+  }
+  if (auto* n = t->get("record_batches")) s.record_batches = c.boolean(*n, key("record_batches"));
+  if (auto* n = t->get("random_lines"))
+    s.random_lines =
+        static_cast<std::uint32_t>(c.integer(*n, key("random_lines"), limits::random_lines));
+  if (auto* n = t->get("pool")) s.pool = c.integer(*n, key("pool"), kPoolOrAuto);
+  return s;
+}
+
+}  // namespace zs
