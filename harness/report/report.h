@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/folio_fit.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
 
@@ -53,6 +54,7 @@ struct Report {
   std::size_t comparisons = 0;
   std::map<std::string, std::string> not_measured;  // column -> reason
   std::map<std::string, std::uint64_t> left_out;
+  FolioFits folio_fits;  // cost against folio size, where a series has two or more
 };
 
 // Throws SetupError for an unknown baseline or metric.
