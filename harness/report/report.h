@@ -4,7 +4,9 @@
 // each strategy (and primitive) with the cost-phase median +- stddev%, GB/s,
 // the access-phase median, the counters measured, and the change against a
 // baseline strategy with its 95% BCa interval and Holm-adjusted
-// Mann-Whitney p. What was not measured is said once, with the reason.
+// Mann-Whitney p. Where a series was measured at two or more folio sizes,
+// cost = fixed + per-page x pages with R^2 (report/folio_fit.h). What was
+// not measured is said once, with the reason.
 #pragma once
 
 #include <optional>
