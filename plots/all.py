@@ -12,7 +12,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import zsplot as zp  # noqa: E402
+import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
+from zsplot.cli import parse_dirs  # noqa: E402
+from zsplot.results import NoData, Results  # noqa: E402
 import distributions  # noqa: E402
 import folio_size  # noqa: E402
 import medians  # noqa: E402
@@ -22,12 +24,12 @@ PLOTS = [medians, distributions, target_effect, folio_size]
 
 
 def main(argv=None):
-    args = zp.parse_dirs(argv, __doc__)
+    args = parse_dirs(argv, __doc__)
     rc = 0
     for d in args.dirs:
         try:
-            res = zp.Results(d, args.where)
-        except zp.NoData as e:
+            res = Results(d, args.where)
+        except NoData as e:
             print("all.py: %s" % e, file=sys.stderr)
             rc = 2
             continue
@@ -36,7 +38,7 @@ def main(argv=None):
             try:
                 mod.plot(res)
                 written += 1
-            except zp.NoData as e:
+            except NoData as e:
                 print("all.py: %s: %s: skipped: %s" % (d, mod.STEM, e), file=sys.stderr)
         if not written:
             rc = 2

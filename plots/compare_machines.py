@@ -7,8 +7,8 @@ One panel per results directory (CPU model and kernel in each panel's
 title), all on the same y axis: for each strategy, the median zero-phase
 time (fault phase for kernel-fault) divided by the median of that
 directory's own baseline strategy at the same folio, target, access and
-cache (and primitive, where the baseline has it), with a 95% percentile-
-bootstrap CI of the ratio (both sides resampled independently). Absolute
+cache (and primitive, where the baseline has it), with a 95% BCa
+bootstrap CI of the ratio (scipy; both sides resampled independently). Absolute
 times differ between vendors by more than the orders differ from each
 other; ratios to each machine's own baseline set them side by side.
 
@@ -20,7 +20,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import zsplot as zp  # noqa: E402  (before numpy: it explains a python without it)
+import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
+from zsplot.figure import finish, new_figure, save, tag, unused_off  # noqa: E402
+from zsplot.intervals import ratio_ci, yerr  # noqa: E402
+from zsplot.results import NoData, Point, Results  # noqa: E402
+from zsplot.series import make_series, target_tick, targets  # noqa: E402
 
 STEM = "compare_machines"
 MATCH = ("backing", "folio_size", "target", "access", "op", "cache", "evict")
@@ -30,13 +34,13 @@ def baseline_for(res, wanted):
     have = {res.points[k].strategy for k in res.keys}
     if wanted:
         if wanted not in have:
-            raise zp.NoData("%s: no '%s' points to normalise to (strategies here: %s)" % (
+            raise NoData("%s: no '%s' points to normalise to (strategies here: %s)" % (
                 res.path, wanted, ", ".join(sorted(have))))
         return wanted
     for s in ("upstream", "sequential"):
         if s in have:
             return s
-    raise zp.NoData("%s: neither upstream nor sequential to normalise to; pick one of %s with --baseline" % (
+    raise NoData("%s: neither upstream nor sequential to normalise to; pick one of %s with --baseline" % (
         res.path, ", ".join(sorted(have))))
 
 
@@ -65,22 +69,22 @@ def plot(results, out_dir, wanted):
             if b is not None:
                 pairs.append((k, b))
         if not pairs:
-            raise zp.NoData("%s: no strategy measured beside the baseline '%s' under the same conditions" % (
+            raise NoData("%s: no strategy measured beside the baseline '%s' under the same conditions" % (
                 res.path, base))
         for p in res.points.values():
             p.resolved_primitive = None  # differs between machines; named in the panel title instead
         plans.append((res, base, pairs))
 
     all_points = [res.points[k] for res, _, pairs in plans for k, _ in pairs]
-    series, of = zp.make_series(all_points, exclude=("target",))
+    series, of = make_series(all_points, exclude=("target",))
     ncols = min(len(plans), 3)
     nrows = (len(plans) + ncols - 1) // ncols
-    fig, axes = zp.new_figure(nrows, ncols, w=5.0, h=3.8, sharey=True)
+    fig, axes = new_figure(nrows, ncols, w=5.0, h=3.8, sharey=True)
     used, drawn, counts, ratios = [], {}, [], []
     for i, (res, base, pairs) in enumerate(plans):
         ax = axes[i // ncols][i % ncols]
         used.append(ax)
-        tgts = zp.targets(res, [k for k, _ in pairs])
+        tgts = targets(res, [k for k, _ in pairs])
         present = [s for s in series if any(of[k] is s for k, _ in pairs)]
         width = 0.8 / len(present)
         for j, s in enumerate(present):
@@ -89,21 +93,21 @@ def plot(results, out_dir, wanted):
                 for k, b in pairs:
                     if of[k] is s and res.points[k].target == t:
                         v, bv = res.cost_values(k), res.cost_values(b)
-                        r, lo, hi = zp.ratio_ci(v, bv)
+                        r, lo, hi = ratio_ci(v, bv)
                         counts += [v.size, bv.size]
                         xs.append(x - 0.4 + width * (j + 0.5)), rs.append(r), los.append(lo), his.append(hi)
                         ratios.append({"dir": res.name, "key": k, "baseline": b, "ratio": r, "lo": lo, "hi": hi})
             if not xs:
                 continue
-            h = ax.errorbar(xs, rs, yerr=zp.yerr(rs, los, his), color=s.color, marker=s.marker, linestyle="none",
+            h = ax.errorbar(xs, rs, yerr=yerr(rs, los, his), color=s.color, marker=s.marker, linestyle="none",
                             markersize=5, capsize=3, label=s.label)
             drawn.setdefault(s.label, h)
-            zp.tag(ax, s.label)
+            tag(ax, s.label)
         ax.axhline(1.0, color="#222222", linewidth=0.9, linestyle=":")
         ax.text(0.99, 0.01, "1 = %s" % base, transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
                 color="#222222")
         ax.set_xticks(range(len(tgts)))
-        ax.set_xticklabels([zp.target_tick(res, [k for k, _ in pairs], t) for t in tgts])
+        ax.set_xticklabels([target_tick(res, [k for k, _ in pairs], t) for t in tgts])
         ax.set_xlim(-0.6, len(tgts) - 0.4)
         ax.set_xlabel("target (faulting page)")
         ax.set_ylabel("median / median of %s (ratio)" % base)
@@ -112,7 +116,7 @@ def plot(results, out_dir, wanted):
         kernel_prim = (res.meta.get("capability") or {}).get("primitives", {}).get("kernel")
         ax.set_title("%s\nLinux %s · %s%s" % (res.cpu, res.kernel, res.name,
                                                " · kernel = %s" % kernel_prim if kernel_prim else ""))
-    zp.unused_off(fig, axes, used)
+    unused_off(fig, axes, used)
     machines = []
     for res, _, _ in plans:
         m = "%s · Linux %s" % (res.cpu, res.kernel)
@@ -127,14 +131,14 @@ def plot(results, out_dir, wanted):
         foot.append("%s: %s, zeroscope %s %s, started %s, status %s, kept %s of %s samples, baseline %s" % (
             res.name, res.label or "no label", z.get("version", "?"), z.get("commit", "?"),
             res.meta.get("started", "?"), res.status, s.get("kept", "?"), s.get("done", "?"), base))
-    foot.append("points: ratio of medians, %s; error bars: 95%% percentile-bootstrap CI of the ratio "
-                "(2000 resamples of each side). Each point over the baseline at the same folio, target, access and "
+    foot.append("points: ratio of medians, %s; error bars: 95%% BCa bootstrap CI of the ratio "
+                "(scipy, 2000 resamples of each side). Each point over the baseline at the same folio, target, access and "
                 "cache, with the same primitive where the baseline has it (kernel-fault: its fault phase over the "
                 "baseline's zero phase with primitive kernel)." % res.n_range(counts))
     labels = [s.label for s in series if s.label in drawn]
-    zp.finish(fig, title, "\n".join(foot), [drawn[l] for l in labels], labels)
+    finish(fig, title, "\n".join(foot), [drawn[l] for l in labels], labels)
     target = out_dir or os.path.join(results[0].path, "plots")
-    return zp.save(fig, None, STEM, title, used, out_dir=target,
+    return save(fig, None, STEM, title, used, out_dir=target,
                    extra={"dirs": [r.path for r in results], "ratios": ratios})
 
 
@@ -148,13 +152,13 @@ def main(argv=None):
                     help="keep only points whose axis is one of the values (see medians.py --help)")
     args = ap.parse_args(argv)
     for w in args.where:
-        if "=" not in w or w.partition("=")[0] not in zp.Point.FIELDS:
+        if "=" not in w or w.partition("=")[0] not in Point.FIELDS:
             ap.error("--where %s: expected AXIS=VALUE[,VALUE] with AXIS one of %s" % (
-                w, ", ".join(zp.Point.FIELDS[1:])))
+                w, ", ".join(Point.FIELDS[1:])))
     try:
-        results = [zp.Results(d, args.where) for d in args.dirs]
+        results = [Results(d, args.where) for d in args.dirs]
         plot(results, args.out, args.baseline)
-    except zp.NoData as e:
+    except NoData as e:
         print("compare_machines.py: %s" % e, file=sys.stderr)
         return 2
     return 0

@@ -17,7 +17,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import zsplot as zp  # noqa: E402  (before numpy: it explains a python without it)
+import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
+from zsplot.cli import main_per_dir  # noqa: E402
+from zsplot.figure import finish, new_figure, plain_log, save, tag, unused_off  # noqa: E402
+from zsplot.intervals import CI_TEXT, median_ci, yerr  # noqa: E402
+from zsplot.results import NoData  # noqa: E402
+from zsplot.series import facets, make_series, target_tick, targets  # noqa: E402
+from zsplot.units import us  # noqa: E402
 import numpy as np  # noqa: E402
 
 STEM = "distributions"
@@ -26,11 +32,11 @@ STEM = "distributions"
 def plot(res):
     keys = [k for k in res.keys if res.has(k, res.cost_phase(k))]
     if not keys:
-        raise zp.NoData("no zero-phase or fault-phase samples")
-    folios = zp.facets(res, keys)
-    tgts = zp.targets(res, keys)
-    series, of = zp.make_series([res.points[k] for k in keys], exclude=("target", "backing", "folio_size"))
-    fig, axes = zp.new_figure(len(folios), len(tgts), w=4.4, h=3.2)
+        raise NoData("no zero-phase or fault-phase samples")
+    folios = facets(res, keys)
+    tgts = targets(res, keys)
+    series, of = make_series([res.points[k] for k in keys], exclude=("target", "backing", "folio_size"))
+    fig, axes = new_figure(len(folios), len(tgts), w=4.4, h=3.2)
     used, drawn, counts = [], {}, []
     for r, folio in enumerate(folios):
         for c, t in enumerate(tgts):
@@ -45,38 +51,38 @@ def plot(res):
                 for k in cell:
                     if of[k] is not s:
                         continue
-                    v = np.sort(zp.us(res.cost_values(k)))
+                    v = np.sort(us(res.cost_values(k)))
                     n = v.size
                     counts.append(n)
                     y = np.arange(1, n + 1) / n
                     xs = np.concatenate([[v[0]], v])
                     ys = np.concatenate([[0.0], y])
                     (line,) = ax.step(xs, ys, where="post", color=s.color, label=s.label, linewidth=1.4)
-                    m, lo, hi = zp.median_ci(v)
+                    m, lo, hi = median_ci(v)
                     ax.errorbar([m], [0.5 + 0.03 * (i - (len(present) - 1) / 2)],
-                                xerr=zp.yerr([m], [lo], [hi]), color=s.color, marker=s.marker,
+                                xerr=yerr([m], [lo], [hi]), color=s.color, marker=s.marker,
                                 markersize=4, capsize=2.5, linewidth=1.2)
                     drawn.setdefault(s.label, line)
-                    zp.tag(ax, s.label)
+                    tag(ax, s.label)
                     lo_all, hi_all = min(lo_all, v[0]), max(hi_all, v[-1])
             if hi_all > 10 * lo_all > 0:
-                zp.plain_log(ax, "x")
+                plain_log(ax, "x")
             ax.set_ylim(0, 1.02)
             ax.set_xlabel("zero phase, or fault phase for kernel-fault (µs)")
             ax.set_ylabel("fraction of samples ≤ x")
             ax.grid(alpha=0.3)
-            ax.set_title("%s · target %s" % (folio, zp.target_tick(res, cell, t).replace("\n", " ")))
-    zp.unused_off(fig, axes, used)
+            ax.set_title("%s · target %s" % (folio, target_tick(res, cell, t).replace("\n", " ")))
+    unused_off(fig, axes, used)
     labels = [s.label for s in series if s.label in drawn]
     note = ("steps: empirical distribution of the samples, %s; markers near 0.5: the median, "
-            "bars: %s." % (res.n_range(counts), zp.CI_TEXT))
+            "bars: %s." % (res.n_range(counts), CI_TEXT))
     title = res.title("Distribution of the zeroing time per strategy")
-    zp.finish(fig, title, res.footnote(note), [drawn[l] for l in labels], labels)
-    return zp.save(fig, res, STEM, title, used)
+    finish(fig, title, res.footnote(note), [drawn[l] for l in labels], labels)
+    return save(fig, res, STEM, title, used)
 
 
 def main(argv=None):
-    return zp.main_per_dir("distributions.py", plot, argv, __doc__)
+    return main_per_dir("distributions.py", plot, argv, __doc__)
 
 
 if __name__ == "__main__":

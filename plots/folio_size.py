@@ -20,7 +20,14 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import zsplot as zp  # noqa: E402  (before numpy: it explains a python without it)
+import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
+from zsplot.cli import main_per_dir  # noqa: E402
+from zsplot.figure import finish, new_figure, plain_log, save, tag  # noqa: E402
+from zsplot.fit import fit_fixed_per_page  # noqa: E402
+from zsplot.intervals import CI_TEXT, median_ci, yerr  # noqa: E402
+from zsplot.results import NoData  # noqa: E402
+from zsplot.series import make_series, targets  # noqa: E402
+from zsplot.units import fmt_bytes, us  # noqa: E402
 import numpy as np  # noqa: E402
 
 STEM = "folio_size"
@@ -30,11 +37,11 @@ MIB = float(1 << 20)
 def plot(res):
     keys = [k for k in res.keys if res.has(k, res.cost_phase(k))]
     if not keys:
-        raise zp.NoData("no zero-phase or fault-phase samples")
+        raise NoData("no zero-phase or fault-phase samples")
     sizes = sorted({res.points[k].folio_size for k in keys})
-    tgts = zp.targets(res, keys)
-    series, of = zp.make_series([res.points[k] for k in keys], exclude=("target", "folio_size"))
-    fig, axes = zp.new_figure(1, len(tgts), w=5.4, h=4.2)
+    tgts = targets(res, keys)
+    series, of = make_series([res.points[k] for k in keys], exclude=("target", "folio_size"))
+    fig, axes = new_figure(1, len(tgts), w=5.4, h=4.2)
     used, counts, fits = [], [], []
     for c, t in enumerate(tgts):
         ax = axes[0][c]
@@ -50,15 +57,15 @@ def plot(res):
                 continue
             x, m, lo, hi = [], [], [], []
             for k in skeys:
-                v = zp.us(res.cost_values(k))
+                v = us(res.cost_values(k))
                 counts.append(v.size)
-                med, l, h = zp.median_ci(v)
+                med, l, h = median_ci(v)
                 x.append(res.points[k].folio_size / MIB), m.append(med), lo.append(l), hi.append(h)
                 ymin, ymax = min(ymin, v.min()), max(ymax, v.max())
             label = s.label
             if len(skeys) >= 2:
                 pages = np.array(x) * MIB / res.page_bytes
-                fixed, per_page, r2 = zp.fit_fixed_per_page(pages, m)
+                fixed, per_page, r2 = fit_fixed_per_page(pages, m)
                 grid = np.geomspace(pages.min(), pages.max(), 100)
                 line = fixed + per_page * grid
                 ax.plot(grid * res.page_bytes / MIB, np.where(line > 0, line, np.nan), color=s.color,
@@ -69,14 +76,14 @@ def plot(res):
                              "r2": r2, "sizes": len(skeys)})
             elif len(sizes) > 1:
                 label = "%s (one size: no fit)" % s.label
-            ax.errorbar(np.array(x) * dodge, m, yerr=zp.yerr(m, lo, hi), color=s.color, marker=s.marker, linestyle="none",
+            ax.errorbar(np.array(x) * dodge, m, yerr=yerr(m, lo, hi), color=s.color, marker=s.marker, linestyle="none",
                         markersize=5, capsize=3, label=label)
-            zp.tag(ax, s.label)
+            tag(ax, s.label)
         ax.set_xscale("log")
         if ymax > 10 * ymin > 0:
-            zp.plain_log(ax, "y")
+            plain_log(ax, "y")
         ax.set_xticks([z / MIB for z in sizes])
-        ax.set_xticklabels(["%g\n(%s)" % (z / MIB, zp.fmt_bytes(z)) for z in sizes])
+        ax.set_xticklabels(["%g\n(%s)" % (z / MIB, fmt_bytes(z)) for z in sizes])
         ax.minorticks_off()
         if len(sizes) == 1:
             ax.set_xlim(sizes[0] / MIB / 2, sizes[0] / MIB * 2)
@@ -87,19 +94,19 @@ def plot(res):
         ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.2), fontsize=7, frameon=False)
     what = "Zeroing cost against folio size"
     if len(sizes) == 1:
-        what += " (one folio size, %s: a fit needs two sizes)" % zp.fmt_bytes(sizes[0])
+        what += " (one folio size, %s: a fit needs two sizes)" % fmt_bytes(sizes[0])
     note = "points: medians (shifted sideways a little so that they do not hide each other), %s; error bars: %s." % (
-        res.n_range(counts), zp.CI_TEXT)
+        res.n_range(counts), CI_TEXT)
     if fits:
         note += " Dashed: least-squares fit to the medians, t = fixed + per_page x pages (%s pages)." % (
-            zp.fmt_bytes(res.page_bytes))
+            fmt_bytes(res.page_bytes))
     title = res.title(what)
-    zp.finish(fig, title, res.footnote(note))
-    return zp.save(fig, res, STEM, title, used, extra={"fits": fits, "sizes": sizes})
+    finish(fig, title, res.footnote(note))
+    return save(fig, res, STEM, title, used, extra={"fits": fits, "sizes": sizes})
 
 
 def main(argv=None):
-    return zp.main_per_dir("folio_size.py", plot, argv, __doc__)
+    return main_per_dir("folio_size.py", plot, argv, __doc__)
 
 
 if __name__ == "__main__":

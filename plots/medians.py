@@ -18,9 +18,21 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import zsplot as zp  # noqa: E402  (before numpy: it explains a python without it)
+import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
+from zsplot.cli import main_per_dir  # noqa: E402
+from zsplot.figure import finish, new_figure, save, tag, unused_off  # noqa: E402
+from zsplot.intervals import CI_TEXT, median_ci, yerr  # noqa: E402
+from zsplot.results import NoData  # noqa: E402
+from zsplot.series import facets, make_series, target_tick, targets  # noqa: E402
+from zsplot.units import us  # noqa: E402
 
 STEM = "medians"
+PHASE_TITLE = {
+    "zero": "zero phase: the clearing",
+    "fault": "fault phase: kernel fault path",
+    "access": "access phase: the program after it",
+    "batch_max": "longest batch between preemption points",
+}
 # (panel, phase row in samples.csv, column, y label)
 PANELS = [
     ("zero", "zero", "ns", "zero phase, median (µs)"),
@@ -32,13 +44,13 @@ PANELS = [
 
 def plot(res):
     keys = res.keys
-    folios = zp.facets(res, keys)
-    series, of = zp.make_series([res.points[k] for k in keys], exclude=("target", "backing", "folio_size"))
+    folios = facets(res, keys)
+    series, of = make_series([res.points[k] for k in keys], exclude=("target", "backing", "folio_size"))
     cols = [p for p in PANELS if any(res.has(k, p[1], p[2]) and not (p[0] == "access" and res.points[k].access == "none")
                                      for k in keys)]
     if not cols:
-        raise zp.NoData("no zero, fault or access samples with a time")
-    fig, axes = zp.new_figure(len(folios), len(cols))
+        raise NoData("no zero, fault or access samples with a time")
+    fig, axes = new_figure(len(folios), len(cols))
     used, drawn, counts = [], {}, []
     for r, folio in enumerate(folios):
         fkeys = [k for k in keys if res.points[k].folio == folio]
@@ -50,7 +62,7 @@ def plot(res):
             if not cell:
                 continue
             used.append(ax)
-            tgts = zp.targets(res, cell)
+            tgts = targets(res, cell)
             present = [s for s in series if any(of[k] is s for k in cell)]
             width = 0.8 / len(present)
             for i, s in enumerate(present):
@@ -58,28 +70,28 @@ def plot(res):
                 for j, t in enumerate(tgts):
                     for k in cell:
                         if of[k] is s and res.points[k].target == t:
-                            v = zp.us(res.values(k, phase, column))
-                            m, lo, hi = zp.median_ci(v)
+                            v = us(res.values(k, phase, column))
+                            m, lo, hi = median_ci(v)
                             xs.append(j - 0.4 + width * (i + 0.5))
                             meds.append(m), los.append(lo), his.append(hi), counts.append(v.size)
                 if not xs:
                     continue
                 bars = ax.bar(xs, meds, width * 0.92, color=s.color, label=s.label,
-                              yerr=zp.yerr(meds, los, his), capsize=2.5, error_kw={"elinewidth": 1})
+                              yerr=yerr(meds, los, his), capsize=2.5, error_kw={"elinewidth": 1})
                 drawn.setdefault(s.label, bars)
-                zp.tag(ax, s.label)
+                tag(ax, s.label)
             ax.set_xticks(range(len(tgts)))
-            ax.set_xticklabels([zp.target_tick(res, cell, t) for t in tgts])
+            ax.set_xticklabels([target_tick(res, cell, t) for t in tgts])
             ax.set_xlim(-0.6, len(tgts) - 0.4)
             ax.set_xlabel("target (faulting page)")
             ax.set_ylabel(ylabel)
             ax.set_ylim(bottom=0)
             ax.grid(axis="y", alpha=0.3)
-            title = zp.PHASE_TITLE[panel]
+            title = PHASE_TITLE[panel]
             ax.set_title("%s · %s" % (folio, title))
-    zp.unused_off(fig, axes, used)
+    unused_off(fig, axes, used)
     labels = [s.label for s in series if s.label in drawn]
-    notes = ["bars: medians, %s; error bars: %s." % (res.n_range(counts), zp.CI_TEXT)]
+    notes = ["bars: medians, %s; error bars: %s." % (res.n_range(counts), CI_TEXT)]
     if any(res.points[k].strategy == "kernel-fault" for k in keys):
         notes.append("kernel-fault has no zero phase (the kernel zeroes inside the fault): its cost is the fault panel.")
     if any(res.points[k].access == "none" for k in keys):
@@ -87,12 +99,12 @@ def plot(res):
     if any(p[0] == "batch_max" for p in cols):
         notes.append("longest batch: record_batches timing perturbs the zero phase; compare zero totals only within this sweep.")
     title = res.title("Phase medians per strategy")
-    zp.finish(fig, title, res.footnote(" ".join(notes)), [drawn[l] for l in labels], labels)
-    return zp.save(fig, res, STEM, title, used)
+    finish(fig, title, res.footnote(" ".join(notes)), [drawn[l] for l in labels], labels)
+    return save(fig, res, STEM, title, used)
 
 
 def main(argv=None):
-    return zp.main_per_dir("medians.py", plot, argv, __doc__)
+    return main_per_dir("medians.py", plot, argv, __doc__)
 
 
 if __name__ == "__main__":

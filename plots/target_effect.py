@@ -16,7 +16,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import zsplot as zp  # noqa: E402  (before numpy: it explains a python without it)
+import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
+from zsplot.cli import main_per_dir  # noqa: E402
+from zsplot.figure import finish, new_figure, save, tag, unused_off  # noqa: E402
+from zsplot.intervals import CI_TEXT, median_ci, yerr  # noqa: E402
+from zsplot.results import NoData  # noqa: E402
+from zsplot.series import facets, make_series, target_tick  # noqa: E402
+from zsplot.units import fmt_bytes, us  # noqa: E402
 import numpy as np  # noqa: E402
 
 STEM = "target_effect"
@@ -25,16 +31,16 @@ STEM = "target_effect"
 def plot(res):
     keys = [k for k in res.keys if res.has(k, res.cost_phase(k)) and res.has(k, "access")]
     if not keys:
-        raise zp.NoData("no samples with both a zero (or fault) and an access phase")
+        raise NoData("no samples with both a zero (or fault) and an access phase")
     placed = [k for k in keys if res.target_page(k) is not None]
     dropped = sorted({res.points[k].target for k in keys if k not in placed})
     if not placed:
-        raise zp.NoData("no target with a fixed page (only %s)" % ", ".join(dropped))
-    folios = zp.facets(res, placed)
-    series, of = zp.make_series([res.points[k] for k in placed], exclude=("target", "backing", "folio_size"))
+        raise NoData("no target with a fixed page (only %s)" % ", ".join(dropped))
+    folios = facets(res, placed)
+    series, of = make_series([res.points[k] for k in placed], exclude=("target", "backing", "folio_size"))
     ncols = min(len(folios), 3)
     nrows = (len(folios) + ncols - 1) // ncols
-    fig, axes = zp.new_figure(nrows, ncols, w=5.2, h=3.6)
+    fig, axes = new_figure(nrows, ncols, w=5.2, h=3.6)
     used, drawn, counts = [], {}, []
     for i, folio in enumerate(folios):
         ax = axes[i // ncols][i % ncols]
@@ -46,13 +52,13 @@ def plot(res):
             for k in fkeys:
                 if of[k] is not s:
                     continue
-                v = zp.us(res.cost_plus_access(k))
+                v = us(res.cost_plus_access(k))
                 if v.size == 0:
                     continue
                 counts.append(v.size)
                 page = res.target_page(k)
-                ticks[page] = zp.target_tick(res, [k], res.points[k].target)
-                pts.append((page,) + zp.median_ci(v))
+                ticks[page] = target_tick(res, [k], res.points[k].target)
+                pts.append((page,) + median_ci(v))
             if not pts:
                 continue
             pts.sort()
@@ -60,32 +66,32 @@ def plot(res):
             ok = ~np.isnan(lo)
             ax.fill_between(x[ok], lo[ok], hi[ok], color=s.color, alpha=0.14, linewidth=0)
             if ok.sum() == 1:  # a single position: a band has no width, draw the interval
-                ax.errorbar(x[ok], m[ok], yerr=zp.yerr(m[ok], lo[ok], hi[ok]), color=s.color, capsize=3)
+                ax.errorbar(x[ok], m[ok], yerr=yerr(m[ok], lo[ok], hi[ok]), color=s.color, capsize=3)
             (line,) = ax.plot(x, m, color=s.color, marker=s.marker, markersize=4, linewidth=1.4, label=s.label)
             drawn.setdefault(s.label, line)
-            zp.tag(ax, s.label)
+            tag(ax, s.label)
         pages = sorted(ticks)
         ax.set_xticks(pages)
         ax.set_xticklabels([ticks[p] for p in pages])
         span = max(pages) - min(pages) if len(pages) > 1 else 1
         ax.set_xlim(min(pages) - 0.06 * span, max(pages) + 0.06 * span)
-        ax.set_xlabel("target page (index in the folio, %s pages)" % zp.fmt_bytes(res.page_bytes))
+        ax.set_xlabel("target page (index in the folio, %s pages)" % fmt_bytes(res.page_bytes))
         ax.set_ylabel("zero (or fault) + access, median (µs)")
         ax.grid(alpha=0.3)
         ax.set_title("%s · cost to the faulting program" % folio)
-    zp.unused_off(fig, axes, used)
+    unused_off(fig, axes, used)
     labels = [s.label for s in series if s.label in drawn]
     notes = ["points: medians of zero + access per sample (fault + access for kernel-fault), %s; "
-             "bands: %s." % (res.n_range(counts), zp.CI_TEXT)]
+             "bands: %s." % (res.n_range(counts), CI_TEXT)]
     if dropped:
         notes.append("not shown: target %s (no fixed page)." % ", ".join(dropped))
     title = res.title("What the faulting program pays, by fault position")
-    zp.finish(fig, title, res.footnote(" ".join(notes)), [drawn[l] for l in labels], labels)
-    return zp.save(fig, res, STEM, title, used)
+    finish(fig, title, res.footnote(" ".join(notes)), [drawn[l] for l in labels], labels)
+    return save(fig, res, STEM, title, used)
 
 
 def main(argv=None):
-    return zp.main_per_dir("target_effect.py", plot, argv, __doc__)
+    return main_per_dir("target_effect.py", plot, argv, __doc__)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 #include "report/compare.h"
 #include "common/errors.h"
 #include "report/report.h"
+#include "report/plot_runner.h"
 
 namespace zs::cli {
 
@@ -31,11 +32,13 @@ void check_format(const std::string& f) {
 int run_plots(const std::string& script, const std::vector<std::string>& args) {
   std::string dir = std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : ZS_PLOTS_DIR;
   std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  std::string cmd = py + " '" + dir + "/" + script + "'";
-  for (const auto& a : args) cmd += " '" + a + "'";
-  int rc = std::system(cmd.c_str());
-  if (rc != 0) fmt::print(stderr, "zeroscope: plots failed ({}); the tables above are complete\n", cmd);
-  return rc == 0 ? 0 : 1;
+  std::vector<std::string> argv = {py, dir + "/" + script};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const ProgramExit run = run_program(argv);  // posix_spawn: no shell, no quoting
+  if (run.code != 0)
+    fmt::print(stderr, "zeroscope: plots failed ({}{}); the tables above are complete\n",
+               fmt::join(argv, " "), run.error.empty() ? "" : ": " + run.error);
+  return run.code == 0 ? 0 : 1;
 }
 
 struct ReportArgs {

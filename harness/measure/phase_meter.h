@@ -23,7 +23,6 @@ struct PhaseReading {
 class PhaseMeter {
  public:
   explicit PhaseMeter(CounterSet* counters = nullptr) : counters_(counters) {}
-  void set_counters(CounterSet* counters) { counters_ = counters; }
   CounterSet* counters() const { return counters_; }
 
   // Counters open outside the clock reads, so the phase's time does not

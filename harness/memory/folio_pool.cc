@@ -10,8 +10,10 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/errors.h"
+#include "common/units.h"
 
 namespace zs {
 
@@ -22,9 +24,9 @@ constexpr std::pair<Backing, const char*> kBackings[] = {
 std::uint64_t base_page() { return static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)); }
 
 std::string offered_thp_sizes() {
-  std::string s;
-  for (const ThpSize& t : thp_sizes()) s += (s.empty() ? "" : ", ") + size_name(t.bytes);
-  return s.empty() ? "none" : s;
+  std::vector<std::string> sizes;
+  for (const ThpSize& t : thp_sizes()) sizes.push_back(exact_size(t.bytes));
+  return sizes.empty() ? "none" : fmt::format("{}", fmt::join(sizes, ", "));
 }
 }  // namespace
 
@@ -53,24 +55,24 @@ std::optional<std::string> backing_unusable(Backing backing, std::uint64_t folio
       if (pmd == 0) return std::string("thp: this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE)");
       if (folio_bytes != pmd)
         return fmt::format("thp folios are {} (hpage_pmd_size) on this machine, not {}; use backing mthp for {}",
-                           size_name(pmd), size_name(folio_bytes), offered_thp_sizes());
+                           exact_size(pmd), exact_size(folio_bytes), offered_thp_sizes());
       return thp_size_unusable(folio_bytes);
     }
     case Backing::mthp: {
       bool offered = false;
       for (const ThpSize& t : thp_sizes()) offered = offered || t.bytes == folio_bytes;
       if (!offered)
-        return fmt::format("mthp: the kernel offers no {} anonymous size; it offers: {}", size_name(folio_bytes),
+        return fmt::format("mthp: the kernel offers no {} anonymous size; it offers: {}", exact_size(folio_bytes),
                            offered_thp_sizes());
       if (opt.enable_mthp) return std::nullopt;  // MthpEnable checks permission when it runs
       return thp_size_unusable(folio_bytes);
     }
     case Backing::hugetlb: {
       if (!std::has_single_bit(folio_bytes) || !hugetlb_pool(folio_bytes)) {
-        std::string sizes;
-        for (const HugetlbPool& p : hugetlb_pools()) sizes += (sizes.empty() ? "" : ", ") + size_name(p.page_bytes);
-        return fmt::format("hugetlb: the kernel has no {} pool; it has: {}", size_name(folio_bytes),
-                           sizes.empty() ? "none" : sizes);
+        std::vector<std::string> sizes;
+        for (const HugetlbPool& p : hugetlb_pools()) sizes.push_back(exact_size(p.page_bytes));
+        return fmt::format("hugetlb: the kernel has no {} pool; it has: {}", exact_size(folio_bytes),
+                           sizes.empty() ? "none" : fmt::format("{}", fmt::join(sizes, ", ")));
       }
       return std::nullopt;  // the page count is checked when the pool is made
     }
@@ -109,7 +111,7 @@ void FolioPool::map_anonymous() {
   raw_bytes_ = count_ * stride_ + folio_bytes_;
   void* raw = mmap(nullptr, raw_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (raw == MAP_FAILED)
-    throw SetupError(fmt::format("cannot map {} x {} of anonymous memory: {}", count_, size_name(folio_bytes_),
+    throw SetupError(fmt::format("cannot map {} x {} of anonymous memory: {}", count_, exact_size(folio_bytes_),
                                  std::strerror(errno)));
   raw_ = static_cast<std::byte*>(raw);
   auto start = (reinterpret_cast<std::uintptr_t>(raw) + folio_bytes_ - 1) / folio_bytes_ * folio_bytes_;
@@ -132,7 +134,7 @@ void FolioPool::map_hugetlb() {
   void* raw = mmap(nullptr, raw_bytes_, PROT_READ | PROT_WRITE, hugetlb_flags(), -1, 0);
   if (raw == MAP_FAILED)
     throw SetupError(fmt::format("hugetlb: mmap of {} x {} failed: {}; check the pool with 'grep . {}/*'",
-                                 count_, size_name(folio_bytes_), std::strerror(errno),
+                                 count_, exact_size(folio_bytes_), std::strerror(errno),
                                  hugetlb_pool(folio_bytes_) ? hugetlb_pool(folio_bytes_)->dir : "/sys/kernel/mm/hugepages"));
   raw_ = base_ = static_cast<std::byte*>(raw);
 }
@@ -171,7 +173,7 @@ std::string FolioPool::describe() const {
   std::size_t unverified = static_cast<std::size_t>(
       std::count_if(checks_.begin(), checks_.end(), [](const BackingCheck& c) { return !c.verified; }));
   return fmt::format("{} {} x {}, verified by {}: {} huge, {} not huge, {} unverified", to_string(backing_),
-                     size_name(folio_bytes_), count_, to_string(verifier_.method()), huge_count(),
+                     exact_size(folio_bytes_), count_, to_string(verifier_.method()), huge_count(),
                      count_ - huge_count() - unverified, unverified);
 }
 

@@ -5,16 +5,17 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/errors.h"
 #include "common/parse.h"
+#include "common/units.h"
 #include "machine/sysfs.h"
 
 namespace zs {
 namespace {
 
 constexpr const char* kHugepagesDir = "/sys/kernel/mm/hugepages";
-
 
 HugetlbPool read_pool(std::uint64_t bytes, const std::string& dir) {
   HugetlbPool p;
@@ -36,9 +37,9 @@ std::string boot_size(std::uint64_t bytes) {
 
 std::string offered(const std::vector<HugetlbPool>& pools) {
   if (pools.empty()) return "none (a kernel without CONFIG_HUGETLBFS)";
-  std::string out;
-  for (const auto& p : pools) out += (out.empty() ? "" : ", ") + size_name(p.page_bytes);
-  return out;
+  std::vector<std::string> sizes;
+  for (const auto& p : pools) sizes.push_back(exact_size(p.page_bytes));
+  return fmt::format("{}", fmt::join(sizes, ", "));
 }
 
 std::string free_text(const HugetlbPool& p) {
@@ -80,7 +81,7 @@ HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t 
     throw SetupError(fmt::format(
         "hugetlb {} pool: this kernel has none ({}/hugepages-{}kB is missing); it "
         "offers: {}; {}",
-        size_name(page_bytes), kHugepagesDir, page_bytes >> 10, offered(hugetlb_pools()), fix));
+        exact_size(page_bytes), kHugepagesDir, page_bytes >> 10, offered(hugetlb_pools()), fix));
   }
   if (pool->available() >= needed) return {};
 
@@ -92,8 +93,9 @@ HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t 
   if (!reserve)
     throw SetupError(
         fmt::format("hugetlb {} pool: the run needs {} pages, {}; reserve them with 'echo {} > {}' "
-                    "as root, or rerun with --reserve-hugetlb as root",
-                    size_name(page_bytes), needed, free_text(*pool), target, nr_path));
+                    "as root, or rerun with {} as root",
+                    exact_size(page_bytes), needed, free_text(*pool), target, nr_path,
+                    option_ref(Option::reserve_hugetlb)));
 
   SettingGuard guard(nr_path, std::to_string(target));
   auto after = hugetlb_pool(page_bytes);
@@ -105,17 +107,11 @@ HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t 
         "provide only {} free (memory too fragmented or too little free); restored "
         "nr_hugepages to {}; reserve them at boot ('hugepagesz={} hugepages={}') or retry "
         "after 'echo 1 > /proc/sys/vm/compact_memory'",
-        size_name(page_bytes), needed, target, nr_path, got, guard.original(),
+        exact_size(page_bytes), needed, target, nr_path, got, guard.original(),
         boot_size(page_bytes), target));
   }
   return HugetlbReservation(std::move(guard));
 }
 
-std::string size_name(std::uint64_t bytes) {
-  if (bytes != 0 && bytes % (1ull << 30) == 0) return fmt::format("{} GiB", bytes >> 30);
-  if (bytes != 0 && bytes % (1ull << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
-  if (bytes != 0 && bytes % (1ull << 10) == 0) return fmt::format("{} KiB", bytes >> 10);
-  return fmt::format("{} B", bytes);
-}
 
 }  // namespace zs

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/units.h"
 #include "memory/setting_guard.h"
 
 namespace zs {
@@ -44,11 +45,13 @@ class HugetlbReservation {
 // without `reserve`, throws SetupError, one line, e.g.:
 //   "hugetlb 2 MiB pool: the run needs 64 pages, 0 are free; reserve them with
 //    'echo 64 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages' as
-//    root, or rerun with --reserve-hugetlb as root"
+//    root, or rerun with `reserve_hugetlb` as root" (rendered by the CLI as
+//    --reserve-hugetlb)
 // An unknown page size throws naming the sizes the kernel offers.
 HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t needed, bool reserve);
 
-// "2 MiB", "1 GiB", "64 KiB": how sizes are written in messages.
-std::string size_name(std::uint64_t bytes);
+// Kept for the callers outside memory/ until they call exact_size()
+// (common/units.h) themselves; memory/ no longer uses it.
+inline std::string size_name(std::uint64_t bytes) { return exact_size(bytes); }
 
 }  // namespace zs

@@ -9,7 +9,11 @@
 #pragma once
 
 #include <string>
-#include <vector>
+
+// recover_leftover_settings(), settings_state_path(): the state file, its
+// owner and the recovery of what a killed run left.
+#include "memory/settings_recovery.h"
+#include "memory/settings_state.h"
 
 namespace zs {
 
@@ -32,17 +36,6 @@ class SettingGuard {
   std::string path_, original_;
   int slot_ = -1;  // index in the signal-safe table; -1 = moved from
 };
-
-// Restores what a run killed by SIGKILL left changed (its state file), unless
-// the process that wrote it is still alive. Returns one human-readable line
-// per setting restored, e.g. "restored /sys/.../nr_hugepages to 0 (left by
-// zeroscope pid 1234, which did not exit cleanly)".
-std::vector<std::string> recover_leftover_settings();
-
-// Where the state file lives: $ZS_STATE_DIR/settings.state when set (tests),
-// else /run/zeroscope/settings.state as root, else
-// $XDG_RUNTIME_DIR/zeroscope/settings.state (or /tmp/zeroscope-<uid>/...).
-std::string settings_state_path();
 
 // Installs the SIGINT/SIGTERM handlers that restore every live guard. Called
 // once by the CLI before any guard is made; idempotent.

@@ -5,10 +5,11 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/errors.h"
-#include "memory/hugetlb_pool.h"
 #include "common/parse.h"
+#include "common/units.h"
 #include "machine/sysfs.h"
 
 namespace zs {
@@ -18,15 +19,14 @@ constexpr const char* kThpDir = "/sys/kernel/mm/transparent_hugepage";
 
 std::string top_enabled_path() { return std::string(kThpDir) + "/enabled"; }
 
-
 bool usable(const std::string& effective) {
   return effective == "always" || effective == "madvise";
 }
 
 std::string sizes_text(const std::vector<ThpSize>& sizes) {
-  std::string out;
-  for (const auto& s : sizes) out += (out.empty() ? "" : ", ") + size_name(s.bytes);
-  return out;
+  std::vector<std::string> names;
+  for (const auto& s : sizes) names.push_back(exact_size(s.bytes));
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
 }  // namespace
@@ -71,7 +71,7 @@ std::vector<ThpSize> thp_sizes() {
 }
 
 std::optional<std::string> thp_size_unusable(std::uint64_t bytes) {
-  const std::string name = size_name(bytes);
+  const std::string name = exact_size(bytes);
   if (thp_enabled().empty())
     return fmt::format(
         "mTHP {}: {} is missing: this kernel is built without CONFIG_TRANSPARENT_HUGEPAGE; use a "
@@ -87,12 +87,13 @@ std::optional<std::string> thp_size_unusable(std::uint64_t bytes) {
   if (it->enabled == "inherit")
     return fmt::format(
         "mTHP {}: {} is 'inherit' and {} is '{}'; enable it with 'echo madvise > {}' as root, "
-        "or rerun with --enable-mthp as root",
-        name, it->enabled_path, top_enabled_path(), it->effective, top_enabled_path());
+        "or rerun with {} as root",
+        name, it->enabled_path, top_enabled_path(), it->effective, top_enabled_path(),
+        option_ref(Option::enable_mthp));
   return fmt::format(
       "mTHP {}: {} is '{}'; enable it with 'echo madvise > {}' as root, or rerun with "
-      "--enable-mthp as root",
-      name, it->enabled_path, it->enabled, it->enabled_path);
+      "{} as root",
+      name, it->enabled_path, it->enabled, it->enabled_path, option_ref(Option::enable_mthp));
 }
 
 MthpEnable::MthpEnable(std::uint64_t bytes) {

@@ -150,6 +150,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   auto adj = stats::holm(ps);
   for (std::size_t i = 0; i < adj.size(); ++i) *p_slots[i] = adj[i];
   r.comparisons = ps.size();
+  r.folio_fits = fit_folio_sizes(r, base_page_of(d.meta));
   return r;
 }
 
@@ -205,6 +206,7 @@ std::string render_report_text(const Report& r) {
       }
     }
   }
+  o += render_folio_fits_text(r.folio_fits);
   o += "\n";
   if (any_kf) o += "* kernel-fault: the fault phase (allocation + zeroing + mapping by the kernel).\n";
   if (any_bimodal) o += "b: two modes (bimodality coefficient > 5/9): read the distribution.\n";
@@ -244,6 +246,7 @@ std::string render_report_markdown(const Report& r) {
                        e.is_baseline ? "baseline" : e.change ? format_change(*e.change) : "-",
                        e.p_holm ? format_p(*e.p_holm) : "");
   }
+  o += render_folio_fits_markdown(r.folio_fits);
   std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& [col, why] : r.not_measured) by_reason[why].push_back(col);
   for (const auto& [why, cols] : by_reason) o += fmt::format("\nNot measured: {} ({}).\n", fmt::join(cols, ", "), why);
@@ -294,6 +297,7 @@ nlohmann::json render_report_json(const Report& r) {
     }
     j["groups"].push_back({{"name", g.name}, {"entries", entries}});
   }
+  if (!r.folio_fits.fits.empty()) j["folio_fit"] = folio_fits_json(r.folio_fits);
   return j;
 }
 

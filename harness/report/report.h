@@ -4,7 +4,9 @@
 // each strategy (and primitive) with the cost-phase median +- stddev%, GB/s,
 // the access-phase median, the counters measured, and the change against a
 // baseline strategy with its 95% BCa interval and Holm-adjusted
-// Mann-Whitney p. What was not measured is said once, with the reason.
+// Mann-Whitney p. Where a series was measured at two or more folio sizes,
+// cost = fixed + per-page x pages with R^2 (report/folio_fit.h). What was
+// not measured is said once, with the reason.
 #pragma once
 
 #include <optional>
@@ -13,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/folio_fit.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
 
@@ -53,6 +56,7 @@ struct Report {
   std::size_t comparisons = 0;
   std::map<std::string, std::string> not_measured;  // column -> reason
   std::map<std::string, std::uint64_t> left_out;
+  FolioFits folio_fits;  // cost against folio size, where a series has two or more
 };
 
 // Throws SetupError for an unknown baseline or metric.

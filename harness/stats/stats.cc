@@ -1,15 +1,12 @@
-// Robust summaries, outlier and bimodality flags, the linear cost model, and
-// the order-statistic helpers the bootstrap shares. Inputs are finite
+// Robust summaries, outlier and bimodality flags, and the order-statistic
+// helpers the bootstrap shares. Inputs are finite
 // samples: invalid samples are dropped by the caller, never passed as NaN.
 #include "stats/stats.h"
-
-#include <Eigen/Dense>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
-#include <stdexcept>
 
 #include "stats/stats_detail.h"
 
@@ -186,37 +183,6 @@ Bimodality bimodality(std::span<const double> x) {
   b.coefficient = (G1 * G1 + 1) / (G2 + 3 * (nd - 1) * (nd - 1) / ((nd - 2) * (nd - 3)));
   b.flagged = n >= 10 && b.coefficient > 5.0 / 9.0;
   return b;
-}
-
-// Least squares on [1, x - mean(x)]: the same fit as on [1, x], but the
-// columns are orthogonal, so a large x (bytes, pages) does not make the
-// problem ill-conditioned; the intercept is moved back afterwards.
-// r2 is NaN when y is constant (1 - 0/0). Mismatched lengths are a bug.
-std::optional<LinearFit> fit_linear(std::span<const double> x, std::span<const double> y) {
-  if (x.size() != y.size())
-    throw std::invalid_argument("stats::fit_linear: x and y differ in length");
-  const std::size_t n = x.size();
-  if (n < 2) return std::nullopt;
-  const auto [mn, mx] = std::minmax_element(x.begin(), x.end());
-  if (*mn == *mx) return std::nullopt;
-
-  const auto rows = static_cast<Eigen::Index>(n);
-  const Eigen::Map<const Eigen::VectorXd> xv(x.data(), rows), yv(y.data(), rows);
-  const double xbar = mean_of(x);
-  Eigen::MatrixXd design(rows, 2);
-  design.col(0).setOnes();
-  design.col(1) = xv.array() - xbar;
-  const Eigen::Vector2d beta = design.colPivHouseholderQr().solve(yv);
-
-  LinearFit fit;
-  fit.n = n;
-  fit.per_unit = beta(1);
-  fit.fixed = beta(0) - beta(1) * xbar;
-  const double ybar = mean_of(y);
-  const double ss_res = (yv - design * beta).squaredNorm();
-  const double ss_tot = (yv.array() - ybar).matrix().squaredNorm();
-  fit.r2 = ss_tot == 0 ? kNaN : 1 - ss_res / ss_tot;
-  return fit;
 }
 
 }  // namespace zs::stats

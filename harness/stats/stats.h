@@ -1,12 +1,11 @@
 // Statistics fit for patch review, on raw samples: robust summaries,
-// seeded bootstrap intervals (BCa), rank tests with tie correction, effect
-// sizes, multiple-comparison adjustment, outlier and bimodality flags, and
-// a least-squares cost model. Two-pass variance, never E[x^2] - mean^2.
-// Linear algebra through Eigen.
+// seeded bootstrap intervals (BCa), rank tests with tie correction,
+// multiple-comparison adjustment, outlier and bimodality flags. Two-pass
+// variance, never E[x^2] - mean^2. The least-squares cost model is
+// stats/linear_fit.h.
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <vector>
 
@@ -27,10 +26,8 @@ double percentile(std::span<const double> x, double q);  // q in [0, 1]
 struct Interval {
   double estimate = 0, lo = 0, hi = 0;
 };
-// Seeded BCa bootstrap 95% (or `level`) intervals, `resamples` >= 2000.
-Interval bootstrap_median(std::span<const double> x, std::uint64_t seed, int resamples = 2000, double level = 0.95);
-Interval bootstrap_mean(std::span<const double> x, std::uint64_t seed, int resamples = 2000, double level = 0.95);
-// Ratio of medians b / a, resampling each group independently.
+// Ratio of medians b / a, resampling each group independently: a seeded
+// BCa bootstrap 95% (or `level`) interval, `resamples` >= 2000.
 Interval bootstrap_median_ratio(std::span<const double> a, std::span<const double> b, std::uint64_t seed,
                                 int resamples = 2000, double level = 0.95);
 
@@ -53,11 +50,6 @@ struct MannWhitney {
 };
 MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b);
 
-// Median of all pairwise differences b_j - a_i.
-double hodges_lehmann(std::span<const double> a, std::span<const double> b);
-// P(b > a) - P(b < a) over all pairs, in [-1, 1].
-double cliffs_delta(std::span<const double> a, std::span<const double> b);
-
 // Holm-Bonferroni adjusted p-values, in the input order.
 std::vector<double> holm(std::span<const double> p);
 
@@ -72,12 +64,5 @@ struct Bimodality {
   bool flagged = false;
 };
 Bimodality bimodality(std::span<const double> x);
-
-// y = fixed + per_unit * x by least squares (Eigen), with R^2.
-struct LinearFit {
-  double fixed = 0, per_unit = 0, r2 = 0;
-  std::size_t n = 0;
-};
-std::optional<LinearFit> fit_linear(std::span<const double> x, std::span<const double> y);
 
 }  // namespace zs::stats

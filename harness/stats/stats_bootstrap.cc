@@ -141,45 +141,6 @@ std::size_t resample_count(int resamples) {
 
 }  // namespace
 
-// n < 2 or all values equal: [estimate, estimate]; empty: NaN.
-Interval bootstrap_median(std::span<const double> x, std::uint64_t seed, int resamples,
-                          double level) {
-  check_level(level);
-  if (x.empty()) return {kNaN, kNaN, kNaN};
-  const double est = median_copy(x);
-  if (x.size() < 2 || constant(x)) return {est, est, est};
-
-  std::mt19937_64 rng(seed);
-  std::vector<double> boot(resample_count(resamples)), buf;
-  for (double& t : boot) {
-    resample(rng, x, buf);
-    t = detail::median_inplace(buf);
-  }
-  const auto jack = jackknife_medians(x);
-  return bca(est, boot, acceleration({jack}), level);
-}
-
-Interval bootstrap_mean(std::span<const double> x, std::uint64_t seed, int resamples,
-                        double level) {
-  check_level(level);
-  if (x.empty()) return {kNaN, kNaN, kNaN};
-  const double est = mean_of(x);
-  if (x.size() < 2 || constant(x)) return {est, est, est};
-
-  std::mt19937_64 rng(seed);
-  const std::size_t n = x.size();
-  std::vector<double> boot(resample_count(resamples));
-  for (double& t : boot) {
-    double sum = 0;
-    for (std::size_t k = 0; k < n; ++k) sum += x[draw(rng, n)];
-    t = sum / static_cast<double>(n);
-  }
-  // Leave-one-out means, from deviations so that a large offset cancels.
-  std::vector<double> jack(n);
-  for (std::size_t i = 0; i < n; ++i) jack[i] = est - (x[i] - est) / static_cast<double>(n - 1);
-  return bca(est, boot, acceleration({jack}), level);
-}
-
 // Each group is resampled independently (a first, then b, from one
 // generator). The acceleration uses the jackknife over both groups: leave
 // one value out of a (b whole), then one out of b (a whole), each group's

@@ -1,9 +1,8 @@
-// Rank tests and effect sizes on two independent samples, and the Holm
-// adjustment. Mann-Whitney follows scipy.stats.mannwhitneyu (two-sided):
-// its 'exact' method for small samples without ties, else 'asymptotic' with
-// tie and continuity correction.
+// The rank test on two independent samples, and the Holm adjustment.
+// Mann-Whitney follows scipy.stats.mannwhitneyu (two-sided): its 'exact'
+// method for small samples without ties, else 'asymptotic' with tie and
+// continuity correction.
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -21,12 +20,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Largest group for the exact distribution: the counts, at most
 // C(50, 25) ~ 1.3e14, stay exact in a double.
 constexpr std::size_t kExactMax = 25;
-
-std::vector<double> sorted_copy(std::span<const double> x) {
-  std::vector<double> v(x.begin(), x.end());
-  std::sort(v.begin(), v.end());
-  return v;
-}
 
 // Number of orderings of m + n distinct values giving each U = 0 .. m n:
 // the coefficients of the Gaussian binomial [m + n choose m]_q, built as
@@ -54,46 +47,6 @@ double exact_sf(std::size_t m, std::size_t n, double u) {
     if (k >= from) tail += c[k];
   }
   return static_cast<double>(tail) / static_cast<double>(total);
-}
-
-// Order-preserving map of doubles onto integers (-0.0 and +0.0 both to 0),
-// so that a bisection over the integers walks every double in between.
-std::int64_t key(double d) {
-  const auto i = std::bit_cast<std::int64_t>(d);
-  return i < 0 ? std::numeric_limits<std::int64_t>::min() - i : i;
-}
-double from_key(std::int64_t k) {
-  return std::bit_cast<double>(k < 0 ? std::numeric_limits<std::int64_t>::min() - k : k);
-}
-
-// Number of pairs with b_j - a_i <= t, both sorted. The computed
-// difference is monotone in each argument (rounding is monotone), so the
-// pairs at or below t form a staircase: two pointers, O(n_a + n_b).
-std::uint64_t count_at_most(const std::vector<double>& a, const std::vector<double>& b, double t) {
-  std::uint64_t count = 0;
-  std::size_t p = 0;
-  for (double bj : b) {
-    while (p < a.size() && bj - a[p] > t) ++p;
-    count += a.size() - p;
-  }
-  return count;
-}
-
-// The k-th smallest (0-based) of all b_j - a_i, exactly, without forming
-// the n_a n_b differences: bisection over the doubles between the smallest
-// and the largest difference, at most 64 counting passes.
-double kth_difference(const std::vector<double>& a, const std::vector<double>& b, std::uint64_t k) {
-  std::int64_t lo = key(b.front() - a.back()), hi = key(b.back() - a.front());
-  while (lo < hi) {
-    const std::int64_t mid =
-        lo + static_cast<std::int64_t>(
-                 (static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo)) / 2);
-    if (count_at_most(a, b, from_key(mid)) >= k + 1)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return from_key(lo);
 }
 
 }  // namespace
@@ -142,31 +95,6 @@ MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b) {
   const double z = (u_max - dna * dnb / 2 - 0.5) / s;
   r.p = std::min(1.0, std::erfc(z / std::numbers::sqrt2));  // 2 * sf(z)
   return r;
-}
-
-// Exact median of the n_a n_b differences (the mean of the two middle ones
-// for an even count), in O((n_a + n_b) log) time and O(n_a + n_b) memory,
-// so 10^4 samples per side cost no 800 MB matrix. Either empty: NaN.
-double hodges_lehmann(std::span<const double> a, std::span<const double> b) {
-  if (a.empty() || b.empty()) return kNaN;
-  const auto sa = sorted_copy(a), sb = sorted_copy(b);
-  const std::uint64_t count = static_cast<std::uint64_t>(sa.size()) * sb.size();
-  const double upper = kth_difference(sa, sb, count / 2);
-  if (count % 2 == 1) return upper;
-  return (kth_difference(sa, sb, count / 2 - 1) + upper) / 2;
-}
-
-// Either empty: NaN.
-double cliffs_delta(std::span<const double> a, std::span<const double> b) {
-  if (a.empty() || b.empty()) return kNaN;
-  const auto sa = sorted_copy(a);
-  std::uint64_t greater = 0, less = 0;  // pairs with b_j > a_i, b_j < a_i
-  for (double bj : b) {
-    greater += static_cast<std::uint64_t>(std::lower_bound(sa.begin(), sa.end(), bj) - sa.begin());
-    less += static_cast<std::uint64_t>(sa.end() - std::upper_bound(sa.begin(), sa.end(), bj));
-  }
-  return (static_cast<double>(greater) - static_cast<double>(less)) /
-         (static_cast<double>(sa.size()) * static_cast<double>(b.size()));
 }
 
 // Step-down: the i-th smallest p (0-based) times (m - i), made monotone by

@@ -140,7 +140,7 @@ TEST(CliCompare, RefusesDirectoriesThatDifferInMoreThanBy) {
 
 TEST(CliReport, PlotsAreWrittenAsPngAndSvg) {
   if (!fs::exists("/usr/bin/python3") ||
-      std::system("/usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1") != 0)
+      std::system("/usr/bin/python3 -c 'import matplotlib, scipy' >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "/usr/bin/python3 with matplotlib is not installed (apt-get install python3-matplotlib)";
   fs::path tmp = fs::path(::testing::TempDir()) / ("zs_plots_" + std::to_string(getpid()));
   fs::remove_all(tmp);

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "common/errors.h"
+#include "common/units.h"
 #include "memory/hugetlb_pool.h"
 #include "memory/setting_guard.h"
 #include "machine/sysfs.h"
@@ -57,13 +58,14 @@ class HugetlbPoolTest : public ::testing::Test {
 
 int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
-TEST(SizeName, BinaryUnits) {
-  EXPECT_EQ(size_name(4096), "4 KiB");
-  EXPECT_EQ(size_name(2097152), "2 MiB");
-  EXPECT_EQ(size_name(1073741824), "1 GiB");
-  EXPECT_EQ(size_name(65536), "64 KiB");
-  EXPECT_EQ(size_name(3u << 20), "3 MiB");
-  EXPECT_EQ(size_name(1000), "1000 B");
+// How folio and pool sizes are named in every message (common/units.h).
+TEST(ExactSize, BinaryUnits) {
+  EXPECT_EQ(exact_size(4096), "4 KiB");
+  EXPECT_EQ(exact_size(2097152), "2 MiB");
+  EXPECT_EQ(exact_size(1073741824), "1 GiB");
+  EXPECT_EQ(exact_size(65536), "64 KiB");
+  EXPECT_EQ(exact_size(3u << 20), "3 MiB");
+  EXPECT_EQ(exact_size(1000), "1000 B");
 }
 
 TEST_F(HugetlbPoolTest, PoolsAsTheKernelListsThem) {
@@ -105,7 +107,8 @@ TEST_F(HugetlbPoolTest, AShortPoolIsOneLineWithTheNumbersAndTheCommand) {
         msg.find("'echo " + std::to_string(target) + " > " + pool->dir + "/nr_hugepages' as root"),
         std::string::npos)
         << msg;
-    EXPECT_NE(msg.find("--reserve-hugetlb"), std::string::npos) << msg;
+    // The library names the option; the CLI renders it as --reserve-hugetlb.
+    EXPECT_NE(msg.find(option_ref(Option::reserve_hugetlb)), std::string::npos) << msg;
   }
 }
 
@@ -118,7 +121,7 @@ TEST_F(HugetlbPoolTest, AnUnofferedSizeNamesTheOfferedOnes) {
     std::string msg = e.what();
     EXPECT_NE(msg.find("3 MiB"), std::string::npos) << msg;
     for (const auto& p : hugetlb_pools())
-      EXPECT_NE(msg.find(size_name(p.page_bytes)), std::string::npos) << msg;
+      EXPECT_NE(msg.find(exact_size(p.page_bytes)), std::string::npos) << msg;
   }
 }
 

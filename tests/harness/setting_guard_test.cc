@@ -253,5 +253,24 @@ TEST_F(SettingGuardTest, RecoverTreatsAReusedPidAsDead) {
   ::waitpid(pid, nullptr, 0);
 }
 
+// The state file's format (memory/settings_state.h), without touching any setting.
+TEST(SettingsRecord, RoundTripsAndRefusesWhatItDoesNotWrite) {
+  SettingsRecord r{1234, "0b7c-boot", {{"/sys/a/nr_hugepages", "0"}, {"/sys/b/enabled", "never"}}};
+  const std::string text = format_settings_record(r);
+  EXPECT_EQ(text.rfind("# zeroscope: ", 0), 0u) << text;
+  EXPECT_NE(text.find("pid 1234\nboot 0b7c-boot\n/sys/a/nr_hugepages\t0\n/sys/b/enabled\tnever\n"),
+            std::string::npos)
+      << text;
+  auto back = parse_settings_record(text);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->pid, 1234);
+  EXPECT_EQ(back->boot, "0b7c-boot");
+  EXPECT_EQ(back->settings, r.settings);
+  EXPECT_FALSE(parse_settings_record("boot x\n/sys/a\t0\n").has_value()) << "no pid";
+  EXPECT_FALSE(parse_settings_record("pid 12\nsomething else\n").has_value());
+  EXPECT_FALSE(parse_settings_record("pid -3\n").has_value());
+  EXPECT_FALSE(parse_settings_record("").has_value());
+}
+
 }  // namespace
 }  // namespace zs

@@ -9,6 +9,8 @@
 #include <set>
 #include <string>
 
+#include "common/errors.h"
+#include "common/units.h"
 #include "memory/hugetlb_pool.h"
 #include "memory/setting_guard.h"
 #include "machine/sysfs.h"
@@ -81,7 +83,7 @@ TEST_F(ThpSettings, SizesAreSortedAndInheritResolvesThroughTheTopLevel) {
 TEST_F(ThpSettings, UsableExactlyWhenEffectiveIsAlwaysOrMadvise) {
   for (const auto& s : thp_sizes()) {
     bool usable = s.effective == "always" || s.effective == "madvise";
-    EXPECT_EQ(thp_size_unusable(s.bytes) == std::nullopt, usable) << size_name(s.bytes);
+    EXPECT_EQ(thp_size_unusable(s.bytes) == std::nullopt, usable) << exact_size(s.bytes);
   }
 }
 
@@ -91,11 +93,11 @@ TEST_F(ThpSettings, ANeverSizeNamesTheFileTheValueAndTheCommand) {
   if (!s) GTEST_SKIP() << "every THP size is enabled here and changing one needs root";
   auto msg = thp_size_unusable(s->bytes);
   ASSERT_TRUE(msg.has_value());
-  EXPECT_EQ(msg->rfind("mTHP " + size_name(s->bytes) + ": ", 0), 0u) << *msg;
+  EXPECT_EQ(msg->rfind("mTHP " + exact_size(s->bytes) + ": ", 0), 0u) << *msg;
   EXPECT_NE(msg->find(s->enabled_path + " is 'never'"), std::string::npos) << *msg;
   EXPECT_NE(msg->find("'echo madvise > " + s->enabled_path + "' as root"), std::string::npos)
       << *msg;
-  EXPECT_NE(msg->find("--enable-mthp"), std::string::npos) << *msg;
+  EXPECT_NE(msg->find(option_ref(Option::enable_mthp)), std::string::npos) << *msg;
   EXPECT_EQ(msg->find('\n'), std::string::npos);
 }
 
@@ -103,9 +105,9 @@ TEST_F(ThpSettings, AnUnofferedSizeListsTheOfferedOnes) {
   auto msg = thp_size_unusable(3u << 20);
   ASSERT_TRUE(msg.has_value());
   EXPECT_NE(msg->find("3 MiB"), std::string::npos) << *msg;
-  EXPECT_NE(msg->find(size_name(thp_pmd_bytes())), std::string::npos) << *msg;
+  EXPECT_NE(msg->find(exact_size(thp_pmd_bytes())), std::string::npos) << *msg;
   for (const auto& s : thp_sizes())
-    EXPECT_NE(msg->find(size_name(s.bytes)), std::string::npos) << *msg;
+    EXPECT_NE(msg->find(exact_size(s.bytes)), std::string::npos) << *msg;
 }
 
 TEST_F(ThpSettings, MthpEnableSetsAndRestores) {

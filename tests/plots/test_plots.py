@@ -5,7 +5,7 @@ runs it, and its PNG, SVG and JSON sidecar are checked (files exist and are
 what they claim, panel counts, titles name the CPU and kernel, axes carry
 units, missing phases are not drawn, empty selections exit 2 with one line).
 Prints PASS/FAIL per check and 'N passed, N failed'; exit 1 on any failure,
-77 (skipped) where /usr/bin/python3 lacks matplotlib or numpy.
+77 (skipped) where /usr/bin/python3 lacks matplotlib, numpy or scipy.
 
 Run through tests/plots/test_plots.sh (ctest test `plots`).
 """
@@ -21,9 +21,10 @@ sys.dont_write_bytecode = True
 try:
     import matplotlib  # noqa: F401
     import numpy as np
+    from scipy import stats as scipy_stats
 except ImportError as e:
-    print("SKIPPED: %s lacks matplotlib/numpy (%s); apt-get install python3-matplotlib python3-numpy" % (
-        sys.executable, e))
+    print("SKIPPED: %s lacks matplotlib/numpy/scipy (%s); apt-get install python3-matplotlib python3-numpy "
+          "python3-scipy" % (sys.executable, e))
     sys.exit(77)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,7 +33,8 @@ PLOTS = os.path.join(ROOT, "plots")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "results")
 PY = "/usr/bin/python3"
 sys.path.insert(0, PLOTS)
-import zsplot  # noqa: E402
+import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
+from zsplot import fit, intervals, results, units  # noqa: E402
 
 # Panels each plot must draw for each fixture (see tests/fixtures/results/README.md).
 EXPECTED = {
@@ -212,7 +214,7 @@ def test_left_out():
     assert rc == 0, err
     side = check_outputs(os.path.join(d, "plots"), out.split(), "medians", 2, [d])
     assert not any("kernel-fault" in a["series"] for a in side["axes"]), "left-out samples plotted"
-    res = zsplot.Results(d)
+    res = results.Results(d)
     assert not any(res.points[k].strategy == "kernel-fault" for k in res.keys)
     assert all(res.values(k, "zero").size == 8 for k in res.keys), "kept samples lost"
     d2 = os.path.join(WORK, "left-out-all")
@@ -222,24 +224,72 @@ def test_left_out():
 
 def test_stats():
     x = np.array([5.0, 1.0, 4.0, 2.0, 3.0, 9.0, 7.0, 6.0])
-    m, lo, hi = zsplot.median_ci(x)
+    m, lo, hi = intervals.median_ci(x)
     assert m == 4.5 and lo <= m <= hi and lo >= 1.0 and hi <= 9.0, (m, lo, hi)
-    assert zsplot.median_ci(x) == (m, lo, hi), "bootstrap not seeded"
-    assert zsplot.median_ci([3.0] * 5) == (3.0, 3.0, 3.0)
-    m1, lo1, hi1 = zsplot.median_ci([2.0])
+    assert intervals.median_ci(x) == (m, lo, hi), "bootstrap not seeded"
+    # The interval is scipy's BCa, nothing of our own.
+    want = scipy_stats.bootstrap((x,), lambda s, axis: np.median(s, axis=axis), n_resamples=intervals.N_BOOT,
+                                 method="BCa", vectorized=True,
+                                 **{intervals._RNG_ARG: np.random.default_rng(intervals.SEED)}).confidence_interval
+    assert (lo, hi) == (want.low, want.high), ((lo, hi), want)
+    assert intervals.median_ci([3.0] * 5) == (3.0, 3.0, 3.0)
+    m1, lo1, hi1 = intervals.median_ci([2.0])
     assert m1 == 2.0 and np.isnan(lo1) and np.isnan(hi1), "n = 1 has no interval"
-    r, rlo, rhi = zsplot.ratio_ci(x, 2 * x)
+    # Tied middle values: BCa has no acceleration; the percentile interval of the same resamples.
+    tied = [370.0, 391.0, 400.0, 401.0, 401.0, 430.0, 431.0, 431.0]
+    mt, lot, hit = intervals.median_ci(tied)
+    assert mt == 401.0 and 370.0 <= lot <= mt <= hit <= 431.0 and lot < hit, (mt, lot, hit)
+    r, rlo, rhi = intervals.ratio_ci(x, 2 * x)
     assert r == 0.5 and rlo <= r <= rhi, (r, rlo, rhi)
-    fixed, per_page, r2 = zsplot.fit_fixed_per_page([16, 128, 512], [3.0 + 0.25 * p for p in (16, 128, 512)])
+    fixed, per_page, r2 = fit.fit_fixed_per_page([16, 128, 512], [3.0 + 0.25 * p for p in (16, 128, 512)])
     assert abs(fixed - 3.0) < 1e-9 and abs(per_page - 0.25) < 1e-12 and abs(r2 - 1.0) < 1e-12
-    assert zsplot.parse_size("2MB") == zsplot.parse_size("2MiB") == 2097152 and zsplot.parse_size("64KB") == 65536
-    assert zsplot.fmt_bytes(65536) == "64 KiB" and zsplot.fmt_bytes(2097152) == "2 MiB"
-    assert zsplot.base_page_bytes({"thp": {"pmd_bytes": 2097152}}) == 4096
-    assert zsplot.base_page_bytes({"thp": {"pmd_bytes": 512 << 20}}) == 65536
+    assert units.parse_size("2MB") == units.parse_size("2MiB") == 2097152 and units.parse_size("64KB") == 65536
+    assert units.fmt_bytes(65536) == "64 KiB" and units.fmt_bytes(2097152) == "2 MiB"
+    assert results.base_page_bytes({"thp": {"pmd_bytes": 2097152}}) == 4096
+    assert results.base_page_bytes({"thp": {"pmd_bytes": 512 << 20}}) == 65536
+
+
+def test_fit_matches_the_report():
+    """folio_size.py's fit of the sizes fixture is the one `zeroscope report` prints (Eigen there): both fit the
+    cost medians, checked against numpy in tests/stats/reference.json."""
+    with open(os.path.join(ROOT, "tests", "stats", "reference.json")) as f:
+        ref = json.load(f)["folio_fit"]
+    for s in ref["series"]:
+        fixed, per_page, r2 = fit.fit_fixed_per_page(s["pages"], s["medians_ns"])
+        assert abs(fixed - s["fixed_ns"]) <= 1e-6 * max(1.0, abs(s["fixed_ns"])), (s["series"], fixed)
+        assert abs(per_page - s["per_page_ns"]) <= 1e-9 * abs(s["per_page_ns"]), (s["series"], per_page)
+        assert abs(r2 - s["r2"]) <= 1e-12, (s["series"], r2)
+
+
+def test_quoted_cells_and_a_torn_line():
+    """samples.csv is read as CSV (RFC 4180): a quoted cell with a comma and a quote is one cell; a last
+    line cut short is ignored; a short line before the end refuses the directory."""
+    src = os.path.join(WORK, "quick-a")
+    d = os.path.join(WORK, "quoted")
+    shutil.copytree(src, d)
+    path = os.path.join(d, "samples.csv")
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    col = rows[0].index("left_out")
+    rows[1][col] = 'not huge, "split" folio'
+    with open(path, "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+        f.write(",".join(rows[2][:5]))  # torn: a run killed while writing
+    res = results.Results(d)
+    first = rows[1][rows[0].index("key")], rows[1][rows[0].index("phase")]
+    kept = res.values(*first).size
+    assert kept == sum(1 for r in rows[2:] if (r[0], r[rows[0].index("phase")]) == first), kept
+    with open(path, "w", newline="") as f:
+        csv.writer(f).writerows(rows[:3] + [rows[3][:5]] + rows[4:])
+    try:
+        results.Results(d)
+        raise AssertionError("a short line inside samples.csv was accepted")
+    except results.NoData as e:
+        assert "line 4 has 5 cells" in str(e), str(e)
 
 
 def test_loader():
-    res = zsplot.Results(os.path.join(WORK, "quick-a"))
+    res = results.Results(os.path.join(WORK, "quick-a"))
     cpu, kernel = machine(res.path)
     assert res.cpu.startswith(cpu) and res.kernel == kernel
     assert len(res.keys) == 8, res.keys
@@ -268,6 +318,8 @@ def main():
             shutil.copytree(os.path.join(FIXTURES, name), os.path.join(WORK, name))
         check("stats", test_stats)
         check("loader", test_loader)
+        check("fit is the report's (numpy reference)", test_fit_matches_the_report)
+        check("quoted cells and a torn last line", test_quoted_cells_and_a_torn_line)
         for stem, fixtures in EXPECTED.items():
             for fixture, panels in fixtures.items():
                 check("%s %s (%d panel%s)" % (stem, fixture, panels, "" if panels == 1 else "s"), test_plot(stem, fixture, panels))

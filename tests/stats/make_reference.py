@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference answers for tests/harness/stats_test.cc, from numpy and scipy.
+"""Reference answers for tests/harness/stats_test.cc and folio_fit_test.cc, from numpy and scipy.
 
 Writes seeded data sets and what numpy/scipy compute on them to
 reference.json beside this script (or to --out). The file is checked in so
@@ -9,7 +9,9 @@ the C++ tests need no python; stats_test re-runs this script when
     /usr/bin/python3 tests/stats/make_reference.py   # regenerate
 """
 import argparse
+import csv
 import json
+import math
 import os
 
 import numpy as np
@@ -17,6 +19,7 @@ import scipy
 from scipy import stats
 
 SEED = 20240611
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 QUANTILES = [0.0, 0.01, 0.05, 0.1, 0.25, 1 / 3, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0]
 
 
@@ -77,23 +80,6 @@ def mwu_cases(rng):
     return out
 
 
-def two_sample_cases(rng):
-    out = []
-    for name, a, b in [
-        ("normal_30x40", rng.normal(100, 10, 30), rng.normal(105, 12, 40)),
-        ("odd_pairs_7x9", rng.normal(0, 1, 7), rng.normal(0.5, 1, 9)),
-        ("lognormal_200x150", rng.lognormal(4, 0.5, 200), rng.lognormal(4.1, 0.5, 150)),
-        ("ties_25x25", np.round(rng.normal(10, 3, 25)), np.round(rng.normal(11, 3, 25))),
-        ("negative_zero_11x13", np.round(rng.normal(0, 1, 11)), np.round(rng.normal(0, 1, 13))),
-        ("single_1x1", np.array([2.0]), np.array([5.5])),
-    ]:
-        diffs = np.subtract.outer(b, a)
-        out.append({"name": name, "a": floats(a), "b": floats(b),
-                    "hodges_lehmann": float(np.median(diffs)),
-                    "cliffs_delta": float(np.mean(np.sign(diffs)))})
-    return out
-
-
 def bimodality_cases(rng):
     out = []
     mix = np.concatenate([rng.normal(100, 3, 60), rng.normal(140, 3, 40)])
@@ -123,9 +109,42 @@ def fit_cases(rng):
     return out
 
 
+def folio_fit_case():
+    """The report's cost-against-folio-size fit on the sizes fixture: per
+    series (every axis but the folio size), the median of the kept cost-phase
+    samples (fault for kernel-fault, else zero) at each size, and the
+    least-squares line through them, ns = fixed + per_page * pages."""
+    fixture = os.path.join(ROOT, "tests", "fixtures", "results", "sizes")
+    with open(os.path.join(fixture, "meta.json")) as f:
+        pmd = json.load(f)["capability"]["thp"]["pmd_bytes"]
+    page = int(round(math.sqrt(8 * pmd)))  # a PMD maps page / 8 pages
+    medians = {}
+    with open(os.path.join(fixture, "samples.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            cost = "fault" if row["strategy"] == "kernel-fault" else "zero"
+            if row["left_out"] or row["phase"] != cost or row["ns"] == "":
+                continue
+            parts = row["key"].split("/")
+            series = "/".join(parts[:1] + parts[2:])
+            medians.setdefault(series, {}).setdefault(int(parts[1]), []).append(float(row["ns"]))
+    out = []
+    for series in sorted(medians):
+        sizes = sorted(medians[series])
+        pages = np.array(sizes, dtype=float) / page
+        y = np.array([np.median(medians[series][s]) for s in sizes])
+        design = np.column_stack([np.ones_like(pages), pages])
+        (fixed, per_page), _, _, _ = np.linalg.lstsq(design, y, rcond=None)
+        resid = y - design @ [fixed, per_page]
+        r2 = 1 - np.sum(resid ** 2) / np.sum((y - np.mean(y)) ** 2)
+        out.append({"series": series, "sizes": sizes, "pages": floats(pages), "medians_ns": floats(y),
+                    "fixed_ns": float(fixed), "per_page_ns": float(per_page), "r2": float(r2)})
+    return {"fixture": "tests/fixtures/results/sizes", "page_bytes": page, "series": out}
+
+
 def bootstrap_cases(rng):
     # scipy's own BCa with many resamples: an independent implementation to
-    # compare the interval with, up to Monte Carlo error.
+    # compare the report's interval (a ratio of medians) with, up to Monte
+    # Carlo error.
     out = []
     resamples = 20000
 
@@ -135,12 +154,6 @@ def bootstrap_cases(rng):
                             vectorized=True)
         return [float(r.confidence_interval.low), float(r.confidence_interval.high)]
 
-    x = rng.lognormal(3, 0.5, 80)
-    out.append({"name": "mean_lognormal_80", "kind": "mean", "x": floats(x), "resamples": resamples,
-                "ci": ci((x,), lambda s, axis: np.mean(s, axis=axis))})
-    x = rng.normal(50, 5, 75)
-    out.append({"name": "median_normal_75", "kind": "median", "x": floats(x), "resamples": resamples,
-                "ci": ci((x,), lambda s, axis: np.median(s, axis=axis))})
     a, b = rng.normal(100, 10, 41), rng.normal(120, 12, 53)
     out.append({"name": "ratio_normal_41x53", "kind": "ratio", "a": floats(a), "b": floats(b),
                 "resamples": resamples,
@@ -162,9 +175,9 @@ def main():
         "seed": SEED,
         "summary": summary_cases(rng),
         "mann_whitney": mwu_cases(rng),
-        "two_sample": two_sample_cases(rng),
         "bimodality": bimodality_cases(rng),
         "fit_linear": fit_cases(rng),
+        "folio_fit": folio_fit_case(),
         "bootstrap": bootstrap_cases(rng),
     }
     with open(args.out, "w") as f:
