@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <fmt/format.h>
+
 namespace zs::cli {
 
 std::string_view flag_of(Option o) {
@@ -38,7 +40,7 @@ std::string error_text(const SetupError& e) {
     for (std::size_t at = text.find(ref); at != std::string::npos; at = text.find(ref, at))
       text.replace(at, ref.size(), flag_of(o));
   }
-  if (e.about != Option::none) text = std::string(flag_of(e.about)) + ": " + text;
+  if (e.about != Option::none) text = fmt::format("{}: {}", flag_of(e.about), text);
   return text;
 }
 
