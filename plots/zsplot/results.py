@@ -259,30 +259,3 @@ def base_page_bytes(cap):
         if page * page == 8 * pmd:
             return page
     return 4096
-
-
-def cpu_name(cap):
-    cpu = cap.get("cpu") or {}
-    name = cpu.get("model_name")
-    if not name:
-        if cpu.get("vendor"):
-            name = "%s family %s model %s" % (cpu.get("vendor"), cpu.get("family"), cpu.get("model"))
-        else:
-            return "unknown CPU (meta.json has no capability.cpu)"
-    extra = []
-    if cpu.get("uarch") and cpu["uarch"].lower() not in name.lower():
-        extra.append(cpu["uarch"])
-    hv = cpu.get("hypervisor") or {}
-    if hv.get("present"):
-        extra.append("%s guest" % (hv.get("vendor") or "VM").split()[0])
-    return "%s (%s)" % (name, ", ".join(extra)) if extra else name
-
-
-def base_page_bytes(cap):
-    """The base page size: a PMD maps (page / 8) pages of `page` bytes, so page = sqrt(8 * pmd)."""
-    pmd = (cap.get("thp") or {}).get("pmd_bytes")
-    if pmd:
-        page = int(round(math.sqrt(8 * pmd)))
-        if page * page == 8 * pmd:
-            return page
-    return 4096
