@@ -30,12 +30,6 @@
 
 namespace zs {
 
-namespace sweep_detail {
-// In sweep_expand.cc: the checks that need the points (what this machine can
-// provide, targets inside their folios), once the file's values are read.
-void check_sweep(SweepConfig& cfg);
-}  // namespace sweep_detail
-
 namespace {
 
 namespace fs = std::filesystem;
@@ -183,26 +177,13 @@ std::vector<std::string> strategy_choices() {
 
 std::string read_strategy(const ValueReader& r, const toml::node& n) {
   const std::string s = r.str(n);
-  if (s != kKernelFault && find_strategy(s) == nullptr)
-    r.fail(n, unknown_name(s, strategy_choices()));
+  if (auto why = strategy_problem(s)) r.fail(n, *why);
   return s;
 }
 
 std::string read_primitive(const ValueReader& r, const toml::node& n) {
   const std::string s = r.str(n);
-  const PrimitiveRegistry& reg = PrimitiveRegistry::get();
-  const Primitive* p = reg.find(s);
-  if (p == nullptr) r.fail(n, unknown_name(s, reg.names()));
-  if (r.in_exclude) return s;
-  if (!p->available)
-    r.fail(n, fmt::format("'{}' is not available on this CPU: {}; see 'zeroscope primitives'", s,
-                          p->why));
-  const std::uint64_t page = base_page();
-  if (page % p->granule != 0 || page % p->align != 0)
-    r.fail(n,
-           fmt::format("'{}' needs a granule of {} and alignment of {} bytes; the {}-byte page is "
-                       "not a multiple of them",
-                       s, p->granule, p->align, page));
+  if (auto why = primitive_problem(s, r.in_exclude)) r.fail(n, *why);
   return s;
 }
 
@@ -553,6 +534,26 @@ void read_excludes(const Checker& c, const toml::node* n, SweepConfig& cfg) {
 
 }  // namespace
 
+std::optional<std::string> strategy_problem(const std::string& s) {
+  if (s != kKernelFault && find_strategy(s) == nullptr) return unknown_name(s, strategy_choices());
+  return std::nullopt;
+}
+
+std::optional<std::string> primitive_problem(const std::string& s, bool name_only) {
+  const PrimitiveRegistry& reg = PrimitiveRegistry::get();
+  const Primitive* p = reg.find(s);
+  if (p == nullptr) return unknown_name(s, reg.names());
+  if (name_only) return std::nullopt;
+  if (!p->available)
+    return fmt::format("'{}' is not available on this CPU: {}; see 'zeroscope primitives'", s, p->why);
+  const std::uint64_t page = base_page();
+  if (page % p->granule != 0 || page % p->align != 0)
+    return fmt::format("'{}' needs a granule of {} and alignment of {} bytes; the {}-byte page is "
+                       "not a multiple of them",
+                       s, p->granule, p->align, page);
+  return std::nullopt;
+}
+
 SweepConfig load_sweep_config(const std::string& path) {
   SweepConfig cfg;
   cfg.path = path;
@@ -593,7 +594,7 @@ SweepConfig load_sweep_config(const std::string& path) {
   read_axis(c, axes, kWidth, cfg.width, read_width);
 
   read_excludes(c, t.get("exclude"), cfg);
-  sweep_detail::check_sweep(cfg);
+  check_sweep(cfg);
   return cfg;
 }
 

@@ -102,8 +102,22 @@ nlohmann::json texts(const std::vector<AxisValue<T>>& axis) {
 std::uint64_t base_page() { return static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)); }
 
 
+// "axes.width" -> Option::width, for a sweep built from flags.
+Option axis_option(std::string_view key) {
+  static constexpr std::pair<std::string_view, Option> kAxes[] = {
+      {"axes.backing", Option::backing},     {"axes.folio_size", Option::folio_size},
+      {"axes.strategy", Option::strategy},   {"axes.primitive", Option::primitive},
+      {"axes.target", Option::target},       {"axes.access", Option::access},
+      {"axes.cache", Option::cache},         {"axes.batch", Option::batch},
+      {"axes.width", Option::width}};
+  for (const auto& [k, o] : kAxes)
+    if (k == key) return o;
+  return Option::none;
+}
+
 [[noreturn]] void fail(const SweepConfig& cfg, int line, std::string_view key,
                        std::string_view problem) {
+  if (cfg.path.empty()) throw SetupError(axis_option(key), std::string(problem));
   throw SetupError(fmt::format("{}:{}: {}: {}", cfg.path, line, key, problem));
 }
 
@@ -218,7 +232,9 @@ void check_points(const SweepConfig& cfg, const std::vector<Point>& points) {
         auto b = std::find_if(cfg.backing.begin(), cfg.backing.end(),
                               [&](const auto& v) { return v.value == p.backing; });
         // What a machine may lack (unlike THP at a size other than the PMD's).
-        const bool machine = p.backing == Backing::hugetlb || p.backing == Backing::mthp;
+        // (A file can say so; flags cannot.)
+        const bool machine =
+            (p.backing == Backing::hugetlb || p.backing == Backing::mthp) && !cfg.path.empty();
         const std::string hint =
             machine ? fmt::format("; write \"{}?\" to measure it only where available", f->text)
                     : "";
@@ -250,16 +266,11 @@ void check_points(const SweepConfig& cfg, const std::vector<Point>& points) {
 
 }  // namespace
 
-namespace sweep_detail {
-
-// Declared in sweep_config.cc, which calls it once the file's values are read.
 void check_sweep(SweepConfig& cfg) {
   check_parameters(cfg);
   mark_unavailable(cfg);
   check_points(cfg, expand_sweep(cfg));
 }
-
-}  // namespace sweep_detail
 
 std::vector<Point> expand_sweep(const SweepConfig& c) {
   std::vector<Point> points;
