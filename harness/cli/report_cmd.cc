@@ -16,9 +16,7 @@ namespace zs::cli {
 namespace {
 
 std::string command_line(const std::string& sub, const std::vector<std::string>& args) {
-  std::string s = "zeroscope " + sub;
-  for (const auto& a : args) s += " " + a;
-  return s;
+  return args.empty() ? "zeroscope " + sub : fmt::format("zeroscope {} {}", sub, fmt::join(args, " "));
 }
 
 void check_format(const std::string& f) {

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
-#include "memory/hugetlb_pool.h"
+#include "common/units.h"
 #include "results/results_dir.h"
 #include "results/samples_schema.h"
 
@@ -22,7 +22,7 @@ std::string str(const nlohmann::json& j, const char* ptr, const std::string& fal
 }  // namespace
 
 std::string PointInfo::group() const {
-  return fmt::format("{} {}, access {}/{}, cache {}", backing, size_name(folio_size), access, op, cache);
+  return fmt::format("{} {}, access {}/{}, cache {}", backing, exact_size(folio_size), access, op, cache);
 }
 
 std::string ResultsData::cpu() const { return str(meta, "/capability/cpu/model_name"); }
