@@ -16,9 +16,9 @@ PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed
   if (pool.backing() != point.backing || pool.folio_bytes() != point.folio_bytes)
     throw SetupError("internal: point and pool differ in backing or folio size");
   if (!point.kernel_fault()) {
-    strategy_ = find_strategy(point.strategy);
+    strategy_ = point.strategy.plan();
     if (strategy_ == nullptr)
-      throw SetupError(fmt::format("strategy: unknown '{}'; allowed: {}, {}", point.strategy,
+      throw SetupError(fmt::format("strategy: unknown '{}'; allowed: {}, {}", point.strategy.name(),
                                    fmt::join(strategy_names(), ", "), kKernelFault));
     prim_ = PrimitiveRegistry::get().find(point.primitive);
     if (prim_ == nullptr)

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "measure/experiment.h"
+#include "measure/zeroing_strategy.h"
 
 namespace zs {
 

@@ -34,7 +34,7 @@ std::vector<SampleRow> sample_rows(const Point& p, const std::string& key, std::
     x.key = key;
     x.backing = to_string(p.backing);
     x.folio_size = p.folio_bytes;
-    x.strategy = p.strategy;
+    x.strategy = p.strategy.name();
     x.primitive = primitive;
     x.target = s.target_page;
     x.access = to_string(p.access.pattern);

@@ -535,7 +535,7 @@ void read_excludes(const Checker& c, const toml::node* n, SweepConfig& cfg) {
 }  // namespace
 
 std::optional<std::string> strategy_problem(const std::string& s) {
-  if (s != kKernelFault && find_strategy(s) == nullptr) return unknown_name(s, strategy_choices());
+  if (!ZeroingStrategy(s).known()) return unknown_name(s, strategy_choices());
   return std::nullopt;
 }
 

@@ -39,7 +39,7 @@ struct Applies {
 // zeroes), a preset (upstream) fixes width and batch itself.
 Applies applies(const Point& p) {
   if (p.kernel_fault()) return {false, false, false};
-  const Strategy* s = find_strategy(p.strategy);
+  const Strategy* s = p.strategy.plan();
   if (s == nullptr) return {};  // not from a checked file: keep everything
   return {true, s->uses_width && !s->preset, s->uses_batch && !s->preset};
 }
@@ -63,7 +63,7 @@ std::array<std::string, 9> components(const Point& p) {
   const Applies a = applies(p);
   return {to_string(p.backing),
           std::to_string(p.folio_bytes),
-          p.strategy,
+          p.strategy.name(),
           a.primitive ? p.primitive : "-",
           p.target.name(),
           fmt::format("{}:{}", to_string(p.access.pattern), to_string(p.access.op)),
@@ -325,7 +325,7 @@ nlohmann::json point_to_json(const Point& p) {
   nlohmann::json j = {
       {"backing", to_string(p.backing)},
       {"folio_size", p.folio_bytes},
-      {"strategy", p.strategy},
+      {"strategy", p.strategy.name()},
       {"primitive", a.primitive ? nlohmann::json(p.primitive) : nlohmann::json(nullptr)},
       {"target", p.target.name()},
       {"access", to_string(p.access.pattern)},
