@@ -21,6 +21,7 @@
 #include "memory/folio_pool.h"
 #include "measure/phase_meter.h"
 #include "measure/target.h"
+#include "measure/zeroing_primitive.h"
 #include "measure/zeroing_strategy.h"
 
 namespace zs {
@@ -29,7 +30,7 @@ struct Point {
   Backing backing = Backing::thp;
   std::uint64_t folio_bytes = 2u << 20;
   ZeroingStrategy strategy = "upstream";
-  std::string primitive = "kernel";
+  ZeroingPrimitive primitive = kKernelAlias;
   TargetSpec target;
   AccessSpec access;
   CacheState cache = CacheState::cold;
