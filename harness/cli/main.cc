@@ -32,6 +32,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string where = app.get_subcommands().empty() ? "zeroscope"
                                                       : "zeroscope " + app.get_subcommands()[0]->get_name();
+    // A value refused by its bounds (cli::in_limit) already says what is allowed.
+    if (dynamic_cast<const CLI::ValidationError*>(&e) != nullptr) {
+      fmt::print(stderr, "{}: {}\n", where, e.what());
+      return zs::cli::kExitUsage;
+    }
     fmt::print(stderr, "{}: {}; allowed: the flags listed by '{} --help'\n", where, e.what(), where);
     return zs::cli::kExitUsage;
   }

@@ -70,18 +70,15 @@ SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObse
                        fmt::format("{} comes from another machine or kernel ({}); start a new run here",
                                    *opt.resume_dir, diff));
   }
+  const std::string dir =
+      opt.resume_dir ? *opt.resume_dir : opt.out_dir ? *opt.out_dir : "results/" + results_dir_name(label);
+  if (!opt.resume_dir && std::filesystem::exists(dir))
+    throw SetupError(Option::out_dir, fmt::format("{} exists; choose another directory or resume it with {} {}",
+                                                  dir, option_ref(Option::resume_dir), dir));
   SweepSession session(plan.points, set, SessionOptions{{opt.reserve_hugetlb, opt.enable_mthp}, true});
 
   // ---- the results directory.
-  std::string dir;
-  if (opt.resume_dir) {
-    dir = *opt.resume_dir;
-  } else {
-    dir = opt.out_dir ? *opt.out_dir : "results/" + results_dir_name(label);
-    if (std::filesystem::exists(dir))
-      throw SetupError(Option::out_dir,
-                       fmt::format("{} exists; choose another directory or resume it with {} {}", dir,
-                                   option_ref(Option::resume_dir), dir));
+  if (!opt.resume_dir) {
     std::filesystem::create_directories(dir);
     std::filesystem::copy_file(plan.config_file, dir + "/config.toml");
   }
