@@ -1,15 +1,23 @@
 // zeroscope report / compare: tables (and plots) from results directories.
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/usage.h"
 #include "report/compare.h"
 #include "common/errors.h"
 #include "report/report.h"
+
+extern char** environ;
 
 namespace zs::cli {
 
@@ -25,15 +33,26 @@ void check_format(const std::string& f) {
 }
 
 // The plots are matplotlib scripts run by the distribution's python (the
-// first python3 on PATH may be another interpreter without matplotlib).
+// first python3 on PATH may be another interpreter without matplotlib),
+// spawned with their arguments as given: no shell, no quoting.
 int run_plots(const std::string& script, const std::vector<std::string>& args) {
-  std::string dir = std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : ZS_PLOTS_DIR;
-  std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  std::string cmd = py + " '" + dir + "/" + script + "'";
-  for (const auto& a : args) cmd += " '" + a + "'";
-  int rc = std::system(cmd.c_str());
-  if (rc != 0) fmt::print(stderr, "zeroscope: plots failed ({}); the tables above are complete\n", cmd);
-  return rc == 0 ? 0 : 1;
+  const char* env_dir = std::getenv("ZS_PLOTS_DIR");
+  const std::string dir = env_dir != nullptr ? env_dir : ZS_PLOTS_DIR;
+  const std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  std::vector<std::string> argv_s = {py, dir + "/" + script};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, py.c_str(), nullptr, nullptr, argv.data(), environ);
+  int status = 0;
+  if (rc == 0 && waitpid(pid, &status, 0) != pid) rc = errno;
+  const bool ok = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (!ok)
+    fmt::print(stderr, "zeroscope: plots failed ({}); the tables above are complete\n", fmt::join(argv_s, " "));
+  return ok ? 0 : 1;
 }
 
 struct ReportArgs {
