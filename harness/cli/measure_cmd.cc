@@ -146,7 +146,7 @@ int run_measure(const MeasureArgs& a) {
 
   std::vector<std::vector<SampleRow>> rows(points.size());
   SweepObserver quiet;
-  session.measure({}, 0, [&](std::size_t i, std::vector<SampleRow> r) {
+  session.measure({}, [&](std::size_t i, std::vector<SampleRow> r) {
     rows[i].insert(rows[i].end(), std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
   }, quiet);
   print_measure_table(session, rows);

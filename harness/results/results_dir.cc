@@ -124,10 +124,4 @@ CompletedSamples read_completed(const std::string& samples_csv) {
   return completed_samples(read_samples(samples_csv));
 }
 
-std::vector<SummaryRow> write_summary(const std::string& samples_csv, const std::string& summary_csv) {
-  std::vector<SummaryRow> rows = summarize_samples(read_samples(samples_csv));
-  write_summary_csv(rows, summary_csv);
-  return rows;
-}
-
 }  // namespace zs

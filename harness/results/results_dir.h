@@ -19,7 +19,6 @@
 #include <nlohmann/json.hpp>
 
 #include "results/samples_schema.h"
-#include "results/summary.h"
 
 namespace zs {
 
@@ -62,8 +61,5 @@ struct CompletedSamples {
 };
 CompletedSamples completed_samples(const SamplesFile& samples);
 CompletedSamples read_completed(const std::string& samples_csv);
-
-// summary.csv from samples.csv (kept rows only); returns what it wrote.
-std::vector<SummaryRow> write_summary(const std::string& samples_csv, const std::string& summary_csv);
 
 }  // namespace zs

@@ -94,7 +94,7 @@ SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObse
   observer.started(dir, plan, done_before);
   const double t0 = monotonic_seconds();
   const RunStatus status = session.measure(
-      done.done, done_before, [&](std::size_t, std::vector<SampleRow> rows) { writer.append(rows); }, observer);
+      done.done, [&](std::size_t, std::vector<SampleRow> rows) { writer.append(rows); }, observer);
   writer.sync();
 
   // ---- the end: summary and the final meta.

@@ -70,13 +70,13 @@ std::vector<const FolioPool*> SweepSession::pools() const {
   return v;
 }
 
-RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint64_t>>& done,
-                                std::uint64_t done_count, const Sink& sink, SweepObserver& observer) {
+RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint64_t>>& done, const Sink& sink,
+                                SweepObserver& observer) {
   const SweepSettings& set = settings_;
   const std::uint64_t total = points_.size() * set.repetitions;
   const RowContext ctx{counters_.get(), tsc.hz, set.record_batches};
   const double t0 = monotonic_seconds();
-  std::uint64_t finished = done_count, this_run = 0;
+  std::uint64_t finished = done.size(), this_run = 0;
 
   for (std::uint64_t w = 0; w < set.warmup && !observer.stop_requested(); ++w)
     for (auto& r : runners_) r->run(static_cast<std::uint32_t>(1000000 + w));

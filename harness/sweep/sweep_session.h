@@ -63,8 +63,8 @@ class SweepSession {
   using Sink = std::function<void(std::size_t point, std::vector<SampleRow> rows)>;
   // Measures every (point, rep) not in `done` (point key, rep); stops
   // early when the observer asks or the settings' time budget is spent.
-  RunStatus measure(const std::set<std::pair<std::string, std::uint64_t>>& done, std::uint64_t done_count,
-                    const Sink& sink, SweepObserver& observer);
+  RunStatus measure(const std::set<std::pair<std::string, std::uint64_t>>& done, const Sink& sink,
+                    SweepObserver& observer);
 
   const std::vector<Point>& points() const { return points_; }
   const std::vector<std::string>& keys() const { return keys_; }
