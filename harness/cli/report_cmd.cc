@@ -1,10 +1,13 @@
 // zeroscope report / compare: tables (and plots) from results directories.
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/usage.h"
 #include "report/compare.h"
@@ -17,9 +20,7 @@ namespace zs::cli {
 namespace {
 
 std::string command_line(const std::string& sub, const std::vector<std::string>& args) {
-  std::string s = "zeroscope " + sub;
-  for (const auto& a : args) s += " " + a;
-  return s;
+  return args.empty() ? "zeroscope " + sub : fmt::format("zeroscope {} {}", sub, fmt::join(args, " "));
 }
 
 void check_format(const std::string& f) {
@@ -28,7 +29,8 @@ void check_format(const std::string& f) {
 }
 
 // The plots are matplotlib scripts run by the distribution's python (the
-// first python3 on PATH may be another interpreter without matplotlib).
+// first python3 on PATH may be another interpreter without matplotlib),
+// spawned with their arguments as given: no shell, no quoting.
 int run_plots(const std::string& script, const std::vector<std::string>& args) {
   std::string dir = std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : ZS_PLOTS_DIR;
   std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";

@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/limits.h"
+
 namespace zs::cli {
 
 struct UsageError : std::runtime_error {
@@ -27,6 +29,10 @@ std::string join(const std::vector<std::string>& items, std::string_view sep = "
 // UsageError naming the flag and the allowed range otherwise.
 std::uint64_t flag_u64(std::string_view flag, const std::string& value, std::uint64_t lo,
                        std::uint64_t hi, std::string_view allowed);
+
+// A CLI11 check of a value against its bounds in common/limits.h: "0 is
+// out of range; allowed: an integer in [1, 1000000]".
+CLI::Validator in_limit(const Limit& l);
 
 // Each subcommand registers itself on the app and returns the function that
 // runs it once parsed.

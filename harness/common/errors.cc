@@ -23,6 +23,14 @@ std::string_view option_name(Option o) {
     case Option::fault: return "fault";
     case Option::warmup: return "warmup";
     case Option::csv: return "csv";
+    case Option::folio_size: return "folio_size";
+    case Option::strategy: return "strategy";
+    case Option::primitive: return "primitive";
+    case Option::target: return "target";
+    case Option::access: return "access";
+    case Option::cache: return "cache";
+    case Option::batch: return "batch";
+    case Option::width: return "width";
     case Option::count: break;
   }
   return "";

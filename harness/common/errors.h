@@ -38,6 +38,14 @@ enum class Option {
   fault,            // mmap-bench
   warmup,           //
   csv,              // measure's samples file
+  folio_size,       // the axes of a sweep, as measure's flags
+  strategy,         //
+  primitive,        //
+  target,           //
+  access,           //
+  cache,            //
+  batch,            //
+  width,            //
   count
 };
 

@@ -16,13 +16,13 @@ PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed
   if (pool.backing() != point.backing || pool.folio_bytes() != point.folio_bytes)
     throw SetupError("internal: point and pool differ in backing or folio size");
   if (!point.kernel_fault()) {
-    strategy_ = find_strategy(point.strategy);
+    strategy_ = point.strategy.plan();
     if (strategy_ == nullptr)
-      throw SetupError(fmt::format("strategy: unknown '{}'; allowed: {}, {}", point.strategy,
+      throw SetupError(fmt::format("strategy: unknown '{}'; allowed: {}, {}", point.strategy.name(),
                                    fmt::join(strategy_names(), ", "), kKernelFault));
-    prim_ = PrimitiveRegistry::get().find(point.primitive);
+    prim_ = point.primitive.entry();
     if (prim_ == nullptr)
-      throw SetupError(fmt::format("primitive: unknown '{}'; allowed: {}", point.primitive,
+      throw SetupError(fmt::format("primitive: unknown '{}'; allowed: {}", point.primitive.name(),
                                    fmt::join(PrimitiveRegistry::get().names(), ", ")));
     if (!prim_->available)
       throw SetupError(fmt::format("primitive '{}' is not available on this CPU: {}; see 'zeroscope primitives'",

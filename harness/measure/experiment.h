@@ -21,18 +21,16 @@
 #include "memory/folio_pool.h"
 #include "measure/phase_meter.h"
 #include "measure/target.h"
+#include "measure/zeroing_primitive.h"
+#include "measure/zeroing_strategy.h"
 
 namespace zs {
-
-// Not a plan but the running kernel's page-fault path: on kernels before
-// 7.0, left-right for 2 MiB folios and sequential for 1 GiB ones.
-inline constexpr std::string_view kKernelFault = "kernel-fault";
 
 struct Point {
   Backing backing = Backing::thp;
   std::uint64_t folio_bytes = 2u << 20;
-  std::string strategy = "upstream";
-  std::string primitive = "kernel";
+  ZeroingStrategy strategy = "upstream";
+  ZeroingPrimitive primitive = kKernelAlias;
   TargetSpec target;
   AccessSpec access;
   CacheState cache = CacheState::cold;
@@ -40,7 +38,7 @@ struct Point {
   std::uint64_t width = kUpstreamWidth;
   std::uint64_t batch = 0;  // 0 = whole range
 
-  bool kernel_fault() const { return strategy == kKernelFault; }
+  bool kernel_fault() const { return strategy.kernel_fault(); }
 };
 
 struct Sample {

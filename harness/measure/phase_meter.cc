@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "stats/quantiles.h"
+#include "stats/stats.h"
 
 namespace zs {
 
@@ -18,7 +18,7 @@ MeterOverhead measure_meter_overhead(PhaseMeter& meter, int n) {
     outer.push_back(double(clock_only.stop().ns));
     inner.push_back(double(r.ns));
   }
-  return {quantile(outer, 0.5), quantile(inner, 0.5)};
+  return {stats::percentile(outer, 0.5), stats::percentile(inner, 0.5)};
 }
 
 }  // namespace zs

@@ -41,7 +41,7 @@ std::map<std::string, const PointInfo*> index_points(const ResultsData& d, const
   for (const PointInfo& p : d.points) {
     auto [it, fresh] = m.emplace(match_key(p, ignore), &p);
     if (!fresh)
-      throw SetupError(fmt::format("--ignore: in {}, {} and {} differ only in ignored axes; ignore fewer axes, or "
+      throw SetupError(Option::ignore, fmt::format("in {}, {} and {} differ only in ignored axes; ignore fewer axes, or "
                                    "compare directories with one point per match",
                                    d.dir, it->second->key, p.key));
   }
@@ -51,10 +51,10 @@ std::map<std::string, const PointInfo*> index_points(const ResultsData& d, const
 
 Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, const CompareOptions& opt) {
   if (opt.by != "label" && opt.by != "host" && opt.by != "kernel")
-    throw SetupError(fmt::format("--by: unknown '{}'; allowed: label, host, kernel", opt.by));
+    throw SetupError(Option::by, fmt::format("unknown '{}'; allowed: label, host, kernel", opt.by));
   for (const auto& axis : opt.ignore)
     if (std::find(kAxes.begin(), kAxes.end(), axis) == kAxes.end())
-      throw SetupError(fmt::format("--ignore: unknown axis '{}'; allowed: {}", axis, fmt::join(kAxes, ", ")));
+      throw SetupError(Option::ignore, fmt::format("unknown axis '{}'; allowed: {}", axis, fmt::join(kAxes, ", ")));
   // What must be equal for the comparison to mean what --by says: runs by
   // label on one host and kernel; kernels on one host; hosts anything.
   std::vector<std::string> must_match;
@@ -66,8 +66,8 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, 
     for (const ResultsData& d : side) {
       for (const std::string& f : must_match)
         if (identity(a, f) != identity(d, f))
-          throw SetupError(fmt::format("{} and {} differ in {} ({} vs {}), not only in {}; compare with --by {}",
-                                       a.dir, d.dir, f, identity(a, f), identity(d, f), opt.by,
+          throw SetupError(fmt::format("{} and {} differ in {} ({} vs {}), not only in {}; compare with {} {}",
+                                       a.dir, d.dir, f, identity(a, f), identity(d, f), opt.by, option_ref(Option::by),
                                        f == "kernel" ? "kernel" : "host"));
       // Replicates of one side must be what the side says they are.
       if (identity(d, opt.by) != identity(side.front(), opt.by))

@@ -5,6 +5,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/errors.h"
 
@@ -24,9 +25,8 @@ std::string pick_baseline(const ResultsData& d, const std::string& asked) {
   for (const PointInfo& p : d.points) have.insert(p.strategy);
   if (!asked.empty()) {
     if (!have.count(asked)) {
-      std::string list;
-      for (const auto& s : have) list += (list.empty() ? "" : ", ") + s;
-      throw SetupError(fmt::format("--baseline: '{}' is not a strategy of {}; allowed: {}", asked, d.dir, list));
+      const std::string list = fmt::format("{}", fmt::join(have, ", "));
+      throw SetupError(Option::baseline, fmt::format("'{}' is not a strategy of {}; allowed: {}", asked, d.dir, list));
     }
     return asked;
   }
@@ -88,9 +88,10 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   r.not_measured = d.not_measured;
   r.left_out = d.left_out;
   if (opt.metric != "ns" && std::find(d.metric_columns.begin(), d.metric_columns.end(), opt.metric) == d.metric_columns.end()) {
-    std::string list = "ns";
-    for (const auto& m : d.metric_columns) list += ", " + m;
-    throw SetupError(fmt::format("--metric: '{}' is not a column of {}/samples.csv; allowed: {}", opt.metric, d.dir, list));
+    std::vector<std::string> columns = {"ns"};
+    columns.insert(columns.end(), d.metric_columns.begin(), d.metric_columns.end());
+    const std::string list = fmt::format("{}", fmt::join(columns, ", "));
+    throw SetupError(Option::metric, fmt::format("'{}' is not a column of {}/samples.csv; allowed: {}", opt.metric, d.dir, list));
   }
 
   std::vector<double*> p_slots;

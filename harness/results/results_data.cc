@@ -1,14 +1,13 @@
 #include "results/results_data.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
-#include "memory/hugetlb_pool.h"
+#include "common/units.h"
 #include "results/results_dir.h"
+#include "results/samples_schema.h"
 
 namespace zs {
 
@@ -20,14 +19,10 @@ std::string str(const nlohmann::json& j, const char* ptr, const std::string& fal
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-const std::vector<std::string> kNotMetrics = {"key", "backing", "folio_size", "strategy", "primitive", "target",
-                                              "access", "op", "cache", "evict", "batch", "width", "rep", "phase",
-                                              "ns", "tsc", "batch_max_ns", "batches", "huge", "multiplexed",
-                                              "pass", "left_out"};
 }  // namespace
 
 std::string PointInfo::group() const {
-  return fmt::format("{} {}, access {}/{}, cache {}", backing, size_name(folio_size), access, op, cache);
+  return fmt::format("{} {}, access {}/{}, cache {}", backing, exact_size(folio_size), access, op, cache);
 }
 
 std::string ResultsData::cpu() const { return str(meta, "/capability/cpu/model_name"); }
@@ -73,35 +68,18 @@ ResultsData load_results(const std::string& dir) {
   if (r.meta.contains("counters") && r.meta["counters"].contains("not_measured"))
     for (auto& [col, why] : r.meta["counters"]["not_measured"].items()) r.not_measured[col] = why.get<std::string>();
 
-  std::ifstream in(dir + "/samples.csv");
-  std::string line;
-  std::getline(in, line);
-  const auto header = split_csv(line);
-  auto col = [&](const char* n) {
-    auto it = std::find(header.begin(), header.end(), n);
-    if (it == header.end()) throw SetupError(fmt::format("{}/samples.csv: no '{}' column", dir, n));
-    return std::size_t(it - header.begin());
-  };
-  const std::size_t c_key = col("key"), c_phase = col("phase"), c_ns = col("ns"), c_left = col("left_out"),
-                    c_prim = col("primitive");
-  std::vector<std::size_t> metric_cols;
-  for (std::size_t i = 0; i < header.size(); ++i)
-    if (std::find(kNotMetrics.begin(), kNotMetrics.end(), header[i]) == kNotMetrics.end()) {
-      metric_cols.push_back(i);
-      r.metric_columns.push_back(header[i]);
-    }
-  while (std::getline(in, line)) {
-    auto c = split_csv(line);
-    if (c.size() != header.size()) continue;  // a torn last line
-    if (!c[c_left].empty()) {
-      if (c[c_phase] == "access") ++r.left_out[c[c_left]];
+  const SamplesFile samples = read_samples(dir + "/samples.csv");
+  r.metric_columns = samples.layout.counters;
+  for (const SampleRow& row : samples.rows) {
+    if (!row.kept()) {
+      if (row.phase == "access") ++r.left_out[row.left_out];
       continue;
     }
-    PhaseData& d = r.data[c[c_key]][c[c_phase]];
-    d.ns.push_back(std::stod(c[c_ns]));
-    d.primitive = c[c_prim];
-    for (std::size_t k = 0; k < metric_cols.size(); ++k)
-      if (!c[metric_cols[k]].empty()) d.metrics[r.metric_columns[k]].push_back(std::stod(c[metric_cols[k]]));
+    PhaseData& d = r.data[row.key][row.phase];
+    d.ns.push_back(double(row.ns));
+    d.primitive = row.primitive;
+    for (std::size_t k = 0; k < row.counters.size(); ++k)
+      if (row.counters[k]) d.metrics[r.metric_columns[k]].push_back(*row.counters[k]);
   }
   return r;
 }

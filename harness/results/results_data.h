@@ -9,13 +9,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/zeroing_strategy.h"
+
 namespace zs {
 
 struct PointInfo {
   std::string key, backing, strategy, primitive, target, access, op, cache;
   std::uint64_t folio_size = 0;
   std::string group() const;  // "thp 2 MiB, access page/write, cold" — a report table
-  bool kernel_fault() const { return strategy == "kernel-fault"; }
+  bool kernel_fault() const { return strategy == kKernelFault; }
 };
 
 struct PhaseData {

@@ -2,21 +2,23 @@
 //   meta.json     what produced the samples: schema, version and commit, the
 //                 capability record, the config as given and expanded,
 //                 start/end, samples kept and left out with reasons
-//   config.toml   the config file as given (what --resume reloads)
-//   samples.csv   one row per sample and phase, appended as samples finish
-//                 (one write per sample, fsync at least once a second)
-//   summary.csv   per point and phase, per measured column: n, mean,
-//                 median, stddev, min, p5, p95 (written at the end)
+//   config.toml   the config file as given (what a resume reloads)
+//   samples.csv   one row per sample and phase (results/samples_schema.h),
+//                 appended as samples finish (one write per sample, fsync
+//                 at least once a second)
+//   summary.csv   per point and phase, per measured column (results/summary.h),
+//                 written at the end
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "results/samples_schema.h"
 
 namespace zs {
 
@@ -30,33 +32,26 @@ std::string results_dir_name(const std::string& label);
 void write_json_atomically(const std::string& dir, const std::string& name, const nlohmann::json& j);
 nlohmann::json read_json(const std::string& path);
 
-// The fixed leading columns of samples.csv; counter columns follow, then
-// kTrailingColumns.
-extern const std::vector<std::string> kLeadingColumns;
-extern const std::vector<std::string> kTrailingColumns;
-
 // Appends samples to samples.csv durably: each sample's rows in one
 // write(), an fsync when a second has passed since the last (and at close).
 class SamplesWriter {
  public:
-  // Creates samples.csv with `header`, or, when it exists (resume), checks
-  // its header is the same, cuts a torn last line, and appends after it.
-  SamplesWriter(const std::string& path, const std::vector<std::string>& header);
+  // Creates samples.csv with the layout's header, or, when it exists
+  // (resume), checks its header is the same, cuts a torn last line, and
+  // appends after it.
+  SamplesWriter(const std::string& path, const SamplesLayout& layout);
   ~SamplesWriter();
   SamplesWriter(const SamplesWriter&) = delete;
   SamplesWriter& operator=(const SamplesWriter&) = delete;
-  void append(const std::string& rows);  // complete lines
+  void append(const std::vector<SampleRow>& rows);  // one sample's rows, one write()
   void sync();
 
  private:
+  void write_all(const std::string& text);
   int fd_ = -1;
   std::string path_;
   std::uint64_t last_sync_ns_ = 0;
 };
-
-// One line of samples.csv or summary.csv split at commas (zeroscope never
-// writes a comma inside a cell).
-std::vector<std::string> split_csv(const std::string& line);
 
 // What a samples.csv already holds: (point key, rep) pairs completed.
 struct CompletedSamples {
@@ -64,13 +59,7 @@ struct CompletedSamples {
   std::uint64_t rows = 0;
   std::map<std::string, std::uint64_t> left_out;  // reason -> samples (one access row per sample)
 };
+CompletedSamples completed_samples(const SamplesFile& samples);
 CompletedSamples read_completed(const std::string& samples_csv);
-
-// summary.csv from samples.csv: per (key, phase) and per numeric column
-// after `phase` (ns, tsc, counters, batch_max_ns), over rows whose
-// `left_out` is empty: n, mean, median, stddev (two-pass, sample), min,
-// p5, p95. Empty
-// cells stay missing: n counts only measured values.
-void write_summary(const std::string& samples_csv, const std::string& summary_csv);
 
 }  // namespace zs

@@ -57,26 +57,13 @@ std::uint64_t read_folio_size(const ValueReader& r, const toml::node& n, bool* o
 
 std::string read_strategy(const ValueReader& r, const toml::node& n) {
   const std::string s = r.str(n);
-  if (s != kKernelFault && find_strategy(s) == nullptr)
-    r.fail(n, unknown_name(s, strategy_choices()));
+  if (auto why = strategy_problem(s)) r.fail(n, *why);
   return s;
 }
 
 std::string read_primitive(const ValueReader& r, const toml::node& n) {
   const std::string s = r.str(n);
-  const PrimitiveRegistry& reg = PrimitiveRegistry::get();
-  const Primitive* p = reg.find(s);
-  if (p == nullptr) r.fail(n, unknown_name(s, reg.names()));
-  if (r.in_exclude) return s;
-  if (!p->available)
-    r.fail(n, fmt::format("'{}' is not available on this CPU: {}; see 'zeroscope primitives'", s,
-                          p->why));
-  const std::uint64_t page = sweep_machine::base_page();
-  if (page % p->granule != 0 || page % p->align != 0)
-    r.fail(n,
-           fmt::format("'{}' needs a granule of {} and alignment of {} bytes; the {}-byte page is "
-                       "not a multiple of them",
-                       s, p->granule, p->align, page));
+  if (auto why = primitive_problem(s, r.in_exclude)) r.fail(n, *why);
   return s;
 }
 
@@ -190,3 +177,27 @@ std::string value_text(const toml::node& n) {
 }
 
 }  // namespace zs::sweep_axes
+
+namespace zs {
+
+std::optional<std::string> strategy_problem(const std::string& s) {
+  if (!ZeroingStrategy(s).known()) return sweep_axes::unknown_name(s, sweep_axes::strategy_choices());
+  return std::nullopt;
+}
+
+std::optional<std::string> primitive_problem(const std::string& s, bool name_only) {
+  const PrimitiveRegistry& reg = PrimitiveRegistry::get();
+  const Primitive* p = reg.find(s);
+  if (p == nullptr) return sweep_axes::unknown_name(s, reg.names());
+  if (name_only) return std::nullopt;
+  if (!p->available)
+    return fmt::format("'{}' is not available on this CPU: {}; see 'zeroscope primitives'", s, p->why);
+  const std::uint64_t page = sweep_machine::base_page();
+  if (page % p->granule != 0 || page % p->align != 0)
+    return fmt::format("'{}' needs a granule of {} and alignment of {} bytes; the {}-byte page is "
+                       "not a multiple of them",
+                       s, p->granule, p->align, page);
+  return std::nullopt;
+}
+
+}  // namespace zs

@@ -18,8 +18,24 @@ namespace zs {
 
 namespace {
 
+// "axes.width" -> Option::width, for a sweep built from flags.
+Option axis_option(std::string_view key) {
+  static constexpr std::pair<std::string_view, Option> kAxes[] = {
+      {"axes.backing", Option::backing}, {"axes.folio_size", Option::folio_size},
+      {"axes.strategy", Option::strategy}, {"axes.primitive", Option::primitive},
+      {"axes.target", Option::target}, {"axes.access", Option::access},
+      {"axes.cache", Option::cache}, {"axes.batch", Option::batch},
+      {"axes.width", Option::width}};
+  for (const auto& [k, o] : kAxes)
+    if (k == key) return o;
+  return Option::none;
+}
+
+// A file's problem is "path:line: key: problem"; a sweep built from flags
+// (path "") has no lines: its problem is about the axis's option.
 [[noreturn]] void fail(const SweepConfig& cfg, int line, std::string_view key,
                        std::string_view problem) {
+  if (cfg.path.empty()) throw SetupError(axis_option(key), std::string(problem));
   throw SetupError(fmt::format("{}:{}: {}: {}", cfg.path, line, key, problem));
 }
 
@@ -135,7 +151,9 @@ void check_points(const SweepConfig& cfg, const std::vector<Point>& points) {
         auto b = std::find_if(cfg.backing.begin(), cfg.backing.end(),
                               [&](const auto& v) { return v.value == p.backing; });
         // What a machine may lack (unlike THP at a size other than the PMD's).
-        const bool machine = p.backing == Backing::hugetlb || p.backing == Backing::mthp;
+        // (A file can say so; flags cannot.)
+        const bool machine =
+            (p.backing == Backing::hugetlb || p.backing == Backing::mthp) && !cfg.path.empty();
         const std::string hint =
             machine ? fmt::format("; write \"{}?\" to measure it only where available", f->text)
                     : "";

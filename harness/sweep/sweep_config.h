@@ -116,6 +116,12 @@ struct SweepConfig {
 // nearest valid key suggested, unknown names the list of valid ones.
 SweepConfig load_sweep_config(const std::string& path);
 
+// The checks of one strategy or primitive name that need no other value,
+// the same for a file and a flag: nullopt when usable here, else the
+// problem ("unknown 'x'; did you mean ...? allowed: ...").
+std::optional<std::string> strategy_problem(const std::string& name);
+std::optional<std::string> primitive_problem(const std::string& name, bool name_only = false);
+
 // The points of the sweep, in a stable order (the axes' order), deduplicated
 // where a parameter does not apply, minus the excluded ones. Every point's
 // Point::access.random_lines is the settings' value.

@@ -21,7 +21,7 @@ namespace zs {
 // zeroes), a preset (upstream) fixes width and batch itself.
 Applies applies(const Point& p) {
   if (p.kernel_fault()) return {false, false, false};
-  const Strategy* s = find_strategy(p.strategy);
+  const Strategy* s = p.strategy.plan();
   if (s == nullptr) return {};  // not from a checked file: keep everything
   return {true, s->uses_width && !s->preset, s->uses_batch && !s->preset};
 }
@@ -47,8 +47,8 @@ std::array<std::string, sweep_axes::kCount> components(const Point& p) {
   const Applies a = applies(p);
   return {to_string(p.backing),
           std::to_string(p.folio_bytes),
-          p.strategy,
-          a.primitive ? p.primitive : "-",
+          p.strategy.name(),
+          a.primitive ? p.primitive.name() : "-",
           p.target.name(),
           fmt::format("{}:{}", to_string(p.access.pattern), to_string(p.access.op)),
           cache_text(p),
@@ -133,8 +133,8 @@ nlohmann::json point_to_json(const Point& p) {
   nlohmann::json j = {
       {"backing", to_string(p.backing)},
       {"folio_size", p.folio_bytes},
-      {"strategy", p.strategy},
-      {"primitive", a.primitive ? nlohmann::json(p.primitive) : nlohmann::json(nullptr)},
+      {"strategy", p.strategy.name()},
+      {"primitive", a.primitive ? nlohmann::json(p.primitive.name()) : nlohmann::json(nullptr)},
       {"target", p.target.name()},
       {"access", to_string(p.access.pattern)},
       {"op", to_string(p.access.op)},

@@ -1,13 +1,18 @@
-// `zeroscope run`: a sweep from a config file into a results directory.
-// Points are interleaved in a seeded random order within each repetition
-// (so drift does not bias one strategy), after a warm-up per point; every
-// completed sample is appended durably; SIGINT stops after the current
-// sample and leaves a directory that `--resume` completes without
-// repeating or losing a sample.
+// A sweep from a config file into a results directory (`zeroscope run`).
+// Every completed sample is appended durably; a stop (the observer asks)
+// ends after the current sample and leaves a directory that a resume
+// completes without repeating or losing a sample. The caller prints:
+// progress comes through the observer, the outcome as a SweepResult.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "results/summary.h"
+#include "sweep/sweep_config.h"
+#include "sweep/sweep_session.h"
 
 namespace zs {
 
@@ -17,12 +22,39 @@ struct SweepRunOptions {
   std::string label;                   // overrides the config's
   bool reserve_hugetlb = false;
   bool enable_mthp = false;
-  bool dry_run = false;
   std::optional<std::string> resume_dir;
 };
 
-// Returns the process exit code: 0 complete, 130 interrupted (resumable),
-// 3 time budget reached (resumable). Throws SetupError before measuring.
-int run_sweep(const SweepRunOptions& opt);
+// The config, checked completely, and its points: for a resume the
+// directory's own config (a CONFIG given too must be the same file).
+struct SweepPlan {
+  SweepConfig config;
+  std::vector<Point> points;
+  std::string config_file;
+  std::uint64_t total = 0;  // points x repetitions
+  // An estimate, not a measurement: zeroing and access at an assumed
+  // 10 GB/s plus 20 us per sample, warm-up included, pool set-up not.
+  double estimate_seconds() const;
+};
+SweepPlan plan_sweep(const SweepRunOptions& opt);
+
+class RunObserver : public SweepObserver {
+ public:
+  // The directory is written and measuring starts.
+  virtual void started(const std::string& /*dir*/, const SweepPlan& /*plan*/,
+                       std::uint64_t /*done_before*/) {}
+};
+
+struct SweepResult {
+  RunStatus status = RunStatus::complete;
+  std::string dir;
+  std::uint64_t total = 0, done = 0;  // samples expected, in samples.csv now
+  std::vector<SummaryRow> summary;    // summary.csv, resumed samples included
+};
+
+// `plan` is plan_sweep(opt). Throws SetupError before measuring (bad config, another machine's
+// directory, pools that cannot be had); nothing is written before the
+// machine is set up.
+SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObserver& observer);
 
 }  // namespace zs

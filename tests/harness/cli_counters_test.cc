@@ -7,17 +7,10 @@
 
 #include "support/run_binary.h"
 #include "counters/counters.h"
+#include "results/samples_schema.h"
 
 namespace zs {
 namespace {
-
-std::vector<std::string> cells(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream in(line);
-  for (std::string c; std::getline(in, c, ',');) out.push_back(c);
-  if (!line.empty() && line.back() == ',') out.push_back("");
-  return out;
-}
 
 TEST(CliValidate, SoftwareEventsValidatedHardwareAbsenceStated) {
   auto r = testing::run_zeroscope("validate");
@@ -33,29 +26,23 @@ TEST(CliMeasureCsv, HardwareColumnsEmptySoftwareAndTimeFilled) {
   const std::string csv = ::testing::TempDir() + "/zs_counters.csv";
   auto r = testing::run_zeroscope("measure --strategy extent --target first --reps 3 --warmup 0 --pool 4 --csv " + csv);
   ASSERT_EQ(r.rc, 0) << r.err;
-  std::ifstream in(csv);
-  std::string header;
-  std::getline(in, header);
-  auto names = cells(header);
-  auto col = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) - names.begin(); };
-  ASSERT_LT(std::size_t(col("page_faults")), names.size()) << header;
+  // The samples.csv schema, read back by its own reader.
+  const SamplesFile f = read_samples(csv);
+  const auto& names = f.layout.counters;
+  auto col = [&](const std::string& n) { return std::size_t(std::find(names.begin(), names.end(), n) - names.begin()); };
+  ASSERT_LT(col("page_faults"), names.size());
   const bool hw = probe_pmu_access().hardware;
-  int rows = 0;
-  for (std::string line; std::getline(in, line);) {
-    auto c = cells(line);
-    ASSERT_EQ(c.size(), names.size()) << line;
-    EXPECT_FALSE(c[std::size_t(col("ns"))].empty());
-    EXPECT_FALSE(c[std::size_t(col("page_faults"))].empty()) << line;
+  for (const SampleRow& row : f.rows) {
+    EXPECT_TRUE(row.counters[col("page_faults")].has_value()) << row.key;
     // A metric that could not be counted has its column, empty: never a 0
     // standing in for "unknown".
     if (!hw) {
-      ASSERT_LT(std::size_t(col("cycles")), names.size()) << header;
-      EXPECT_EQ(c[std::size_t(col("cycles"))], "");
-      EXPECT_EQ(c[std::size_t(col("llc_misses"))], "");
+      ASSERT_LT(col("cycles"), names.size());
+      EXPECT_FALSE(row.counters[col("cycles")].has_value());
+      EXPECT_FALSE(row.counters[col("llc_misses")].has_value());
     }
-    ++rows;
   }
-  EXPECT_EQ(rows, 6);  // 3 samples x (zero, access)
+  EXPECT_EQ(f.rows.size(), 6u);  // 3 samples x (zero, access)
   EXPECT_NE(r.out.find("# not measured: "), std::string::npos);
 }
 

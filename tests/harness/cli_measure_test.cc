@@ -28,6 +28,11 @@ TEST(CliMeasure, BadInputIsOneLineAndExit2) {
       "measure --cache hot",            "measure --reps 0",           "measure --cpu 4000",
       "measure --node 77",              "measure --backing mthp --folio-size 3MB",
       "measure --backing hugetlb --folio-size 4MB",
+      // Refused as a sweep file and `trace` refuse it: extent takes no width.
+      "measure --strategy extent --width 3",
+      "measure --batch 0",              "measure --reps abc",
+      // The output is checked before anything is measured.
+      "measure --csv /nonexistent-dir/samples.csv",
   };
   for (const char* c : cases) {
     std::string args = c;

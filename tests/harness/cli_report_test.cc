@@ -8,6 +8,7 @@
 //   build/zeroscope compare $F/strategy-sequential,$F/strategy-sequential-2 $F/strategy-extent,$F/strategy-extent-2 --ignore strategy > tests/fixtures/golden/compare-strategy-replicates.txt
 // ) — the bootstrap is seeded, so the output is deterministic.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -80,6 +81,24 @@ TEST(CliReport, BadInputIsOneLineAndExit2) {
     EXPECT_EQ(r.rc, 2) << args << ": " << r.err;
     EXPECT_EQ(testing::count_lines(r.err), 1) << args << ": " << r.err;
   }
+}
+
+// A damaged samples.csv (a line with a cell lost) is refused with its line,
+// not half-read into the tables.
+TEST(CliReport, DamagedSamplesAreRefusedWithTheLine) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / ("zs_damaged_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::copy(fs::path(ZS_SOURCE_DIR) / "tests/fixtures/results/quick-a", dir, fs::copy_options::recursive);
+  {
+    std::ofstream(dir / "samples.csv", std::ios::app) << "thp/2097152/extent,thp,2097152\n";
+  }
+  auto r = testing::run_zeroscope("report " + dir.string());
+  fs::remove_all(dir);
+  EXPECT_EQ(r.rc, 2) << r.err;
+  EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("samples.csv:130: 3 cells where the header has 41; the file is damaged"), std::string::npos)
+      << r.err;
 }
 
 TEST(CliCompare, SameConfigTwiceDoesNotCryWolf) {

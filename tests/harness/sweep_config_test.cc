@@ -148,7 +148,7 @@ class SweepFile : public ::testing::Test {
 
 std::map<std::string, int> per_strategy(const std::vector<Point>& points) {
   std::map<std::string, int> n;
-  for (const Point& p : points) ++n[p.strategy];
+  for (const Point& p : points) ++n[p.strategy.name()];
   return n;
 }
 

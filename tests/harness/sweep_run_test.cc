@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "results/samples_schema.h"
 #include "support/run_binary.h"
 
 namespace zs {
@@ -45,25 +46,13 @@ class SweepRun : public ::testing::Test {
   }
   std::string out(const std::string& name = "res") { return (dir_ / name).string(); }
 
-  // (key, rep, phase) of every data row; fails on a malformed row.
+  // (key, rep, phase) of every data row, read by the results schema (which
+  // refuses a malformed row).
   static std::vector<std::tuple<std::string, std::string, std::string>> rows(const std::string& dir) {
-    std::ifstream in(dir + "/samples.csv");
-    std::string line;
-    std::getline(in, line);
-    std::vector<std::string> header;
-    std::stringstream hs(line);
-    for (std::string c; std::getline(hs, c, ',');) header.push_back(c);
-    auto col = [&](const char* n) { return std::size_t(std::find(header.begin(), header.end(), n) - header.begin()); };
     std::vector<std::tuple<std::string, std::string, std::string>> out;
-    while (std::getline(in, line)) {
-      std::vector<std::string> c;
-      std::stringstream ss(line);
-      for (std::string x; std::getline(ss, x, ',');) c.push_back(x);
-      if (!line.empty() && line.back() == ',') c.push_back("");
-      EXPECT_EQ(c.size(), header.size()) << line;
-      if (c.size() != header.size()) continue;
-      out.emplace_back(c[col("key")], c[col("rep")], c[col("phase")]);
-    }
+    const SamplesFile f = read_samples(dir + "/samples.csv");
+    EXPECT_FALSE(f.torn);
+    for (const SampleRow& r : f.rows) out.emplace_back(r.key, std::to_string(r.rep), r.phase);
     return out;
   }
 
@@ -110,14 +99,12 @@ TEST_F(SweepRun, ResultsDirectoryHasEveryExpectedRowAndDescribesItself) {
   EXPECT_TRUE(fs::exists(out() + "/config.toml"));
   // The schema: samples.csv's fixed columns around the counter columns,
   // meta.json's keys and their types.
-  std::ifstream samples(out() + "/samples.csv");
+  const SamplesFile samples = read_samples(out() + "/samples.csv");
+  EXPECT_EQ(samples.layout.counters.front(), "page_faults");
+  std::ifstream columns_in(out() + "/samples.csv");
   std::string columns;
-  std::getline(samples, columns);
-  EXPECT_EQ(columns.rfind("key,backing,folio_size,strategy,primitive,target,access,op,cache,evict,batch,width,rep,phase,ns,tsc,", 0), 0u)
-      << columns;
-  EXPECT_NE(columns.find(",page_faults,"), std::string::npos) << columns;
-  const std::string trailing = ",batch_max_ns,batches,huge,multiplexed,pass,left_out";
-  EXPECT_EQ(columns.substr(columns.size() - trailing.size()), trailing) << columns;
+  std::getline(columns_in, columns);
+  EXPECT_EQ(columns + "\n", format_header(samples.layout));
   for (const char* k : {"schema", "zeroscope", "label", "capability", "config", "placement", "llc", "tsc", "counters",
                         "pools", "started", "ended", "status", "samples", "resumed"})
     EXPECT_TRUE(meta.contains(k)) << k;
@@ -132,6 +119,21 @@ TEST_F(SweepRun, ResultsDirectoryHasEveryExpectedRowAndDescribesItself) {
   int lines = 0;
   for (std::string l; std::getline(summary, l);) ++lines;
   EXPECT_GT(lines, 6);
+}
+
+// `measure --csv` writes the samples.csv schema: the same header as a run
+// counting the same metrics, and rows the schema reads.
+TEST_F(SweepRun, MeasureCsvHasTheHeaderOfSamplesCsv) {
+  ASSERT_EQ(testing::run_zeroscope("run " + config(1) + " --out " + out()).rc, 0);
+  const std::string csv = (dir_ / "measure.csv").string();
+  auto r = testing::run_zeroscope("measure --metrics page_faults --strategy extent --target first --reps 2 "
+                                  "--warmup 0 --pool 4 --csv " + csv);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::string run_header, measure_header;
+  std::getline(std::ifstream(out() + "/samples.csv"), run_header);
+  std::getline(std::ifstream(csv), measure_header);
+  EXPECT_EQ(measure_header, run_header);
+  EXPECT_EQ(read_samples(csv).rows.size(), 4u);  // 2 samples x (zero, access)
 }
 
 TEST_F(SweepRun, InterleavingIsSeededAndDeterministic) {

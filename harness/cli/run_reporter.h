@@ -1,0 +1,32 @@
+// What `zeroscope run` prints around the sweep runner: the dry-run listing,
+// the progress (a bar on a terminal, a line every 10 s otherwise), the
+// medians table at the end, and the exit code (0 complete, 130 interrupted,
+// 3 time budget reached; both resumable). SIGINT/SIGTERM/SIGHUP ask the
+// runner to stop after the current sample; a second one goes to the
+// setting guards' handler (restore, then die).
+#pragma once
+
+#include <cstdint>
+
+#include "sweep/sweep_runner.h"
+
+namespace zs::cli {
+
+void print_dry_run(const SweepPlan& plan);
+
+class RunReporter : public RunObserver {
+ public:
+  RunReporter();
+  bool stop_requested() override;
+  void started(const std::string& dir, const SweepPlan& plan, std::uint64_t done_before) override;
+  void sample_done(std::uint64_t finished, std::uint64_t total, std::uint64_t this_run,
+                   double elapsed_s) override;
+  // The medians table and the closing lines; returns the exit code.
+  int finish(const SweepResult& r, const SweepPlan& plan);
+
+ private:
+  bool tty_;
+  double last_progress_ = 0;
+};
+
+}  // namespace zs::cli

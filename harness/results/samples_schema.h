@@ -1,0 +1,74 @@
+// samples.csv, the one schema of raw samples (written by `run` and
+// `measure --csv`, read by resume, the summary, report and compare): one row
+// per sample and phase, the leading columns below, then one column per
+// counter metric (those that could not be counted here too, always empty),
+// then the trailing columns. A value that was not measured is an empty
+// cell, never a 0.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zs {
+
+inline constexpr std::array<std::string_view, 16> kLeadingColumns = {
+    "key",  "backing", "folio_size", "strategy", "primitive", "target", "access", "op",
+    "cache", "evict",  "batch",      "width",    "rep",       "phase",  "ns",     "tsc"};
+inline constexpr std::array<std::string_view, 6> kTrailingColumns = {
+    "batch_max_ns", "batches", "huge", "multiplexed", "pass", "left_out"};
+
+struct SampleRow {
+  std::string key, backing;
+  std::uint64_t folio_size = 0;
+  std::string strategy, primitive;  // primitive "" for kernel-fault
+  std::uint64_t target = 0;         // the page the target resolved to
+  std::string access, op, cache, evict;
+  std::uint64_t batch = 0, width = 0, rep = 0;
+  std::string phase;  // zero, fault, access
+  std::uint64_t ns = 0;
+  std::optional<std::uint64_t> tsc;  // none where there is no cycle counter
+  // One per counter column, in the header's order.
+  std::vector<std::optional<double>> counters;
+  std::optional<double> batch_max_ns;  // zero phase with record_batches
+  std::optional<std::uint64_t> batches;
+  std::optional<bool> huge;         // none: backing not verified
+  std::optional<bool> multiplexed;  // none: no valid counter reading
+  std::optional<std::uint64_t> pass;
+  std::string left_out;  // why the sample is not in the statistics; "" = kept
+
+  bool kept() const { return left_out.empty(); }
+};
+
+// The columns of one samples.csv: the fixed ones around its counters.
+struct SamplesLayout {
+  std::vector<std::string> counters;
+  std::vector<std::string> header() const;
+};
+
+// The row as one CSV record, with its line end (RFC 4180 quoting).
+std::string format_row(const SampleRow& row);
+std::string format_header(const SamplesLayout& layout);
+
+// A samples.csv read back and checked: the header has the fixed columns in
+// place, every complete line has the header's cell count and numbers where
+// numbers belong. A last line without its line end (a crash mid-write) is
+// not a row: `torn` says it was there. Anything else malformed throws a
+// SetupError "NAME:LINE: problem; fix".
+struct SamplesFile {
+  SamplesLayout layout;
+  std::vector<SampleRow> rows;
+  bool torn = false;
+};
+SamplesFile parse_samples(std::string_view text, const std::string& name);
+SamplesFile read_samples(const std::string& path);
+
+// The columns summary.csv summarises, as (name, value of a row): ns, tsc,
+// every counter and batch_max_ns; what was not measured is nullopt.
+std::vector<std::string> measured_columns(const SamplesLayout& layout);
+std::vector<std::optional<double>> measured_values(const SampleRow& row);
+
+}  // namespace zs

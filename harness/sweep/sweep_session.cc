@@ -1,0 +1,102 @@
+#include "sweep/sweep_session.h"
+
+#include <algorithm>
+#include <random>
+#include <tuple>
+
+#include "common/clock.h"
+#include "counters/counter_set.h"
+#include "sweep/sample_rows.h"
+
+namespace zs {
+
+std::string_view to_string(RunStatus s) {
+  switch (s) {
+    case RunStatus::complete: return "complete";
+    case RunStatus::interrupted: return "interrupted";
+    case RunStatus::time_budget: return "time budget reached";
+  }
+  return "";
+}
+
+bool SweepSession::PoolKey::operator<(const PoolKey& o) const {
+  return std::tie(backing, bytes) < std::tie(o.backing, o.bytes);
+}
+
+SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings& set,
+                           const SessionOptions& opt)
+    : points_(points), settings_(set) {
+  for (const Point& p : points_) keys_.push_back(point_key(p));
+  placement = apply_placement(set.cpu, set.node);
+  llc = detect_llc(set.llc_size, set.llc_size.has_value());
+  if (opt.counters) {
+    events = select_events(set.events);
+    pmu = probe_pmu_access();
+    counters_ = std::make_unique<CounterSet>(events->file, pmu, CounterSet::Options{set.metrics, true});
+  }
+  tsc = tsc_info();
+  for (const Point& p : points_) {
+    PoolKey k{p.backing, p.folio_bytes};
+    if (pools_.count(k)) continue;
+    // Warm points reuse a folio at once; cold ones need the pool to
+    // outsize the LLC so round-robin use evicts each folio before reuse.
+    const bool all_warm = std::all_of(points_.begin(), points_.end(), [&](const Point& q) {
+      return q.backing != p.backing || q.folio_bytes != p.folio_bytes || q.cache == CacheState::warm;
+    });
+    const std::size_t count = set.pool ? set.pool : all_warm ? 2 : cold_pool_folios(llc.bytes, p.folio_bytes);
+    pools_[k] = std::make_unique<FolioPool>(p.backing, p.folio_bytes, count, opt.pools);
+  }
+  for (std::size_t i = 0; i < points_.size(); ++i) {
+    runners_.push_back(std::make_unique<PointRunner>(
+        points_[i], *pools_[{points_[i].backing, points_[i].folio_bytes}], set.seed + i, counters_.get()));
+    runners_.back()->set_record_batches(set.record_batches);
+  }
+  PhaseMeter plain, with_counters(counters_.get());
+  timing_overhead = measure_meter_overhead(plain);
+  counter_overhead = measure_meter_overhead(with_counters);
+}
+
+SweepSession::~SweepSession() = default;
+
+std::string_view SweepSession::primitive_name(std::size_t i) const {
+  return points_[i].kernel_fault() ? std::string_view() : runners_[i]->primitive_name();
+}
+
+SamplesLayout SweepSession::layout() const { return samples_layout(counters_.get()); }
+
+std::vector<const FolioPool*> SweepSession::pools() const {
+  std::vector<const FolioPool*> v;
+  for (const auto& [k, pool] : pools_) v.push_back(pool.get());
+  return v;
+}
+
+RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint64_t>>& done, const Sink& sink,
+                                SweepObserver& observer) {
+  const SweepSettings& set = settings_;
+  const std::uint64_t total = points_.size() * set.repetitions;
+  const RowContext ctx{counters_.get(), tsc.hz, set.record_batches};
+  const double t0 = monotonic_seconds();
+  std::uint64_t finished = done.size(), this_run = 0;
+
+  for (std::uint64_t w = 0; w < set.warmup && !observer.stop_requested(); ++w)
+    for (auto& r : runners_) r->run(static_cast<std::uint32_t>(1000000 + w));
+  std::vector<std::size_t> order(points_.size());
+  for (std::uint64_t rep = 0; rep < set.repetitions; ++rep) {
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::mt19937_64 rng(set.seed * 1000003 + rep);  // the same order on every resume
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::size_t i : order) {
+      if (observer.stop_requested()) return RunStatus::interrupted;
+      if (set.time_budget_s && monotonic_seconds() - t0 > *set.time_budget_s) return RunStatus::time_budget;
+      if (done.count({keys_[i], rep})) continue;
+      const Sample s = runners_[i]->run(static_cast<std::uint32_t>(rep));
+      sink(i, sample_rows(points_[i], keys_[i], primitive_name(i), s, ctx, left_out_reason(points_[i], s)));
+      ++finished;
+      ++this_run;
+      observer.sample_done(finished, total, this_run, monotonic_seconds() - t0);
+    }
+  }
+  return RunStatus::complete;
+}
+
+}  // namespace zs

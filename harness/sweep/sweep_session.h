@@ -1,0 +1,97 @@
+// The machine set up for a list of points, and the measuring loop: what
+// `run` (into a results directory) and `measure` (a table, optionally a
+// samples file) share. Set-up places the thread, finds the LLC, opens the
+// counters, sizes one pool per (backing, folio size) and checks every
+// point against it, so every refusal comes before the first sample. The
+// loop takes warm-up samples, then each repetition's points in a seeded
+// random order (the same on every resume, so drift does not bias one
+// strategy), and hands each sample's rows, with their left_out reason, to
+// a sink as it finishes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "counters/counters.h"
+#include "counters/event_selection.h"
+#include "machine/placement.h"
+#include "machine/tsc.h"
+#include "memory/cache_state.h"
+#include "results/samples_schema.h"
+#include "sweep/sweep_config.h"
+
+namespace zs {
+
+class CounterSet;
+
+// How a measuring loop ended.
+enum class RunStatus { complete, interrupted, time_budget };
+// "complete", "interrupted", "time budget reached" (meta.json's status).
+std::string_view to_string(RunStatus s);
+
+// What the loop reports while it runs, and how it is asked to stop.
+class SweepObserver {
+ public:
+  virtual ~SweepObserver() = default;
+  // Checked before each sample: true stops after the current one.
+  virtual bool stop_requested() { return false; }
+  // After each sample: samples finished of `total` (earlier runs' included),
+  // this_run of them now, in elapsed_s seconds.
+  virtual void sample_done(std::uint64_t /*finished*/, std::uint64_t /*total*/,
+                           std::uint64_t /*this_run*/, double /*elapsed_s*/) {}
+};
+
+struct SessionOptions {
+  PoolOptions pools;
+  bool counters = true;  // false: time only, no perf_event fds
+};
+
+class SweepSession {
+ public:
+  SweepSession(const std::vector<Point>& points, const SweepSettings& settings, const SessionOptions& opt);
+  ~SweepSession();
+  SweepSession(const SweepSession&) = delete;
+  SweepSession& operator=(const SweepSession&) = delete;
+
+  using Sink = std::function<void(std::size_t point, std::vector<SampleRow> rows)>;
+  // Measures every (point, rep) not in `done` (point key, rep); stops
+  // early when the observer asks or the settings' time budget is spent.
+  RunStatus measure(const std::set<std::pair<std::string, std::uint64_t>>& done, const Sink& sink,
+                    SweepObserver& observer);
+
+  const std::vector<Point>& points() const { return points_; }
+  const std::vector<std::string>& keys() const { return keys_; }
+  std::string_view primitive_name(std::size_t point) const;  // "" for kernel-fault
+  SamplesLayout layout() const;
+
+  Placement placement;
+  LlcInfo llc;
+  std::optional<SelectedEvents> events;  // set with counters
+  PmuAccess pmu;
+  TscInfo tsc;
+  MeterOverhead timing_overhead, counter_overhead;
+  const CounterSet* counters() const { return counters_.get(); }
+  std::vector<const FolioPool*> pools() const;
+
+ private:
+  struct PoolKey {
+    Backing backing;
+    std::uint64_t bytes;
+    bool operator<(const PoolKey& o) const;
+  };
+  std::vector<Point> points_;
+  std::vector<std::string> keys_;
+  SweepSettings settings_;
+  std::unique_ptr<CounterSet> counters_;
+  std::map<PoolKey, std::unique_ptr<FolioPool>> pools_;
+  std::vector<std::unique_ptr<PointRunner>> runners_;
+};
+
+}  // namespace zs

@@ -1,0 +1,229 @@
+// The results schema: RFC 4180 quoting, samples.csv read back and checked
+// (torn last line, wrong cell count, numbers where numbers belong, header),
+// the durable writer, and summary.csv from the stats module. Pure: files
+// only under the test's temporary directory.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/errors.h"
+#include "results/csv.h"
+#include "results/results_dir.h"
+#include "results/samples_schema.h"
+#include "results/summary.h"
+#include "stats/stats.h"
+
+namespace zs {
+namespace {
+
+std::string message_of(std::string_view text) {
+  try {
+    parse_samples(text, "s.csv");
+  } catch (const SetupError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+SampleRow row(std::string key, std::string phase, std::uint64_t rep, std::uint64_t ns) {
+  SampleRow r;
+  r.key = std::move(key);
+  r.backing = "thp";
+  r.folio_size = 2097152;
+  r.strategy = "extent";
+  r.primitive = "stosb";
+  r.access = "page";
+  r.op = "write";
+  r.cache = "cold";
+  r.evict = "pool";
+  r.width = 2;
+  r.rep = rep;
+  r.phase = std::move(phase);
+  r.ns = ns;
+  r.counters = {std::nullopt, 3.0};
+  r.huge = true;
+  return r;
+}
+
+const SamplesLayout kLayout{{"page_faults", "energy_pkg"}};
+
+std::string file(const std::vector<SampleRow>& rows) {
+  std::string text = format_header(kLayout);
+  for (const auto& r : rows) text += format_row(r);
+  return text;
+}
+
+std::string temp_dir() {
+  std::string dir = ::testing::TempDir() + "/zs_results_" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+TEST(Csv, QuotesOnlyWhatMustBeQuotedAndReadsItBack) {
+  EXPECT_EQ(csv::quote("plain"), "plain");
+  EXPECT_EQ(csv::quote("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv::quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv::quote("two\nlines"), "\"two\nlines\"");
+  const std::vector<std::string> cells = {"a,b", "", "say \"hi\"", "two\nlines", "x"};
+  csv::Parsed p = csv::parse(csv::record(cells) + "next\r\n");
+  ASSERT_EQ(p.records.size(), 2u);
+  EXPECT_EQ(p.records[0].cells, cells);
+  EXPECT_EQ(p.records[1].cells, std::vector<std::string>{"next"});
+  EXPECT_EQ(p.records[1].line, 3);  // the quoted line break counts
+  EXPECT_FALSE(p.torn);
+}
+
+TEST(Csv, ALastRecordWithoutItsLineEndIsTorn) {
+  csv::Parsed p = csv::parse("a,b\nc,");
+  EXPECT_EQ(p.records.size(), 1u);
+  EXPECT_TRUE(p.torn);
+  EXPECT_EQ(p.torn_line, 2);
+  EXPECT_TRUE(csv::parse("a,\"open\nquote").torn);
+  EXPECT_EQ(csv::parse("a\"b,c\n").malformed_line, 1);
+}
+
+TEST(SamplesSchema, HeaderIsTheFixedColumnsAroundTheCounters) {
+  EXPECT_EQ(format_header(kLayout),
+            "key,backing,folio_size,strategy,primitive,target,access,op,cache,evict,batch,width,rep,phase,ns,"
+            "tsc,page_faults,energy_pkg,batch_max_ns,batches,huge,multiplexed,pass,left_out\n");
+}
+
+TEST(SamplesSchema, RowsRoundTripAndMissingValuesStayEmpty) {
+  SampleRow a = row("k/1", "zero", 0, 1500);
+  a.tsc = 4000;
+  a.counters = {12.0, 0.125};
+  a.batch_max_ns = 700.4;
+  a.batches = 3;
+  a.multiplexed = false;
+  a.pass = 1;
+  SampleRow b = row("k,2", "access", 1, 20);  // a comma in a cell is quoted
+  b.huge.reset();
+  b.left_out = "backing unverified";
+  EXPECT_EQ(format_row(b),
+            "\"k,2\",thp,2097152,extent,stosb,0,page,write,cold,pool,0,2,1,access,20,,,3,,,,,,backing "
+            "unverified\n");
+  SamplesFile f = parse_samples(file({a, b}), "s.csv");
+  EXPECT_EQ(f.layout.counters, kLayout.counters);
+  ASSERT_EQ(f.rows.size(), 2u);
+  EXPECT_EQ(f.rows[0].tsc, 4000u);
+  EXPECT_EQ(f.rows[0].counters[0], 12.0);
+  EXPECT_EQ(f.rows[0].counters[1], 0.125);
+  EXPECT_EQ(f.rows[0].batch_max_ns, 700.0);  // written as whole ns
+  EXPECT_EQ(f.rows[0].pass, 1u);
+  EXPECT_EQ(f.rows[0].multiplexed, false);
+  EXPECT_EQ(f.rows[1].key, "k,2");
+  EXPECT_FALSE(f.rows[1].tsc.has_value());
+  EXPECT_FALSE(f.rows[1].counters[0].has_value());
+  EXPECT_FALSE(f.rows[1].huge.has_value());
+  EXPECT_FALSE(f.rows[1].kept());
+}
+
+TEST(SamplesSchema, HeaderOnlyIsNoRowsAndEmptyIsAnError) {
+  SamplesFile f = parse_samples(format_header(kLayout), "s.csv");
+  EXPECT_TRUE(f.rows.empty());
+  EXPECT_FALSE(f.torn);
+  EXPECT_EQ(message_of(""),
+            "s.csv: no header line; not a samples.csv, or written by a run that stopped before its first sample");
+}
+
+TEST(SamplesSchema, ATornLastLineIsNotARow) {
+  std::string text = file({row("k", "zero", 0, 5), row("k", "access", 0, 6)});
+  text += "k,thp,2097152,ext";
+  SamplesFile f = parse_samples(text, "s.csv");
+  EXPECT_TRUE(f.torn);
+  EXPECT_EQ(f.rows.size(), 2u);
+}
+
+// Damaged files: each refused with the line, the column and the fix.
+TEST(SamplesSchema, DamagedFilesAreRefusedWithLineAndFix) {
+  const std::string ok = file({row("k", "zero", 0, 5)});
+  EXPECT_EQ(message_of(ok + "k,thp,2097152\n" + format_row(row("k", "access", 0, 6))),
+            "s.csv:3: 3 cells where the header has 24; the file is damaged (remove the line, or rerun the sweep)");
+  std::string bad_ns = format_row(row("k", "access", 0, 6));
+  bad_ns.replace(bad_ns.find(",6,"), 3, ",6us,");
+  EXPECT_EQ(message_of(ok + bad_ns),
+            "s.csv:3: column 'ns': '6us' is not an unsigned integer; the file is damaged (remove the line, or "
+            "rerun the sweep)");
+  std::string bad_counter = format_row(row("k", "access", 0, 6));
+  bad_counter.replace(bad_counter.find(",3,"), 3, ",x3,");
+  EXPECT_EQ(message_of(ok + bad_counter),
+            "s.csv:3: column 'energy_pkg': 'x3' is not a number; the file is damaged (remove the line, or rerun "
+            "the sweep)");
+  std::string bad_flag = format_row(row("k", "access", 0, 6));
+  bad_flag.replace(bad_flag.find(",1,"), 3, ",yes,");
+  EXPECT_EQ(message_of(ok + bad_flag),
+            "s.csv:3: column 'huge': 'yes' is not 0, 1 or empty; the file is damaged (remove the line, or rerun "
+            "the sweep)");
+  EXPECT_EQ(message_of("backing,folio_size,strategy\n").rfind("s.csv:1: the header is not samples.csv's (key,", 0),
+            0u);
+  EXPECT_EQ(message_of(ok + "k,th\"p,1\n"),
+            "s.csv:3: a quote inside an unquoted cell or after a quoted one; the file is damaged (remove the "
+            "line, or rerun the sweep)");
+}
+
+TEST(SamplesWriter, AppendsReadsBackAndCutsATornLineOnResume) {
+  const std::string path = temp_dir() + "/samples.csv";
+  std::filesystem::remove(path);
+  {
+    SamplesWriter w(path, kLayout);
+    w.append({row("k", "zero", 0, 5), row("k", "access", 0, 6)});
+  }
+  {
+    std::ofstream torn(path, std::ios::app);
+    torn << "k,thp,20";
+  }
+  EXPECT_TRUE(read_samples(path).torn);
+  {
+    SamplesWriter w(path, kLayout);  // resume: the torn line goes
+    SampleRow left = row("k", "access", 1, 7);
+    left.left_out = "not huge";
+    w.append({left});
+  }
+  SamplesFile f = read_samples(path);
+  EXPECT_FALSE(f.torn);
+  EXPECT_EQ(f.rows.size(), 3u);
+  CompletedSamples c = read_completed(path);
+  EXPECT_EQ(c.done.size(), 2u);
+  EXPECT_EQ(c.rows, 3u);
+  EXPECT_EQ(c.left_out.at("not huge"), 1u);
+  EXPECT_THROW(SamplesWriter(path, SamplesLayout{{"cycles"}}), SetupError);
+}
+
+TEST(Summary, ComputedByStatsOverKeptMeasuredValues) {
+  SamplesFile f;
+  f.layout = kLayout;
+  const std::vector<double> ns = {10, 40, 20, 30, 1000};
+  for (std::size_t i = 0; i < ns.size(); ++i) {
+    SampleRow r = row("k", "zero", i, std::uint64_t(ns[i]));
+    r.counters = {i == 0 ? std::nullopt : std::optional<double>(double(i)), std::nullopt};
+    if (i == 4) r.left_out = "multiplexed";
+    f.rows.push_back(r);
+  }
+  SampleRow access = row("k", "access", 0, 7);
+  access.counters = {std::nullopt, std::nullopt};
+  f.rows.push_back(access);
+  const std::vector<SummaryRow> s = summarize_samples(f);
+  // (k, zero): ns, page_faults; energy_pkg, tsc and batch_max_ns never measured.
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[0].column, "ns");
+  const std::vector<double> kept = {10, 40, 20, 30};
+  const stats::Summary want = stats::summarize(kept);
+  EXPECT_EQ(s[0].s.n, 4u);
+  EXPECT_EQ(s[0].s.median, want.median);
+  EXPECT_EQ(s[0].s.p95, want.p95);
+  EXPECT_EQ(s[1].column, "page_faults");
+  EXPECT_EQ(s[1].s.n, 3u);  // the empty cell is not a 0
+  EXPECT_EQ(s[2].phase, "access");
+  const std::string text = format_summary(s);
+  EXPECT_EQ(text.substr(0, text.find('\n')), "key,phase,column,n,mean,median,stddev,min,p5,p95");
+  EXPECT_NE(text.find("\nk,zero,ns,4,25,25,12.9099,10,11.5,38.5\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nk,access,ns,1,7,7,,7,7,7\n"), std::string::npos) << text;  // no stddev of one
+}
+
+}  // namespace
+}  // namespace zs
