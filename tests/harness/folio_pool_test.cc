@@ -37,7 +37,9 @@ TEST_P(PoolZeroes, EveryStrategyAndPrimitiveZeroesTheFolioAndNothingElse) {
   } catch (const SetupError& e) {
     GTEST_SKIP() << e.what();
   }
-  if (c.backing != Backing::base) EXPECT_EQ(pool->huge_count(), 3u) << pool->describe();
+  if (c.backing != Backing::base) {
+    EXPECT_EQ(pool->huge_count(), 3u) << pool->describe();
+  }
   const std::size_t mid = 1;
   std::size_t runs = 0;
   for (const Primitive& prim : PrimitiveRegistry::get().all()) {
@@ -60,7 +62,9 @@ TEST_P(PoolZeroes, EveryStrategyAndPrimitiveZeroesTheFolioAndNothingElse) {
   EXPECT_GT(runs, 0u);
   // The pool's own verification is still what it was: zeroing does not
   // change the backing.
-  if (c.backing != Backing::base) EXPECT_EQ(pool->huge_count(), 3u);
+  if (c.backing != Backing::base) {
+    EXPECT_EQ(pool->huge_count(), 3u);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backings, PoolZeroes,
@@ -73,7 +77,9 @@ TEST(FolioPool, BaseBackingIsNeverHuge) {
   FolioPool pool(Backing::base, 2u << 20, 2, {});
   EXPECT_EQ(pool.huge_count(), 0u);
   for (std::size_t i = 0; i < 2; ++i)
-    if (pool.check(i).verified) EXPECT_FALSE(pool.check(i).huge) << pool.check(i).detail;
+    if (pool.check(i).verified) {
+      EXPECT_FALSE(pool.check(i).huge) << pool.check(i).detail;
+    }
 }
 
 TEST(FolioPool, RoundRobinVisitsEveryFolio) {
