@@ -9,6 +9,7 @@
 #include "cli/usage.h"
 #include "report/compare.h"
 #include "common/errors.h"
+#include "common/data_dir.h"
 #include "report/report.h"
 
 namespace zs::cli {
@@ -29,7 +30,7 @@ void check_format(const std::string& f) {
 // The plots are matplotlib scripts run by the distribution's python (the
 // first python3 on PATH may be another interpreter without matplotlib).
 int run_plots(const std::string& script, const std::vector<std::string>& args) {
-  std::string dir = std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : ZS_PLOTS_DIR;
+  std::string dir = std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : data_dir(DataDir::plots);
   std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   std::string cmd = py + " '" + dir + "/" + script + "'";
   for (const auto& a : args) cmd += " '" + a + "'";

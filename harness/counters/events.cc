@@ -16,6 +16,7 @@
 #include <toml++/toml.h>
 
 #include "common/errors.h"
+#include "common/data_dir.h"
 
 namespace zs {
 
@@ -350,7 +351,7 @@ EventFile load_event_file(const std::string& path) { return parse_file(path).fil
 
 std::string events_dir() {
   if (const char* d = std::getenv("ZS_EVENTS_DIR"); d != nullptr && *d != '\0') return d;
-  return ZS_SOURCE_EVENTS_DIR;
+  return data_dir(DataDir::events);
 }
 
 std::vector<std::string> known_uarchs() {
