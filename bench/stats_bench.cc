@@ -33,8 +33,10 @@ void BM_BootstrapMedianRatio(benchmark::State& state) {
     benchmark::DoNotOptimize(i);
   }
 }
-BENCHMARK(BM_BootstrapMedianRatio)->Name("stats/bootstrap_median_ratio")->Arg(200)->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_BootstrapMedianRatio)
+    ->Name("stats/bootstrap_median_ratio")
+    ->Arg(200)
+    ->Unit(benchmark::kMillisecond);
 
 // Timestamp-counter calibration against CLOCK_MONOTONIC (3 x 20 ms): the
 // spread of its runs, and its distance from the best non-calibrated source

@@ -41,7 +41,8 @@ std::string data_dir(DataDir d) {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   const fs::path installed =
-      ec ? fs::path() : (exe.parent_path() / ZS_DATA_FROM_BIN / installed_name(d)).lexically_normal();
+      ec ? fs::path()
+         : (exe.parent_path() / ZS_DATA_FROM_BIN / installed_name(d)).lexically_normal();
   if (!installed.empty() && fs::is_directory(installed, ec)) return installed.string();
   const fs::path source = fs::path(ZS_SOURCE_DIR) / source_name(d);
   if (installed.empty() || fs::is_directory(source, ec)) return source.string();
