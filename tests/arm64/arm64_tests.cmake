@@ -20,6 +20,7 @@ if(ZS_ARM64_TESTS AND ZS_AARCH64_CXX AND ZS_QEMU_AARCH64)
       -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/aarch64-toolchain.cmake
       -DZS_PRIMITIVES_ONLY=ON
       -DCMAKE_BUILD_TYPE=Release
+      -DZS_WERROR=${ZS_WERROR}
     INSTALL_COMMAND ""
     BUILD_BYPRODUCTS ${PROJECT_BINARY_DIR}/arm64/zeroscope-primitive-check)
   # Rebuilt only when one of its inputs changes: the primitives and
