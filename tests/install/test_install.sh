@@ -2,13 +2,14 @@
 # cmake --install gives a working tree: install into a temporary prefix, move
 # it (nothing may depend on where it was installed), and run the installed
 # zeroscope. It must read its event files from the installed tree, not from
-# the source tree. Usage: test_install.sh BUILD_DIR
+# the source tree. Usage: test_install.sh BUILD_DIR [CMAKE]
 set -euo pipefail
 build=$1
+cmake=${2:-cmake}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/zs-install.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-cmake --install "$build" --prefix "$tmp/first" >"$tmp/install.log"
+"$cmake" --install "$build" --prefix "$tmp/first" >"$tmp/install.log"
 mv "$tmp/first" "$tmp/prefix"
 prefix=$tmp/prefix
 for f in bin/zeroscope share/zeroscope/events/zen4.toml share/zeroscope/plots/all.py \
