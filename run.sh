@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # zeroscope set-up and entry point.
-#   ./run.sh                 install what is missing, build, run the quick sweep
+#   ./run.sh                 install what is missing, build zeroscope, run the quick sweep
 #   ./run.sh CONFIG [OPTS]   same set-up, then zeroscope run CONFIG OPTS
-#   ./run.sh test            same set-up, then every test (ctest)
-#   ./run.sh bench [ARGS]    same set-up, then zeroscope-bench with ARGS
+#   ./run.sh test            same set-up, build everything (tests, bench, arm64), run ctest
+#   ./run.sh bench [ARGS]    same set-up, build zeroscope-bench, run it with ARGS
+#   ./run.sh format          apply .clang-format to every tracked .cc/.h (tools/check-format.sh)
+# One build directory for all modes: `./run.sh test` after `./run.sh` reuses
+# the objects of the first. ZS_WERROR=ON makes warnings errors (CI does).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -66,12 +69,20 @@ install_dependencies() {
 }
 
 build() {
+  local target=${1:-}
+  local args=()
+  [ -n "${ZS_WERROR:-}" ] && args+=("-DZS_WERROR=$ZS_WERROR")
   if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    # ccache when the machine has it; a fresh machine builds without.
+    command -v ccache >/dev/null 2>&1 &&
+      args+=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "${args[@]}" >/dev/null
+  elif [ ${#args[@]} -gt 0 ]; then
+    cmake -S . -B "$BUILD_DIR" "${args[@]}" >/dev/null
   fi
   # A built tree only rebuilds what changed (cmake re-configures itself when
-  # a CMakeLists.txt changes).
-  cmake --build "$BUILD_DIR" -j "$(nproc)"
+  # a CMakeLists.txt changes). Without a target: everything, tests included.
+  cmake --build "$BUILD_DIR" -j "$(nproc)" ${target:+--target "$target"}
 }
 
 main_job() {
@@ -92,12 +103,14 @@ main_job() {
   exit "$rc"
 }
 
+if [ "$mode" = format ]; then
+  exec tools/check-format.sh --fix
+fi
 install_dependencies
-build
 case "$mode" in
-  main) main_job ;;
-  test) ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" ;;
-  bench) shift; "$BUILD_DIR/zeroscope-bench" "$@" ;;
-  *.toml) main_job "$@" ;;
-  *) say "unknown mode '$mode'; allowed: (none), CONFIG.toml [zeroscope run options], test, bench [ARGS]"; exit 2 ;;
+  main) build zeroscope; main_job ;;
+  test) build; ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" ;;
+  bench) shift; build zeroscope-bench; "$BUILD_DIR/zeroscope-bench" "$@" ;;
+  *.toml) build zeroscope; main_job "$@" ;;
+  *) say "unknown mode '$mode'; allowed: (none), CONFIG.toml [zeroscope run options], test, bench [ARGS], format"; exit 2 ;;
 esac

@@ -19,6 +19,8 @@ def main(path):
     for b in doc["benchmarks"]:
         if b.get("run_type") != "iteration" or b.get("error_occurred"):
             continue
+        if not b["run_name"].startswith("zero/"):
+            continue  # the stats/ and tsc/ figures are not zeroing rates
         _, prim, extent = b["run_name"].split("/")[:3]
         gbs[(prim, extent)].append(b["GB/s"])
         if "thp" in b:

@@ -1,5 +1,6 @@
 #include "cli/error_text.h"
 
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -41,14 +42,29 @@ std::string_view flag_of(Option o) {
 }
 
 std::string error_text(const SetupError& e) {
-  std::string text = e.what();
-  for (int i = 1; i < int(Option::count); ++i) {
-    const Option o = Option(i);
-    const std::string ref = option_ref(o);
-    for (std::size_t at = text.find(ref); at != std::string::npos; at = text.find(ref, at))
-      text.replace(at, ref.size(), flag_of(o));
+  // Every `name` that is an option's reference becomes its flag; other
+  // back-quoted text stays as written.
+  const std::string_view what = e.what();
+  std::string text;
+  std::size_t at = 0;
+  while (at < what.size()) {
+    const std::size_t open = what.find('`', at);
+    const std::size_t close = open == std::string_view::npos ? open : what.find('`', open + 1);
+    if (close == std::string_view::npos) break;
+    const std::string_view name = what.substr(open + 1, close - open - 1);
+    std::string_view flag;
+    for (int i = 1; i < int(Option::count) && flag.empty(); ++i)
+      if (option_name(Option(i)) == name) flag = flag_of(Option(i));
+    text.append(what.substr(at, open - at));
+    if (flag.empty()) {
+      text.append(what.substr(open, close + 1 - open));
+    } else {
+      text.append(flag);
+    }
+    at = close + 1;
   }
-  if (e.about != Option::none) text = fmt::format("{}: {}", flag_of(e.about), text);
+  text.append(what.substr(std::min(at, what.size())));
+  if (e.about != Option::none) return fmt::format("{}: {}", flag_of(e.about), text);
   return text;
 }
 

@@ -21,6 +21,7 @@
 #include "common/parse.h"
 #include "memory/setting_guard.h"
 #include "results/samples_schema.h"
+#include "sweep/sweep_checks.h"
 #include "sweep/sweep_config.h"
 #include "sweep/sweep_session.h"
 

@@ -12,6 +12,7 @@
 #include "cli/usage.h"
 #include "report/compare.h"
 #include "common/errors.h"
+#include "common/data_dir.h"
 #include "report/report.h"
 #include "report/plot_runner.h"
 
@@ -32,7 +33,7 @@ void check_format(const std::string& f) {
 // first python3 on PATH may be another interpreter without matplotlib),
 // spawned with their arguments as given: no shell, no quoting.
 int run_plots(const std::string& script, const std::vector<std::string>& args) {
-  std::string dir = std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : ZS_PLOTS_DIR;
+  std::string dir = std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : data_dir(DataDir::plots);
   std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   std::vector<std::string> argv = {py, dir + "/" + script};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/data_dir.h"
 #include "common/errors.h"
 #include "common/suggest.h"
 #include "counters/events.h"
@@ -52,7 +53,7 @@ std::string describe(const CpuIdentity& c) {
 
 std::string events_dir() {
   if (const char* d = std::getenv("ZS_EVENTS_DIR"); d != nullptr && *d != '\0') return d;
-  return ZS_SOURCE_EVENTS_DIR;
+  return data_dir(DataDir::events);
 }
 
 std::vector<std::string> known_uarchs() {

@@ -181,14 +181,14 @@ std::string value_text(const toml::node& n) {
 namespace zs {
 
 std::optional<std::string> strategy_problem(const std::string& s) {
-  if (!ZeroingStrategy(s).known()) return sweep_axes::unknown_name(s, sweep_axes::strategy_choices());
+  if (!ZeroingStrategy(s).known()) return unknown_name(s, sweep_axes::strategy_choices());
   return std::nullopt;
 }
 
 std::optional<std::string> primitive_problem(const std::string& s, bool name_only) {
   const PrimitiveRegistry& reg = PrimitiveRegistry::get();
   const Primitive* p = reg.find(s);
-  if (p == nullptr) return sweep_axes::unknown_name(s, reg.names());
+  if (p == nullptr) return unknown_name(s, reg.names());
   if (name_only) return std::nullopt;
   if (!p->available)
     return fmt::format("'{}' is not available on this CPU: {}; see 'zeroscope primitives'", s, p->why);

@@ -20,9 +20,22 @@ if(ZS_ARM64_TESTS AND ZS_AARCH64_CXX AND ZS_QEMU_AARCH64)
       -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/aarch64-toolchain.cmake
       -DZS_PRIMITIVES_ONLY=ON
       -DCMAKE_BUILD_TYPE=Release
+      -DZS_WERROR=${ZS_WERROR}
     INSTALL_COMMAND ""
-    BUILD_ALWAYS ON
     BUILD_BYPRODUCTS ${PROJECT_BINARY_DIR}/arm64/zeroscope-primitive-check)
+  # Rebuilt only when one of its inputs changes: the primitives and
+  # strategies, the check program and the headers it takes from the harness
+  # and tests, and the build files that configure it. (Without these the
+  # step would run once; with BUILD_ALWAYS it ran on every build.)
+  file(GLOB_RECURSE arm64_inputs CONFIGURE_DEPENDS
+    ${PROJECT_SOURCE_DIR}/kernels/*.cc ${PROJECT_SOURCE_DIR}/kernels/*.h
+    ${PROJECT_SOURCE_DIR}/kernels/*.S ${PROJECT_SOURCE_DIR}/kernels/CMakeLists.txt
+    ${PROJECT_SOURCE_DIR}/tests/arm64/*.cc ${PROJECT_SOURCE_DIR}/tests/support/*.h)
+  list(APPEND arm64_inputs
+    ${PROJECT_SOURCE_DIR}/harness/measure/executor.h
+    ${PROJECT_SOURCE_DIR}/CMakeLists.txt
+    ${PROJECT_SOURCE_DIR}/cmake/aarch64-toolchain.cmake)
+  ExternalProject_Add_StepDependencies(arm64_primitives build ${arm64_inputs})
   set(check ${PROJECT_BINARY_DIR}/arm64/zeroscope-primitive-check)
   foreach(p IN LISTS ZS_ARM64_PRIMITIVES)
     add_test(NAME arm64.primitive.${p} COMMAND ${ZS_QEMU_AARCH64} ${check} --primitive ${p})

@@ -172,7 +172,9 @@ TEST(CounterSet, WithoutAPmuHardwareMetricsAreMissingNotZero) {
   PhaseReading r = meter.stop();
   // Only the software column can be valid.
   for (std::size_t i = 0; i < set.columns().size(); ++i)
-    if (r.counters.has(i)) EXPECT_EQ(set.columns()[i].metric, "page_faults");
+    if (r.counters.has(i)) {
+      EXPECT_EQ(set.columns()[i].metric, "page_faults");
+    }
 }
 
 TEST(CounterSet, UserAndKernelAreSeparateColumnsWhenTheKernelAllowsIt) {

@@ -84,7 +84,9 @@ TEST(ExperimentBase, BaseBackingSamplesAreFlaggedNotHuge) {
   PointRunner r(p, pool, 1);
   Sample s = r.run(0);
   ASSERT_TRUE(s.fault);
-  if (s.backing.verified) EXPECT_FALSE(s.backing.huge) << s.backing.detail;
+  if (s.backing.verified) {
+    EXPECT_FALSE(s.backing.huge) << s.backing.detail;
+  }
 }
 
 }  // namespace
