@@ -16,6 +16,7 @@
 
 #include "cli/measure_report.h"
 #include "cli/usage.h"
+#include "cli/validators.h"
 #include "common/errors.h"
 #include "common/limits.h"
 #include "common/parse.h"
@@ -161,7 +162,6 @@ Runner add_measure(CLI::App& app) {
   auto a = std::make_shared<MeasureArgs>();
   CLI::App* sub = app.add_subcommand("measure", "Run the fault experiment for a few points and print medians");
   a->sub = sub;
-  auto in = [](const Limit& l) { return in_limit(l); };
   sub->add_option("--backing", a->backing, "thp | mthp | hugetlb | base (default thp)");
   sub->add_option("--folio-size", a->folio_size, "folio size, e.g. 2MB, 64KB, 1GB (default 2MB)");
   sub->add_option("--strategy", a->strategy, "comma list of strategies and kernel-fault")->delimiter(',');
@@ -170,19 +170,19 @@ Runner add_measure(CLI::App& app) {
   sub->add_option("--access", a->access, "comma list: none, touch, page, neighbourhood, stream, folio, random")
       ->delimiter(',');
   sub->add_option("--op", a->op, "read | write (default write)");
-  sub->add_option("--random-lines", a->random_lines, "K for access random (default 64)")->check(in(limits::random_lines));
+  sub->add_option("--random-lines", a->random_lines, "K for access random (default 64)")->check(within(limits::random_lines));
   sub->add_option("--cache", a->cache, "cold | warm (default cold)");
   sub->add_option("--evict", a->evict, "pool | clflush, how cold is made (default pool)");
-  sub->add_option("--width", a->width, "three-region neighbourhood radius (default 2)")->check(in(limits::width));
+  sub->add_option("--width", a->width, "three-region neighbourhood radius (default 2)")->check(within(limits::width));
   sub->add_option("--batch", a->batch, "pages per clear call for extent/three-region (default whole range)")
-      ->check(in(limits::batch));
-  sub->add_option("--reps", a->reps, "samples per point (default 20)")->check(in(limits::repetitions));
-  sub->add_option("--warmup", a->warmup, "unrecorded samples per point first (default 2)")->check(in(limits::warmup));
-  sub->add_option("--cpu", a->cpu, "CPU to pin to (default: highest allowed)")->check(in(limits::cpu));
-  sub->add_option("--node", a->node, "NUMA node for memory (default: the CPU's)")->check(in(limits::node));
-  sub->add_option("--seed", a->seed, "seed for order, random targets and lines (default 1)")->check(in(limits::seed));
+      ->check(within(limits::batch));
+  sub->add_option("--reps", a->reps, "samples per point (default 20)")->check(within(limits::repetitions));
+  sub->add_option("--warmup", a->warmup, "unrecorded samples per point first (default 2)")->check(within(limits::warmup));
+  sub->add_option("--cpu", a->cpu, "CPU to pin to (default: highest allowed)")->check(within(limits::cpu));
+  sub->add_option("--node", a->node, "NUMA node for memory (default: the CPU's)")->check(within(limits::node));
+  sub->add_option("--seed", a->seed, "seed for order, random targets and lines (default 1)")->check(within(limits::seed));
   sub->add_option("--llc-size", a->llc_size, "last-level cache size when sysfs and CPUID cannot tell");
-  sub->add_option("--pool", a->pool, "folios in the pool (default: 4x LLC, for cold caches)")->check(in(limits::pool));
+  sub->add_option("--pool", a->pool, "folios in the pool (default: 4x LLC, for cold caches)")->check(within(limits::pool));
   sub->add_option("--csv", a->csv, "write the raw samples to this file, in the samples.csv schema");
   sub->add_option("--metrics", a->metrics, "comma list of metrics to count (default: all of the event file)")
       ->delimiter(',');
