@@ -6,6 +6,7 @@
 
 #include "platform/platform.h"
 #include "common/errors.h"
+#include "common/units.h"
 #include "measure/executor.h"
 
 namespace zs {
@@ -33,7 +34,7 @@ PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed
   std::mt19937_64 probe(0);
   if (!resolve_target(point.target, pool.nr_pages(), pool.page_bytes(), probe))
     throw SetupError(fmt::format("target {} lies outside a {} folio of {} pages", point.target.name(),
-                                 size_name(pool.folio_bytes()), pool.nr_pages()));
+                                 exact_size(pool.folio_bytes()), pool.nr_pages()));
   if (!point.kernel_fault()) {
     // Fails here, not in the loop, if the plan cannot run over this pool.
     retarget(*resolve_target(point.target, pool.nr_pages(), pool.page_bytes(), probe));

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/units.h"
 #include "memory/hugetlb_pool.h"
 
 namespace zs {
@@ -153,7 +154,7 @@ void probe_mmap_bench(const MmapBenchConfig& c) {
           fmt::format("hugetlb {}: mmap(MAP_HUGETLB) of {} fails ({}) although the pool has the "
                       "pages; check the hugetlb cgroup limit (hugetlb.{}.max) and "
                       "/proc/meminfo HugePages_Rsvd",
-                      size_name(c.page_bytes), size_name(c.size_bytes), std::strerror(errno),
+                      exact_size(c.page_bytes), exact_size(c.size_bytes), std::strerror(errno),
                       page_label(c.page_bytes)));
     ::munmap(p, c.size_bytes);
     return;
@@ -163,7 +164,7 @@ void probe_mmap_bench(const MmapBenchConfig& c) {
   r.addr = ::mmap(nullptr, len, prot, anon, -1, 0);
   r.len = len;
   if (r.addr == MAP_FAILED)
-    throw SetupError(fmt::format("mmap of {} fails ({}); check ulimit -v", size_name(len),
+    throw SetupError(fmt::format("mmap of {} fails ({}); check ulimit -v", exact_size(len),
                                  std::strerror(errno)));
   if (c.backing == MmapBacking::thp && ::madvise(r.addr, len, MADV_HUGEPAGE) != 0)
     throw SetupError(

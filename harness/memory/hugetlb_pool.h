@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "common/units.h"
 #include "memory/setting_guard.h"
 
 namespace zs {
@@ -49,9 +48,5 @@ class HugetlbReservation {
 //    --reserve-hugetlb)
 // An unknown page size throws naming the sizes the kernel offers.
 HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t needed, bool reserve);
-
-// Kept for the callers outside memory/ until they call exact_size()
-// (common/units.h) themselves; memory/ no longer uses it.
-inline std::string size_name(std::uint64_t bytes) { return exact_size(bytes); }
 
 }  // namespace zs
