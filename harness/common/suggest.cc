@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <cstdint>
 
 namespace zs {
 
+namespace {
+
+// Levenshtein distance, ignoring ASCII case.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -23,13 +27,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string closest_name(std::string_view word, const std::vector<std::string>& choices) {
-  std::string best;
-  std::size_t best_d = SIZE_MAX;
-  for (const auto& c : choices)
-    if (std::size_t d = edit_distance(word, c); d < best_d) best_d = d, best = c;
-  return best;
-}
+}  // namespace
 
 std::optional<std::string> typo_of(std::string_view word, const std::vector<std::string>& choices) {
   std::optional<std::string> best;
@@ -38,12 +36,6 @@ std::optional<std::string> typo_of(std::string_view word, const std::vector<std:
     if (std::size_t d = edit_distance(word, c); d < best_d && d <= std::max<std::size_t>(1, c.size() / 3))
       best = c, best_d = d;
   return best;
-}
-
-std::string join_names(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& s : names) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 }  // namespace zs

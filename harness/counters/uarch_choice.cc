@@ -9,7 +9,6 @@
 
 #include "common/data_dir.h"
 #include "common/errors.h"
-#include "common/suggest.h"
 #include "counters/events.h"
 #include "counters/match_rules.h"
 
