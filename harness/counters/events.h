@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "machine/cpu_identity.h"
+
 namespace zs {
 
 // Where a metric is counted: on the task's core, by an uncore PMU or as
@@ -71,15 +73,6 @@ EventFile load_event_file(const std::string& path);
 // ($ZS_EVENTS_DIR overrides).
 std::string events_dir();
 std::vector<std::string> known_uarchs();  // file stems in events_dir()
-
-struct CpuIdentity {
-  std::string arch;     // x86_64 | arm64
-  std::string vendor;   // GenuineIntel | AuthenticAMD | HygonGenuine | arm implementer name
-  unsigned family = 0, model = 0, stepping = 0;  // x86 (display family/model)
-  unsigned implementer = 0, part = 0, variant = 0, revision = 0;  // arm64 MIDR fields
-  std::string model_name;  // /proc/cpuinfo "model name"
-};
-CpuIdentity this_cpu();
 
 // The uarch whose file describes `cpu`, with the rule that matched
 // ("AMD family 0x1a -> zen5"); "generic" when none does.
