@@ -12,14 +12,16 @@
 
 #include "cli/usage.h"
 #include "cli/validators.h"
-#include "common/limits.h"
 #include "common/errors.h"
-#include "memory/hugetlb_pool.h"
-#include "measure/mmap_bench.h"
+#include "common/limits.h"
 #include "common/parse.h"
-#include "memory/setting_guard.h"
+#include "common/units.h"
 #include "machine/sysfs.h"
+#include "measure/mmap_bench.h"
+#include "memory/hugetlb_pool.h"
+#include "memory/setting_guard.h"
 #include "memory/thp_settings.h"
+#include "report/mmap_bench_text.h"
 
 namespace zs::cli {
 
@@ -55,7 +57,7 @@ MmapBenchConfig parse_config(const MmapArgs& a) {
       throw UsageError(
           fmt::format("--page: '{}' with --backing thp; allowed with --backing thp: {} (the PMD "
                       "size, hpage_pmd_size)",
-                      a.page, page_label(pmd)));
+                      a.page, compact_size(pmd)));
     c.backing = MmapBacking::thp;
   } else {
     c.backing = c.page_bytes == 4096 ? MmapBacking::base : MmapBacking::hugetlb;
@@ -63,7 +65,7 @@ MmapBenchConfig parse_config(const MmapArgs& a) {
 
   c.fault = a.fault == "demand" ? MmapFault::demand : MmapFault::populate;
 
-  const std::string page_text = page_label(c.page_bytes);
+  const std::string page_text = compact_size(c.page_bytes);
   const std::string size_allowed =
       fmt::format("a positive multiple of the page size {}, e.g. 1GB", page_text);
   auto size = parse_size(a.size);

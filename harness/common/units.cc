@@ -22,4 +22,13 @@ std::string approx_size(std::uint64_t bytes) {
   return fmt::format("{} B", bytes);
 }
 
+std::string compact_size(std::uint64_t bytes) {
+  constexpr const char* kUnits[] = {"GB", "MB", "KB"};
+  for (int i = 0; i < 3; ++i) {
+    const std::uint64_t unit = 1ull << (30 - 10 * i);
+    if (bytes != 0 && bytes % unit == 0) return fmt::format("{}{}", bytes / unit, kUnits[i]);
+  }
+  return fmt::format("{}B", bytes);
+}
+
 }  // namespace zs

@@ -1,23 +1,19 @@
 #include "measure/mmap_bench.h"
-#include "common/linux_compat.h"
-#include "memory/smaps.h"
 
-#include <algorithm>
 #include <sys/mman.h>
 #include <time.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/linux_compat.h"
 #include "common/units.h"
-#include "memory/hugetlb_pool.h"
+#include "memory/smaps.h"
 
 namespace zs {
 namespace {
@@ -155,7 +151,7 @@ void probe_mmap_bench(const MmapBenchConfig& c) {
                       "pages; check the hugetlb cgroup limit (hugetlb.{}.max) and "
                       "/proc/meminfo HugePages_Rsvd",
                       exact_size(c.page_bytes), exact_size(c.size_bytes), std::strerror(errno),
-                      page_label(c.page_bytes)));
+                      compact_size(c.page_bytes)));
     ::munmap(p, c.size_bytes);
     return;
   }
@@ -169,13 +165,13 @@ void probe_mmap_bench(const MmapBenchConfig& c) {
   if (c.backing == MmapBacking::thp && ::madvise(r.addr, len, MADV_HUGEPAGE) != 0)
     throw SetupError(
         fmt::format("madvise(MADV_HUGEPAGE) fails ({}); this kernel lacks THP for anonymous "
-                    "memory; use --backing hugetlb",
-                    std::strerror(errno)));
+                    "memory; use {} hugetlb",
+                    std::strerror(errno), option_ref(Option::backing)));
   if (c.fault == MmapFault::populate && ::madvise(r.addr, len, MADV_POPULATE_WRITE) != 0)
     throw SetupError(
-        fmt::format("--fault populate: madvise(MADV_POPULATE_WRITE) fails ({}); it needs Linux "
-                    "5.14 or later; use --fault demand",
-                    std::strerror(errno)));
+        fmt::format("{0} populate: madvise(MADV_POPULATE_WRITE) fails ({1}); it needs Linux "
+                    "5.14 or later; use {0} demand",
+                    option_ref(Option::fault), std::strerror(errno)));
 }
 
 std::vector<MmapLoopResult> run_mmap_bench(
@@ -207,82 +203,6 @@ std::vector<MmapLoopResult> run_mmap_bench(
     if (on_loop) on_loop(res);
   }
   return results;
-}
-
-std::string page_label(std::uint64_t bytes) {
-  if (bytes % (1ull << 30) == 0) return fmt::format("{}GB", bytes >> 30);
-  if (bytes % (1ull << 20) == 0) return fmt::format("{}MB", bytes >> 20);
-  if (bytes % (1ull << 10) == 0) return fmt::format("{}KB", bytes >> 10);
-  return fmt::format("{}B", bytes);
-}
-
-std::string format_header(const MmapBenchConfig& c, const std::string& size_as_given) {
-  const bool demand = c.fault == MmapFault::demand;
-  return fmt::format(
-      "# Running 'mem/mmap' benchmark:\n# function '{}' ({})\n# Copying {} bytes ...\n\n",
-      demand ? "demand" : "populate", demand ? "Demand loaded mmap()" : "Eagerly populated mmap()",
-      size_as_given);
-}
-
-std::string format_rate(double gib_s) { return fmt::format(" {:14.6f} GB/sec\n", gib_s); }
-
-std::string format_summary(const MmapBenchConfig& c, const std::vector<MmapLoopResult>& loops) {
-  std::vector<double> rates;
-  for (const auto& l : loops)
-    if (auto r = gib_per_sec(c.size_bytes, l.ns)) rates.push_back(*r);
-  const std::uint64_t pages = c.size_bytes / c.page_bytes * loops.size();
-  const std::string page = page_label(c.page_bytes);
-  MeanSpread m = mean_rel_stddev(rates);
-  std::string spread = m.rel_stddev ? fmt::format("+- {:.2f}% (stddev)", *m.rel_stddev * 100)
-                                    : std::string("(stddev needs 2 or more loops)");
-  std::vector<double> sorted = rates;
-  std::sort(sorted.begin(), sorted.end());
-  const double median = sorted.empty() ? 0
-                        : sorted.size() % 2 ? sorted[sorted.size() / 2]
-                                            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
-  std::string out =
-      fmt::format("# {} loop{}: mean {:.6f} GB/sec {}, median {:.6f} GB/sec, {} page{} of {} touched",
-                  loops.size(), loops.size() == 1 ? "" : "s", m.mean, spread, median, pages,
-                  pages == 1 ? "" : "s", page);
-  std::string warning;
-  if (m.rel_stddev && *m.rel_stddev > 0.10)
-    warning += fmt::format(
-        "# WARNING: the loops differ by {:.0f}% (stddev): compare medians, or rerun with --warmup 1 "
-        "(on VMs the first loop after a pause often pays host-side faults)\n",
-        *m.rel_stddev * 100);
-  switch (c.backing) {
-    case MmapBacking::hugetlb:
-      out += ", hugetlb (MAP_HUGETLB)";
-      break;
-    case MmapBacking::base:
-      out += ", base pages (MADV_NOHUGEPAGE)";
-      break;
-    case MmapBacking::thp: {
-      std::uint64_t thp = 0;
-      bool known = true;
-      for (const auto& l : loops) {
-        if (!l.thp_pages)
-          known = false;
-        else
-          thp += *l.thp_pages;
-      }
-      if (!known) {
-        out += ", THP backing unverified";
-        warning = fmt::format(
-            "# WARNING: THP backing of the {} pages could not be read from /proc/self/smaps: "
-            "these numbers may include 4KB faults\n",
-            page);
-      } else {
-        out += fmt::format(", {} of {} THP-backed (smaps AnonHugePages)", thp, pages);
-        if (thp < pages)
-          warning += fmt::format(
-              "# WARNING: only {} of {} {} pages were THP-backed: this measured 4KB faults too\n",
-              thp, pages, page);
-      }
-      break;
-    }
-  }
-  return out + "\n" + warning;
 }
 
 }  // namespace zs

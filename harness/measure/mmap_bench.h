@@ -66,11 +66,4 @@ void probe_mmap_bench(const MmapBenchConfig& cfg);
 std::vector<MmapLoopResult> run_mmap_bench(
     const MmapBenchConfig& cfg, const std::function<void(const MmapLoopResult&)>& on_loop);
 
-// Output in perf's shapes. page_label: 4096 -> "4KB", 2 MiB -> "2MB".
-std::string page_label(std::uint64_t bytes);
-std::string format_header(const MmapBenchConfig& cfg, const std::string& size_as_given);
-std::string format_rate(double gib_s);  // perf's " %14lf GB/sec"
-// The summary line, and a warning line when not every page was THP-backed.
-std::string format_summary(const MmapBenchConfig& cfg, const std::vector<MmapLoopResult>& loops);
-
 }  // namespace zs

@@ -16,8 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "common/units.h"
 #include "measure/mmap_bench.h"
 #include "memory/thp_settings.h"
+#include "report/mmap_bench_text.h"
 
 namespace zs {
 namespace {
@@ -75,9 +77,9 @@ TEST(MmapBenchFormat, PerfShapes) {
   c.fault = MmapFault::populate;
   EXPECT_NE(format_header(c, "64MB").find("# function 'populate' (Eagerly populated mmap())\n"),
             std::string::npos);
-  EXPECT_EQ(page_label(4096), "4KB");
-  EXPECT_EQ(page_label(k2M), "2MB");
-  EXPECT_EQ(page_label(k1G), "1GB");
+  EXPECT_EQ(compact_size(4096), "4KB");
+  EXPECT_EQ(compact_size(k2M), "2MB");
+  EXPECT_EQ(compact_size(k1G), "1GB");
 }
 
 TEST(MmapBenchFormat, SummaryCountsEveryLoopAndFlagsFallbacks) {
