@@ -181,7 +181,7 @@ Runner add_measure(CLI::App& app) {
   sub->add_option("--cpu", a->cpu, "CPU to pin to (default: highest allowed)")->check(within(limits::cpu));
   sub->add_option("--node", a->node, "NUMA node for memory (default: the CPU's)")->check(within(limits::node));
   sub->add_option("--seed", a->seed, "seed for order, random targets and lines (default 1)")->check(within(limits::seed));
-  sub->add_option("--llc-size", a->llc_size, "last-level cache size when sysfs and CPUID cannot tell");
+  sub->add_option("--llc-size", a->llc_size, "last-level cache size when sysfs and the CPU's cache descriptors cannot tell");
   sub->add_option("--pool", a->pool, "folios in the pool (default: 4x LLC, for cold caches)")->check(within(limits::pool));
   sub->add_option("--csv", a->csv, "write the raw samples to this file, in the samples.csv schema");
   sub->add_option("--metrics", a->metrics, "comma list of metrics to count (default: all of the event file)")

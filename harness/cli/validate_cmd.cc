@@ -44,7 +44,7 @@ Runner add_validate(CLI::App& app) {
   auto a = std::make_shared<ValidateArgs>();
   CLI::App* sub = app.add_subcommand("validate", "Known-answer checks of the events resolved on this machine");
   sub->add_option("--events", a->events, "event file (default: the one for this CPU)");
-  sub->add_option("--llc-size", a->llc_size, "last-level cache size, overriding sysfs/CPUID")
+  sub->add_option("--llc-size", a->llc_size, "last-level cache size, overriding sysfs and the CPU's cache descriptors")
       ->check(byte_size("32MiB"));
   return [sub, a]() { return sub->parsed() ? run_validate(*a) : -1; };
 }

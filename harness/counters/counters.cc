@@ -54,8 +54,9 @@ PmuAccess probe_pmu_access() {
       break;
     }
   if (!acc.hardware) {
-    // What CPUID says about a PMU the kernel does not expose is a guess
-    // (hypervisors hide the bits that would tell): unknown, not a number.
+    // What the CPU's identification says about a PMU the kernel does not
+    // expose is a guess (hypervisors hide the bits that would tell):
+    // unknown, not a number.
     acc.counters_source = "no usable hardware PMU";
   } else if (auto c = platform::pmu_counters()) {
     acc.counters = c->general;

@@ -24,14 +24,15 @@ namespace {
 
 int pfm_init_result() {
   static int rc = [] {
-    // libpfm4 detects the host CPU from CPUID (x86) or /proc/cpuinfo (arm64)
-    // and, by default, refuses to encode for tables of any other CPU. The
-    // event files name their table explicitly (spr:: on Emerald Rapids,
-    // amd64_fam19h_zen4:: on Zen 5, which libpfm4 4.13 does not know), and
-    // `zeroscope events --uarch` lists other machines' files; both need the
-    // inactive tables. The variable is read once, inside pfm_initialize(),
-    // so it is set here, in this process, just before. Setting it affects
-    // only which tables may encode: the encodings themselves are unchanged.
+    // libpfm4 detects the host CPU from the CPU's identification (x86) or
+    // /proc/cpuinfo (arm64) and, by default, refuses to encode for tables of
+    // any other CPU. The event files name their table explicitly (spr:: on
+    // Emerald Rapids, amd64_fam19h_zen4:: on Zen 5, which libpfm4 4.13 does
+    // not know), and `zeroscope events --uarch` lists other machines' files;
+    // both need the inactive tables. The variable is read once, inside
+    // pfm_initialize(), so it is set here, in this process, just before.
+    // Setting it affects only which tables may encode: the encodings
+    // themselves are unchanged.
     ::setenv("LIBPFM_ENCODE_INACTIVE", "1", 1);
     return pfm_initialize();
   }();

@@ -15,7 +15,7 @@
 //   node = 0                  # optional; default: the CPU's node
 //   metrics = ["page_faults"] # optional; default: every metric of the event file
 //   events = "path.toml"      # optional event file override
-//   llc_size = "32MiB"        # optional; overrides sysfs/CPUID
+//   llc_size = "32MiB"        # optional; overrides sysfs and the CPU's cache descriptors
 //   time_budget = "10m"       # optional; stop (resumable) when exceeded: s, m, h
 //   record_batches = false    # time each clear batch (preemption latency); perturbs the zero phase
 //   random_lines = 64         # K for access "random"
