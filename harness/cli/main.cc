@@ -10,6 +10,7 @@
 #include "cli/usage.h"
 #include "common/build_info.h"
 #include "common/errors.h"
+#include "memory/settings_recovery.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"zeroscope: cache behaviour of huge-page zeroing, measured", "zeroscope"};
@@ -42,21 +43,34 @@ int main(int argc, char** argv) {
     return zs::cli::kExitUsage;
   }
   const std::string cmd = app.get_subcommands()[0]->get_name();
+  // What the settings code noted on the way (a setting not restored, a
+  // leftover recovered), printed before the command's error line, if any.
+  auto print_notices = [&cmd] {
+    for (const std::string& line : zs::take_settings_notices())
+      fmt::print(stderr, "zeroscope {}: {}\n", cmd, line);
+  };
   try {
     for (auto& run : runners)
       if (run) {
         int rc = run();
-        if (rc >= 0) return rc;
+        if (rc >= 0) {
+          print_notices();
+          return rc;
+        }
       }
   } catch (const zs::SetupError& e) {
+    print_notices();
     fmt::print(stderr, "zeroscope {}: {}\n", cmd, zs::cli::error_text(e));
     return zs::cli::kExitUsage;
   } catch (const zs::cli::UsageError& e) {
+    print_notices();
     fmt::print(stderr, "zeroscope {}: {}\n", cmd, e.what());
     return zs::cli::kExitUsage;
   } catch (const std::exception& e) {
+    print_notices();
     fmt::print(stderr, "zeroscope {}: {}\n", cmd, e.what());
     return 1;
   }
+  print_notices();
   return 1;
 }

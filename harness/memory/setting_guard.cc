@@ -149,7 +149,7 @@ void sync_state_locked_nothrow() {
   try {
     sync_state_locked();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "zeroscope: %s\n", e.what());
+    add_settings_notice(e.what());
   }
 }
 
@@ -209,10 +209,9 @@ SettingGuard::~SettingGuard() {
   std::lock_guard lock(g_mutex);
   if (int err = write_setting(path_.c_str(), original_.c_str())) {
     // Left live and recorded: the signal handler and the next run try again.
-    std::fprintf(
-        stderr,
-        "zeroscope: could not restore %s to '%s' (%s); restore it with 'echo %s > %s' as root\n",
-        path_.c_str(), original_.c_str(), std::strerror(err), original_.c_str(), path_.c_str());
+    add_settings_notice(
+        fmt::format("could not restore {} to '{}' ({}); restore it with 'echo {} > {}' as root",
+                    path_, original_, std::strerror(err), original_, path_));
     return;
   }
   g_slots[slot_].live = 0;

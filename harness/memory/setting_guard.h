@@ -23,7 +23,8 @@ class SettingGuard {
   // writes `value`. Throws SetupError (one line: the file, the errno, the
   // fix, e.g. "run as root") when the file cannot be read or written.
   SettingGuard(std::string path, std::string value);
-  ~SettingGuard();  // writes the original value back, drops the record
+  ~SettingGuard();  // writes the original value back, drops the record; a
+                    // failure becomes a settings notice (settings_recovery.h)
   SettingGuard(SettingGuard&& other) noexcept;
   SettingGuard& operator=(SettingGuard&&) = delete;
   SettingGuard(const SettingGuard&) = delete;

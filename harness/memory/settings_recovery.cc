@@ -5,8 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,21 @@
 #include "memory/settings_state.h"
 
 namespace zs {
+
+namespace {
+std::mutex g_notices_mutex;
+std::vector<std::string> g_notices;
+}  // namespace
+
+void add_settings_notice(std::string line) {
+  std::lock_guard lock(g_notices_mutex);
+  g_notices.push_back(std::move(line));
+}
+
+std::vector<std::string> take_settings_notices() {
+  std::lock_guard lock(g_notices_mutex);
+  return std::exchange(g_notices, {});
+}
 
 int write_setting(const char* path, const char* value) {
   int fd = ::open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
@@ -106,8 +122,7 @@ void claim_state_file(const std::string& tmp, const std::string& path) {
                       "in {}); wait for it to finish, then rerun",
                       other->pid, path));
     }
-    for (const auto& line : recover_leftover_settings())
-      std::fprintf(stderr, "zeroscope: %s\n", line.c_str());
+    for (auto& line : recover_leftover_settings()) add_settings_notice(std::move(line));
     if (::access(path.c_str(), F_OK) == 0) {
       ::unlink(tmp.c_str());
       throw SetupError(

@@ -36,4 +36,13 @@ std::vector<std::string> recover_leftover_settings();
 // fails for another reason.
 void claim_state_file(const std::string& tmp, const std::string& path);
 
+// Lines that could not be returned where they arose: a restore that failed
+// in SettingGuard's destructor, a state file not updated while unwinding,
+// leftovers recovered while claiming the state file. The CLI takes and
+// prints them when its command ends, before any error line. (The signal
+// handler prints nothing: what it cannot restore stays recorded for the
+// next run.)
+void add_settings_notice(std::string line);
+std::vector<std::string> take_settings_notices();
+
 }  // namespace zs

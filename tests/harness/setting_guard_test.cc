@@ -12,6 +12,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "common/errors.h"
 #include "memory/setting_guard.h"
@@ -270,6 +271,14 @@ TEST(SettingsRecord, RoundTripsAndRefusesWhatItDoesNotWrite) {
   EXPECT_FALSE(parse_settings_record("pid 12\nsomething else\n").has_value());
   EXPECT_FALSE(parse_settings_record("pid -3\n").has_value());
   EXPECT_FALSE(parse_settings_record("").has_value());
+}
+
+TEST(SettingsNotices, TakenOnceInTheOrderNoted) {
+  take_settings_notices();
+  add_settings_notice("first");
+  add_settings_notice("second");
+  EXPECT_EQ(take_settings_notices(), (std::vector<std::string>{"first", "second"}));
+  EXPECT_TRUE(take_settings_notices().empty());
 }
 
 }  // namespace
