@@ -16,7 +16,7 @@ mode=${1:-main}
 # Debian 12 / Ubuntu 24.04 package names. REQUIRED fail the set-up when they
 # cannot be installed; OPTIONAL only enable the arm64 cross tests.
 REQUIRED=(g++ cmake ninja-build pkg-config libpfm4-dev libeigen3-dev libbenchmark-dev libgtest-dev
-          libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libnuma-dev
+          libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libnuma-dev zlib1g-dev
           python3-matplotlib python3-numpy python3-scipy)
 OPTIONAL=(g++-aarch64-linux-gnu qemu-user)
 

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "common/linux_compat.h"
 #include "common/units.h"
@@ -29,13 +30,6 @@ struct Region {
     if (addr != MAP_FAILED) ::munmap(addr, len);
   }
 };
-
-std::uint64_t now_ns() {
-  timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<std::uint64_t>(t.tv_sec) * 1000000000ull +
-         static_cast<std::uint64_t>(t.tv_nsec);
-}
 
 int log2_of(std::uint64_t v) { return 63 - __builtin_clzll(v); }
 
@@ -188,10 +182,10 @@ std::vector<MmapLoopResult> run_mmap_bench(
     MmapLoopResult res;
     {
       Region r;
-      const std::uint64_t t0 = now_ns();
+      const std::uint64_t t0 = monotonic_ns();
       map_region(c, r, loop);
       touch_pages(c, static_cast<char*>(r.addr), rng);
-      const std::uint64_t t1 = now_ns();
+      const std::uint64_t t1 = monotonic_ns();
       res.ns = t1 - t0;
       if (c.backing == MmapBacking::thp) {
         auto lo = reinterpret_cast<std::uintptr_t>(r.addr);

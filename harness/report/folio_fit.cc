@@ -95,7 +95,8 @@ FolioFits fit_folio_sizes(const Report& r, std::uint64_t page_bytes) {
 
 std::string render_folio_fits_text(const FolioFits& ff) {
   if (ff.fits.empty()) return "";
-  std::string o = "\n" + wrap_lines(fmt::format(
+  std::string o(1, '\n');
+  o += wrap_lines(fmt::format(
                                 "cost against folio size: cost = fixed + per-page x pages ({} "
                                 "pages), least squares on the cost medians at each size; R2 of "
                                 "that fit.",
