@@ -18,8 +18,8 @@
 #include <string>
 #include <string_view>
 
-#include "primitives/registry.h"
 #include "memory/mapping.h"
+#include "primitives/registry.h"
 
 namespace zs::bench {
 namespace {
@@ -37,10 +37,8 @@ struct Extent {
 };
 
 constexpr Extent kExtents[] = {
-    {"4KiB", std::size_t{4} << 10},
-    {"64KiB", std::size_t{64} << 10},
-    {"2MiB", std::size_t{2} << 20},
-    {"32MiB", std::size_t{32} << 20},
+    {"4KiB", std::size_t{4} << 10},     {"64KiB", std::size_t{64} << 10},
+    {"2MiB", std::size_t{2} << 20},     {"32MiB", std::size_t{32} << 20},
     {"1GiB", std::size_t{1} << 30, 10},
 };
 
@@ -64,9 +62,13 @@ Buffer& buffer(const Extent& e) {
   b->map.populate();
   b->huge_bytes = b->map.anon_huge_bytes();
   if (b->huge_bytes < 0)
-    fmt::print(stderr, "zeroscope-bench: {} buffer: /proc/self/smaps unreadable, THP backing unknown\n", e.label);
+    fmt::print(stderr,
+               "zeroscope-bench: {} buffer: /proc/self/smaps unreadable, THP backing unknown\n",
+               e.label);
   else if (b->huge_bytes != static_cast<long long>(b->map.size()))
-    fmt::print(stderr, "zeroscope-bench: warning: the {} buffer is {}% THP-backed{}; its numbers include base-page TLB cost\n",
+    fmt::print(stderr,
+               "zeroscope-bench: warning: the {} buffer is {}% THP-backed{}; its numbers include "
+               "base-page TLB cost\n",
                e.label, b->huge_bytes * 100 / static_cast<long long>(b->map.size()),
                advised ? "" : " (MADV_HUGEPAGE refused)");
   slot = std::move(b);
@@ -88,12 +90,13 @@ void zero(benchmark::State& state, zs_zero_fn fn, const Extent& e) {
     benchmark::ClobberMemory();
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(e.bytes));
-  state.counters["GB/s"] =
-      benchmark::Counter(static_cast<double>(e.bytes) / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GB/s"] = benchmark::Counter(static_cast<double>(e.bytes) / 1e9,
+                                              benchmark::Counter::kIsIterationInvariantRate);
   // The fraction of the buffer backed by huge pages (1 = all): a 4 KiB
   // fallback must not pass for a huge page. Absent when it could not be read.
   if (buf->huge_bytes >= 0)
-    state.counters["thp"] = static_cast<double>(buf->huge_bytes) / static_cast<double>(buf->map.size());
+    state.counters["thp"] =
+        static_cast<double>(buf->huge_bytes) / static_cast<double>(buf->map.size());
 }
 
 // Migration to another CPU mid-run would mix two CPUs' caches and clocks into
@@ -137,13 +140,13 @@ int main(int argc, char** argv) {
       // Every buffer is huge-page aligned; only the size can violate a
       // primitive's contract, and only with an exotic run-time granule.
       if (p.granule == 0 || e.bytes % p.granule != 0 || p.align > kHugePage) {
-        fmt::print(stderr, "zeroscope-bench: skipping {} at {}: needs align {} and granule {}\n", p.name(), e.label,
-                   p.align, p.granule);
+        fmt::print(stderr, "zeroscope-bench: skipping {} at {}: needs align {} and granule {}\n",
+                   p.name(), e.label, p.align, p.granule);
         continue;
       }
       std::string family = fmt::format("zero/{}/{}", p.name(), e.label);
-      auto* b = benchmark::RegisterBenchmark(family.c_str(),
-                                             [fn = p.fn(), &e](benchmark::State& state) { zero(state, fn, e); });
+      auto* b = benchmark::RegisterBenchmark(
+          family.c_str(), [fn = p.fn(), &e](benchmark::State& state) { zero(state, fn, e); });
       b->UseRealTime()->Unit(benchmark::kMicrosecond);
       if (e.iterations) b->Iterations(e.iterations);
     }

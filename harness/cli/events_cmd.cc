@@ -147,8 +147,8 @@ CLI::Validator known_uarch() {
         try {
           auto known = known_uarchs();
           if (std::find(known.begin(), known.end(), value) != known.end()) return {};
-          return fmt::format("unknown '{}'; known: {} (files in {})", value,
-                             fmt::join(known, ", "), events_dir());
+          return fmt::format("unknown '{}'; known: {} (files in {})", value, fmt::join(known, ", "),
+                             events_dir());
         } catch (const SetupError& e) {
           return e.what();
         }

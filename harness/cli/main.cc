@@ -15,13 +15,14 @@
 int main(int argc, char** argv) {
   CLI::App app{"zeroscope: cache behaviour of huge-page zeroing, measured", "zeroscope"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", fmt::format("zeroscope {} ({})", zs::build_version(), zs::build_git_commit()));
+  app.set_version_flag(
+      "--version", fmt::format("zeroscope {} ({})", zs::build_version(), zs::build_git_commit()));
 
   zs::cli::Runner runners[] = {
-      zs::cli::add_run(app),        zs::cli::add_report(app),   zs::cli::add_compare(app),
-      zs::cli::add_measure(app),    zs::cli::add_mmap_bench(app),
-      zs::cli::add_primitives(app), zs::cli::add_strategies(app), zs::cli::add_trace(app),
-      zs::cli::add_events(app),     zs::cli::add_validate(app),   zs::cli::add_info(app)};
+      zs::cli::add_run(app),        zs::cli::add_report(app),     zs::cli::add_compare(app),
+      zs::cli::add_measure(app),    zs::cli::add_mmap_bench(app), zs::cli::add_primitives(app),
+      zs::cli::add_strategies(app), zs::cli::add_trace(app),      zs::cli::add_events(app),
+      zs::cli::add_validate(app),   zs::cli::add_info(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -31,15 +32,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::string where = app.get_subcommands().empty() ? "zeroscope"
-                                                      : "zeroscope " + app.get_subcommands()[0]->get_name();
+    std::string where = app.get_subcommands().empty()
+                            ? "zeroscope"
+                            : "zeroscope " + app.get_subcommands()[0]->get_name();
     // A value refused by a check (cli/validators.h) already reads
     // "--flag: what is wrong; allowed: ..."; other parse errors (an unknown
     // flag, a missing value) point to the help.
     if (dynamic_cast<const CLI::ValidationError*>(&e) != nullptr)
       fmt::print(stderr, "{}: {}\n", where, e.what());
     else
-      fmt::print(stderr, "{}: {}; allowed: the flags listed by '{} --help'\n", where, e.what(), where);
+      fmt::print(stderr, "{}: {}; allowed: the flags listed by '{} --help'\n", where, e.what(),
+                 where);
     return zs::cli::kExitUsage;
   }
   const std::string cmd = app.get_subcommands()[0]->get_name();

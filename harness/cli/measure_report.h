@@ -12,9 +12,10 @@
 
 namespace zs::cli {
 
-void print_measure_setup(const SweepSession& session, const SweepSettings& settings, CacheState cache,
-                         Evict evict);
+void print_measure_setup(const SweepSession& session, const SweepSettings& settings,
+                         CacheState cache, Evict evict);
 // rows[i]: the rows of point i.
-void print_measure_table(const SweepSession& session, const std::vector<std::vector<SampleRow>>& rows);
+void print_measure_table(const SweepSession& session,
+                         const std::vector<std::vector<SampleRow>>& rows);
 
 }  // namespace zs::cli

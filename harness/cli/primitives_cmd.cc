@@ -13,12 +13,13 @@ namespace {
 int run_primitives() {
   const auto& reg = PrimitiveRegistry::get();
   fmt::print("zeroing primitives for {} on this CPU\n\n", arch_name());
-  fmt::print("{:<8} {:<9} {:>5} {:>7}  {}\n", "name", "available", "align", "granule", "what / why");
+  fmt::print("{:<8} {:<9} {:>5} {:>7}  {}\n", "name", "available", "align", "granule",
+             "what / why");
   for (const Primitive& p : reg.all()) {
     fmt::print("{:<8} {:<9} {:>5} {:>7}  {}\n", p.name(), p.available ? "yes" : "no", p.align,
                p.granule, p.info->description);
-    fmt::print("{:<8} {:<9} {:>5} {:>7}  {}{}\n", "", "", "", "", p.available ? "" : "unavailable: ",
-               p.why);
+    fmt::print("{:<8} {:<9} {:>5} {:>7}  {}{}\n", "", "", "", "",
+               p.available ? "" : "unavailable: ", p.why);
   }
   fmt::print("\nkernel   -> {}: {}\n", reg.kernel().name(), reg.kernel_why());
   return 0;
@@ -26,9 +27,10 @@ int run_primitives() {
 
 int run_strategies() {
   for (const Strategy& s : strategies()) {
-    std::string params = s.preset ? "fixed" : (s.uses_width && s.uses_batch) ? "--width --batch"
-                                          : s.uses_batch                     ? "--batch"
-                                                                             : "-";
+    std::string params = s.preset                         ? "fixed"
+                         : (s.uses_width && s.uses_batch) ? "--width --batch"
+                         : s.uses_batch                   ? "--batch"
+                                                          : "-";
     fmt::print("{:<13} {:<16} {}\n", s.name, params, s.description);
   }
   return 0;
@@ -36,12 +38,14 @@ int run_strategies() {
 }  // namespace
 
 Runner add_primitives(CLI::App& app) {
-  CLI::App* sub = app.add_subcommand("primitives", "List the zeroing primitives and their availability here");
+  CLI::App* sub =
+      app.add_subcommand("primitives", "List the zeroing primitives and their availability here");
   return [sub]() { return sub->parsed() ? run_primitives() : -1; };
 }
 
 Runner add_strategies(CLI::App& app) {
-  CLI::App* sub = app.add_subcommand("strategies", "List the clearing strategies and their parameters");
+  CLI::App* sub =
+      app.add_subcommand("strategies", "List the clearing strategies and their parameters");
   return [sub]() { return sub->parsed() ? run_strategies() : -1; };
 }
 

@@ -10,18 +10,19 @@
 #include <fmt/ranges.h>
 
 #include "cli/usage.h"
-#include "report/compare.h"
-#include "common/errors.h"
 #include "common/data_dir.h"
-#include "report/report.h"
+#include "common/errors.h"
+#include "report/compare.h"
 #include "report/plot_runner.h"
+#include "report/report.h"
 
 namespace zs::cli {
 
 namespace {
 
 std::string command_line(const std::string& sub, const std::vector<std::string>& args) {
-  return args.empty() ? "zeroscope " + sub : fmt::format("zeroscope {} {}", sub, fmt::join(args, " "));
+  return args.empty() ? "zeroscope " + sub
+                      : fmt::format("zeroscope {} {}", sub, fmt::join(args, " "));
 }
 
 void check_format(const std::string& f) {
@@ -33,7 +34,8 @@ void check_format(const std::string& f) {
 // first python3 on PATH may be another interpreter without matplotlib),
 // spawned with their arguments as given: no shell, no quoting.
 int run_plots(const std::string& script, const std::vector<std::string>& args) {
-  std::string dir = std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : data_dir(DataDir::plots);
+  std::string dir =
+      std::getenv("ZS_PLOTS_DIR") ? std::getenv("ZS_PLOTS_DIR") : data_dir(DataDir::plots);
   std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   std::vector<std::string> argv = {py, dir + "/" + script};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -76,7 +78,8 @@ struct CompareArgs {
 
 int run_compare(const CompareArgs& a) {
   check_format(a.format);
-  if (a.dirs.size() < 2) throw UsageError("DIR_A DIR_B: at least two results directories are needed");
+  if (a.dirs.size() < 2)
+    throw UsageError("DIR_A DIR_B: at least two results directories are needed");
   // Each argument is a side: one directory, or replicate runs joined by ','.
   std::vector<std::vector<ResultsData>> data;
   for (const auto& arg : a.dirs) {
@@ -111,10 +114,13 @@ int run_compare(const CompareArgs& a) {
 
 Runner add_report(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
-  CLI::App* sub = app.add_subcommand("report", "Tables of a results directory, ready for a cover letter");
+  CLI::App* sub =
+      app.add_subcommand("report", "Tables of a results directory, ready for a cover letter");
   sub->add_option("dir", a->dir, "results directory")->required();
-  sub->add_option("--baseline", a->baseline, "strategy the others are compared with (default upstream, else sequential)");
-  sub->add_option("--metric", a->metric, "what the change compares: ns (default) or a counter column");
+  sub->add_option("--baseline", a->baseline,
+                  "strategy the others are compared with (default upstream, else sequential)");
+  sub->add_option("--metric", a->metric,
+                  "what the change compares: ns (default) or a counter column");
   sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");
   sub->add_flag("--plots", a->plots, "also write the plots (PNG and SVG) into DIR/plots");
   return [sub, a]() { return sub->parsed() ? run_report(*a) : -1; };
@@ -122,12 +128,16 @@ Runner add_report(CLI::App& app) {
 
 Runner add_compare(CLI::App& app) {
   auto a = std::make_shared<CompareArgs>();
-  CLI::App* sub = app.add_subcommand("compare", "Compare the same points across results directories");
+  CLI::App* sub =
+      app.add_subcommand("compare", "Compare the same points across results directories");
   sub->add_option("dirs", a->dirs,
-                  "DIR_A DIR_B [DIR...]: each later side against the first; a side may list replicate runs, DIR1,DIR2")
+                  "DIR_A DIR_B [DIR...]: each later side against the first; a side may list "
+                  "replicate runs, DIR1,DIR2")
       ->required();
-  sub->add_option("--by", a->by, "what differs between the directories: label (default) | host | kernel");
-  sub->add_option("--ignore", a->ignore, "axes not matched, e.g. strategy: compare a run of one strategy with another");
+  sub->add_option("--by", a->by,
+                  "what differs between the directories: label (default) | host | kernel");
+  sub->add_option("--ignore", a->ignore,
+                  "axes not matched, e.g. strategy: compare a run of one strategy with another");
   sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");
   sub->add_flag("--plots", a->plots, "also write the per-machine comparison plot into DIR_A/plots");
   return [sub, a]() { return sub->parsed() ? run_compare(*a) : -1; };

@@ -16,22 +16,30 @@ Runner add_run(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto resume = std::make_shared<std::string>();
   auto dry_run = std::make_shared<bool>(false);
-  CLI::App* sub = app.add_subcommand("run", "Run a sweep from a config file into a results directory");
+  CLI::App* sub =
+      app.add_subcommand("run", "Run a sweep from a config file into a results directory");
   sub->add_option("config", o->config_path, "sweep config (TOML); see configs/");
-  sub->add_option("--out", *out, "results directory (default results/<yyyymmdd-hhmmss>-<host>[-<label>])");
+  sub->add_option("--out", *out,
+                  "results directory (default results/<yyyymmdd-hhmmss>-<host>[-<label>])");
   sub->add_option("--label", o->label, "label for the results directory (overrides the config's)");
   sub->add_option("--resume", *resume, "complete an interrupted sweep in this results directory");
-  sub->add_flag("--reserve-hugetlb", o->reserve_hugetlb, "raise nr_hugepages for the run (root), restored at exit");
-  sub->add_flag("--enable-mthp", o->enable_mthp, "enable the mTHP sizes for the run (root), restored at exit");
-  sub->add_flag("--dry-run", *dry_run, "print the expanded points, the sample count and an estimate; measure nothing");
+  sub->add_flag("--reserve-hugetlb", o->reserve_hugetlb,
+                "raise nr_hugepages for the run (root), restored at exit");
+  sub->add_flag("--enable-mthp", o->enable_mthp,
+                "enable the mTHP sizes for the run (root), restored at exit");
+  sub->add_flag("--dry-run", *dry_run,
+                "print the expanded points, the sample count and an estimate; measure nothing");
   return [sub, o, out, resume, dry_run]() {
     if (!sub->parsed()) return -1;
     if (!out->empty()) o->out_dir = *out;
     if (!resume->empty()) o->resume_dir = *resume;
     if (o->config_path.empty() && !o->resume_dir)
-      throw UsageError("CONFIG is required (or --resume DIR); allowed: a sweep file such as configs/quick.toml");
-    if (o->out_dir && o->resume_dir) throw UsageError("--out: not allowed with --resume, which writes into DIR itself");
-    for (const std::string& line : recover_leftover_settings()) fmt::print(stderr, "zeroscope: {}\n", line);
+      throw UsageError(
+          "CONFIG is required (or --resume DIR); allowed: a sweep file such as configs/quick.toml");
+    if (o->out_dir && o->resume_dir)
+      throw UsageError("--out: not allowed with --resume, which writes into DIR itself");
+    for (const std::string& line : recover_leftover_settings())
+      fmt::print(stderr, "zeroscope: {}\n", line);
     const SweepPlan plan = plan_sweep(*o);
     if (*dry_run) {
       print_dry_run(plan);

@@ -42,7 +42,8 @@ void install_stop_handlers() {
   }
 }
 
-void print_medians(const std::vector<SummaryRow>& summary, const std::vector<Point>& points, bool batches) {
+void print_medians(const std::vector<SummaryRow>& summary, const std::vector<Point>& points,
+                   bool batches) {
   // key -> phase -> (median ns, n or p95), from the summary (so resumed samples count).
   std::map<std::string, std::map<std::string, std::pair<double, double>>> med;
   for (const SummaryRow& r : summary) {
@@ -53,8 +54,8 @@ void print_medians(const std::vector<SummaryRow>& summary, const std::vector<Poi
   std::vector<std::string> keys;
   std::size_t w = 5;
   for (const Point& p : points) w = std::max(w, keys.emplace_back(point_key(p)).size());
-  fmt::print("{:<{}} {:>5} {:>10} {:>10} {:>10}{}\n", "point", w, "n", "zero_us", "access_us", "fault_us",
-             batches ? "  batch_max_us (median, p95)" : "");
+  fmt::print("{:<{}} {:>5} {:>10} {:>10} {:>10}{}\n", "point", w, "n", "zero_us", "access_us",
+             "fault_us", batches ? "  batch_max_us (median, p95)" : "");
   for (const std::string& key : keys) {
     const auto& m = med[key];
     auto us = [&](const char* ph) {
@@ -64,8 +65,10 @@ void print_medians(const std::vector<SummaryRow>& summary, const std::vector<Poi
     const std::string n = m.count("access") ? fmt::format("{}", m.at("access").second) : "0";
     std::string b;
     if (batches && m.count("batch_max"))
-      b = fmt::format("  {:.1f}, {:.1f}", m.at("batch_max").first / 1000.0, m.at("batch_max").second / 1000.0);
-    fmt::print("{:<{}} {:>5} {:>10} {:>10} {:>10}{}\n", key, w, n, us("zero"), us("access"), us("fault"), b);
+      b = fmt::format("  {:.1f}, {:.1f}", m.at("batch_max").first / 1000.0,
+                      m.at("batch_max").second / 1000.0);
+    fmt::print("{:<{}} {:>5} {:>10} {:>10} {:>10}{}\n", key, w, n, us("zero"), us("access"),
+               us("fault"), b);
   }
 }
 
@@ -74,18 +77,21 @@ void print_medians(const std::vector<SummaryRow>& summary, const std::vector<Poi
 void print_dry_run(const SweepPlan& plan) {
   const SweepSettings& set = plan.config.settings;
   for (const Point& p : plan.points) fmt::print("{}\n", point_key(p));
-  fmt::print("# {} points x {} repetitions = {} samples (+ {} warm-up each); estimated {:.0f} s at an assumed "
-             "10 GB/s, pool set-up not included\n",
-             plan.points.size(), set.repetitions, plan.total, set.warmup, plan.estimate_seconds());
+  fmt::print(
+      "# {} points x {} repetitions = {} samples (+ {} warm-up each); estimated {:.0f} s at an "
+      "assumed "
+      "10 GB/s, pool set-up not included\n",
+      plan.points.size(), set.repetitions, plan.total, set.warmup, plan.estimate_seconds());
 }
 
 RunReporter::RunReporter() : tty_(isatty(STDERR_FILENO)) {}
 
 bool RunReporter::stop_requested() { return g_stop != 0; }
 
-void RunReporter::started(const std::string& dir, const SweepPlan& plan, std::uint64_t done_before) {
-  fmt::print(stderr, "zeroscope run: {} points x {} repetitions = {} samples into {}{}\n", plan.points.size(),
-             plan.config.settings.repetitions, plan.total, dir,
+void RunReporter::started(const std::string& dir, const SweepPlan& plan,
+                          std::uint64_t done_before) {
+  fmt::print(stderr, "zeroscope run: {} points x {} repetitions = {} samples into {}{}\n",
+             plan.points.size(), plan.config.settings.repetitions, plan.total, dir,
              done_before == 0 ? "" : fmt::format(" ({} already done)", done_before));
   install_stop_handlers();
 }
@@ -97,7 +103,8 @@ void RunReporter::sample_done(std::uint64_t finished, std::uint64_t total, std::
   const double rate = double(this_run) / std::max(1e-9, elapsed_s);
   const double eta = rate > 0 ? double(total - finished) / rate : 0;
   if (tty_) {
-    const int width = 30, filled = int(width * double(finished) / double(std::max<std::uint64_t>(total, 1)));
+    const int width = 30,
+              filled = int(width * double(finished) / double(std::max<std::uint64_t>(total, 1)));
     fmt::print(stderr, "\r[{}{}] {}/{} samples, ETA {:.0f} s ", std::string(filled, '#'),
                std::string(width - filled, '.'), finished, total, eta);
   } else {
@@ -111,8 +118,10 @@ int RunReporter::finish(const SweepResult& r, const SweepPlan& plan) {
   print_medians(r.summary, plan.points, plan.config.settings.record_batches);
   fmt::print("results: {}\n", r.dir);
   if (r.status == RunStatus::complete) return 0;
-  fmt::print(stderr, "zeroscope run: {} after {} of {} samples; complete it with: zeroscope run --resume {}\n",
-             to_string(r.status), r.done, r.total, r.dir);
+  fmt::print(
+      stderr,
+      "zeroscope run: {} after {} of {} samples; complete it with: zeroscope run --resume {}\n",
+      to_string(r.status), r.done, r.total, r.dir);
   return r.status == RunStatus::interrupted ? 130 : 3;
 }
 

@@ -39,11 +39,13 @@ int run_trace(const TraceArgs& a) {
   StrategyParams p;
   p.nr_pages = a.pages;
   if (a.target >= p.nr_pages)
-    throw UsageError(fmt::format("--target: {} is out of range; allowed: an integer in [0, {}] (0 "
-                                 "<= T < N)",
-                                 a.target, p.nr_pages - 1));
+    throw UsageError(
+        fmt::format("--target: {} is out of range; allowed: an integer in [0, {}] (0 "
+                    "<= T < N)",
+                    a.target, p.nr_pages - 1));
   p.target = a.target;
-  p.page_size = a.given("--page-size") ? a.page_size : static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  p.page_size =
+      a.given("--page-size") ? a.page_size : static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 
   auto fixed = [&](const char* flag) {
     return UsageError(fmt::format(
@@ -52,8 +54,8 @@ int run_trace(const TraceArgs& a) {
         flag, s->name, s->preset_width, s->preset_batch_bytes >> 20));
   };
   auto not_for = [&](const char* flag, const char* applies) {
-    return UsageError(
-        fmt::format("{}: does not apply to strategy '{}'; allowed with: {}", flag, s->name, applies));
+    return UsageError(fmt::format("{}: does not apply to strategy '{}'; allowed with: {}", flag,
+                                  s->name, applies));
   };
   if (a.given("--width")) {
     if (s->preset) throw fixed("--width");

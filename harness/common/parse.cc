@@ -27,11 +27,16 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
   std::string unit(s.substr(i));
   for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   std::uint64_t mult;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "K" || unit == "KB" || unit == "KIB") mult = 1ull << 10;
-  else if (unit == "M" || unit == "MB" || unit == "MIB") mult = 1ull << 20;
-  else if (unit == "G" || unit == "GB" || unit == "GIB") mult = 1ull << 30;
-  else return std::nullopt;
+  if (unit.empty() || unit == "B")
+    mult = 1;
+  else if (unit == "K" || unit == "KB" || unit == "KIB")
+    mult = 1ull << 10;
+  else if (unit == "M" || unit == "MB" || unit == "MIB")
+    mult = 1ull << 20;
+  else if (unit == "G" || unit == "GB" || unit == "GIB")
+    mult = 1ull << 30;
+  else
+    return std::nullopt;
   if (*num > UINT64_MAX / mult) return std::nullopt;
   return *num * mult;
 }

@@ -33,7 +33,8 @@ std::optional<std::string> typo_of(std::string_view word, const std::vector<std:
   std::optional<std::string> best;
   std::size_t best_d = SIZE_MAX;
   for (const auto& c : choices)
-    if (std::size_t d = edit_distance(word, c); d < best_d && d <= std::max<std::size_t>(1, c.size() / 3))
+    if (std::size_t d = edit_distance(word, c);
+        d < best_d && d <= std::max<std::size_t>(1, c.size() / 3))
       best = c, best_d = d;
   return best;
 }

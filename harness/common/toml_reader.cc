@@ -95,8 +95,7 @@ std::int64_t TomlReader::integer(const toml::node& n, std::string_view key, std:
   return v;
 }
 
-std::uint64_t TomlReader::integer(const toml::node& n, std::string_view key,
-                                  const Limit& l) const {
+std::uint64_t TomlReader::integer(const toml::node& n, std::string_view key, const Limit& l) const {
   // A TOML integer is signed 64-bit: a larger bound cannot be reached.
   constexpr std::uint64_t kTomlMax = std::numeric_limits<std::int64_t>::max();
   return static_cast<std::uint64_t>(integer(n, key, static_cast<std::int64_t>(l.min),

@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "platform/platform.h"
 #include "common/errors.h"
 #include "counters/user_page_read.h"
+#include "platform/platform.h"
 
 namespace zs {
 
@@ -66,16 +66,18 @@ CounterSet::CounterSet(const EventFile& events, const PmuAccess& access, const O
   const int cpu = std::max(0, sched_getcpu());
 
   std::vector<Variant> hw, sw, wide;
-  auto add_column = [&](const std::string& name, const std::string& metric, bool kernel, const std::string& unit,
-                        double scale) {
+  auto add_column = [&](const std::string& name, const std::string& metric, bool kernel,
+                        const std::string& unit, double scale) {
     if (columns_.size() == kMaxCounterColumns)
-      throw SetupError(fmt::format("too many counter columns (at most {}); ask for fewer metrics", kMaxCounterColumns));
+      throw SetupError(fmt::format("too many counter columns (at most {}); ask for fewer metrics",
+                                   kMaxCounterColumns));
     columns_.push_back({name, metric, kernel, unit, scale});
     return columns_.size() - 1;
   };
   for (const std::string& name : wanted) {
     if (std::find(known.begin(), known.end(), name) == known.end())
-      throw SetupError(fmt::format("metric '{}' does not exist; known: {}", name, fmt::join(known, ", ")));
+      throw SetupError(
+          fmt::format("metric '{}' does not exist; known: {}", name, fmt::join(known, ", ")));
     const MetricDef* m = events.find(name);
     if (m == nullptr) {
       missing_.push_back({name, fmt::format("not mapped for {} ({})", events.uarch, events.path)});
@@ -99,7 +101,8 @@ CounterSet::CounterSet(const EventFile& events, const PmuAccess& access, const O
         missing_.push_back({column, perf_open_error(fd.error(), probe, access.paranoid)});
         return;
       }
-      list.push_back({a, add_column(column, name, kernel_col, m->unit, enc.event->scale), m->scope, name});
+      list.push_back(
+          {a, add_column(column, name, kernel_col, m->unit, enc.event->scale), m->scope, name});
     };
     perf_event_attr a = enc.event->attr;
     if (split) {
@@ -110,7 +113,8 @@ CounterSet::CounterSet(const EventFile& events, const PmuAccess& access, const O
         a.exclude_user = 1;
         try_variant(a, name + "_kernel", true);
       } else {
-        missing_.push_back({name + "_kernel", "kernel-mode counting not allowed: " + access.kernel_why});
+        missing_.push_back(
+            {name + "_kernel", "kernel-mode counting not allowed: " + access.kernel_why});
       }
     } else if (access.kernel || wide_scope) {
       // No user/kernel split: counted whole, the kernel included (CPU-wide
@@ -120,8 +124,9 @@ CounterSet::CounterSet(const EventFile& events, const PmuAccess& access, const O
     } else {
       // A user-only count of an event the kernel records in kernel mode
       // (context switches) would read 0: missing, not zero.
-      missing_.push_back({name, "counted whole (no user/kernel split), which needs kernel-mode counting: " +
-                                    access.kernel_why});
+      missing_.push_back(
+          {name, "counted whole (no user/kernel split), which needs kernel-mode counting: " +
+                     access.kernel_why});
     }
   }
 
@@ -138,12 +143,14 @@ CounterSet::CounterSet(const EventFile& events, const PmuAccess& access, const O
       g.cpu_wide = cpu_wide;
       int leader = -1;
       for (const Variant& v : vs) {
-        PerfEventFd fd(group_attr(v.attr, leader < 0), cpu_wide ? -1 : 0, cpu_wide ? cpu : -1, leader);
+        PerfEventFd fd(group_attr(v.attr, leader < 0), cpu_wide ? -1 : 0, cpu_wide ? cpu : -1,
+                       leader);
         if (!fd.valid()) {
           // Alone it opened; in a group it does not (a group the PMU
           // cannot schedule at all): missing, with the reason.
-          missing_.push_back({columns_[v.column].name,
-                              "cannot join its counter group: " + perf_open_error(fd.error(), v.attr, access.paranoid)});
+          missing_.push_back(
+              {columns_[v.column].name, "cannot join its counter group: " +
+                                            perf_open_error(fd.error(), v.attr, access.paranoid)});
           continue;
         }
         if (leader < 0) leader = fd.fd();
@@ -153,8 +160,9 @@ CounterSet::CounterSet(const EventFile& events, const PmuAccess& access, const O
       }
       if (!g.events.empty()) pass->groups.push_back(std::move(g));
     };
-    std::vector<Variant> chunk(hw.begin() + std::ptrdiff_t(std::min(hw.size(), p * capacity)),
-                               hw.begin() + std::ptrdiff_t(std::min(hw.size(), (p + 1) * capacity)));
+    std::vector<Variant> chunk(
+        hw.begin() + std::ptrdiff_t(std::min(hw.size(), p * capacity)),
+        hw.begin() + std::ptrdiff_t(std::min(hw.size(), (p + 1) * capacity)));
     open_group(chunk, true, false);
     open_group(sw, false, false);  // software events cost no counter: in every pass
     if (p == 0)
@@ -172,8 +180,8 @@ void CounterSet::set_pass(std::size_t p) {
   for (std::size_t i = 0; i < passes_.size(); ++i)
     for (Group& g : passes_[i]->groups) {
       g.user_start = false;
-      ioctl(g.events.front().fd.fd(), i == current_ ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE,
-            PERF_IOC_FLAG_GROUP);
+      ioctl(g.events.front().fd.fd(),
+            i == current_ ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
     }
 }
 
@@ -187,7 +195,8 @@ std::string CounterSet::describe_passes() const {
 std::string CounterSet::read_path() const {
   for (const auto& p : passes_)
     for (const Group& g : p->groups)
-      if (g.hardware && user_reads_ && g.events.front().fd.page() && g.events.front().fd.page()->cap_user_rdpmc)
+      if (g.hardware && user_reads_ && g.events.front().fd.page() &&
+          g.events.front().fd.page()->cap_user_rdpmc)
         return "user-space counter reads (rdpmc / perf_user_access), read() fallback";
   return "read() of the group";
 }
@@ -252,7 +261,8 @@ void CounterSet::stop(CounterValues& out) {
   Pass& pass = *passes_[current_];
   // Remember which groups started well; the end snapshot reuses `ok`.
   std::array<bool, 16> started{};
-  for (std::size_t gi = 0; gi < pass.groups.size() && gi < started.size(); ++gi) started[gi] = pass.groups[gi].ok;
+  for (std::size_t gi = 0; gi < pass.groups.size() && gi < started.size(); ++gi)
+    started[gi] = pass.groups[gi].ok;
   snapshot(pass, false);
   for (std::size_t gi = 0; gi < pass.groups.size(); ++gi) {
     Group& g = pass.groups[gi];

@@ -32,7 +32,7 @@ struct CounterValues {
 };
 
 struct CounterColumn {
-  std::string name;    // "llc_misses" (user, or unfiltered), "llc_misses_kernel"
+  std::string name;  // "llc_misses" (user, or unfiltered), "llc_misses_kernel"
   std::string metric;
   bool kernel = false;
   std::string unit;

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "platform/platform.h"
 #include "counters/perf_event_fd.h"
 #include "machine/sysfs.h"
+#include "platform/platform.h"
 
 namespace zs {
 
@@ -28,25 +28,30 @@ perf_event_attr simple_attr(std::uint32_t type, std::uint64_t config, bool exclu
 
 PmuAccess probe_pmu_access() {
   PmuAccess acc;
-  if (auto p = sysfs::read("/proc/sys/kernel/perf_event_paranoid")) acc.paranoid = std::atoi(p->c_str());
+  if (auto p = sysfs::read("/proc/sys/kernel/perf_event_paranoid"))
+    acc.paranoid = std::atoi(p->c_str());
 
   // Kernel-mode counting, probed with a software event that counts the
   // kernel (no PMU needed): what paranoid, CAP_PERFMON and root add up to.
   PerfEventFd k(simple_attr(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, false), 0, -1, -1);
   acc.kernel = k.valid();
-  acc.kernel_why = acc.kernel
-                       ? (geteuid() == 0 ? "root" : fmt::format("perf_event_paranoid {} allows it", acc.paranoid))
-                       : perf_open_error(k.error(), simple_attr(PERF_TYPE_SOFTWARE, 0, false), acc.paranoid);
+  acc.kernel_why =
+      acc.kernel
+          ? (geteuid() == 0 ? "root"
+                            : fmt::format("perf_event_paranoid {} allows it", acc.paranoid))
+          : perf_open_error(k.error(), simple_attr(PERF_TYPE_SOFTWARE, 0, false), acc.paranoid);
 
   PerfEventFd hw(simple_attr(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, true), 0, -1, -1);
   acc.hardware = hw.valid();
   if (acc.hardware) {
     acc.hardware_why = "hardware cycles event opens for this task";
   } else if (hw.error() == ENOENT || hw.error() == ENODEV) {
-    acc.hardware_why = "no hardware PMU: the kernel exposes software events only (perf_event_open of cycles: " +
-                       std::string(std::strerror(hw.error())) + ")";
+    acc.hardware_why =
+        "no hardware PMU: the kernel exposes software events only (perf_event_open of cycles: " +
+        std::string(std::strerror(hw.error())) + ")";
   } else {
-    acc.hardware_why = perf_open_error(hw.error(), simple_attr(PERF_TYPE_HARDWARE, 0, true), acc.paranoid);
+    acc.hardware_why =
+        perf_open_error(hw.error(), simple_attr(PERF_TYPE_HARDWARE, 0, true), acc.paranoid);
   }
   for (const char* pmu : {"cpu", "cpu_core", "armv8_pmuv3_0"})
     if (auto r = sysfs::read(std::string("/sys/bus/event_source/devices/") + pmu + "/rdpmc")) {

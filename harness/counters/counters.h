@@ -22,13 +22,14 @@ namespace zs {
 // What the kernel lets this process count, probed with perf_event_open
 // rather than assumed.
 struct PmuAccess {
-  bool hardware = false;      // a hardware cycles event opens for this task
-  std::string hardware_why;   // e.g. "no hardware PMU: the kernel exposes software events only (perf_event_open: ENOENT)"
-  int paranoid = 2;           // /proc/sys/kernel/perf_event_paranoid
-  bool kernel = false;        // kernel-mode counting allowed (paranoid <= 1, CAP_PERFMON or root)
+  bool hardware = false;     // a hardware cycles event opens for this task
+  std::string hardware_why;  // e.g. "no hardware PMU: the kernel exposes software events only
+                             // (perf_event_open: ENOENT)"
+  int paranoid = 2;          // /proc/sys/kernel/perf_event_paranoid
+  bool kernel = false;       // kernel-mode counting allowed (paranoid <= 1, CAP_PERFMON or root)
   std::string kernel_why;
-  std::string rdpmc;          // /sys/bus/event_source/devices/cpu/rdpmc ("1", "2", "" when absent)
-  int counters = -1;          // general-purpose counters per thread, -1 unknown
+  std::string rdpmc;  // /sys/bus/event_source/devices/cpu/rdpmc ("1", "2", "" when absent)
+  int counters = -1;  // general-purpose counters per thread, -1 unknown
   std::string counters_source;
 };
 PmuAccess probe_pmu_access();

@@ -18,8 +18,9 @@ SelectedEvents select_events(const std::optional<std::string>& override_path) {
   UarchChoice c = uarch_for(this_cpu());
   std::string path = events_dir() + "/" + c.uarch + ".toml";
   if (!std::filesystem::exists(path))
-    throw SetupError(fmt::format("event file {} for {} is missing; reinstall, or give one with {} FILE",
-                                 path, c.uarch, option_ref(Option::events)));
+    throw SetupError(
+        fmt::format("event file {} for {} is missing; reinstall, or give one with {} FILE", path,
+                    c.uarch, option_ref(Option::events)));
   return {load_event_file(path), c.why};
 }
 

@@ -118,9 +118,10 @@ MetricDef read_metric(const TomlReader& c, const toml::table& t) {
   if (m.pfm.empty() && !m.raw)
     c.fail(m.line, "pfm", "missing; give pfm = \"pmu::EVENT\", raw = { ... }, or both");
   if (!m.pfm.empty() && m.pfm.find("::") == std::string::npos)
-    c.fail(r.at("pfm"), "pfm",
-           fmt::format("'{}' has no PMU prefix; name the libpfm4 table explicitly (e.g. 'perf::{}')",
-                       m.pfm, m.pfm));
+    c.fail(
+        r.at("pfm"), "pfm",
+        fmt::format("'{}' has no PMU prefix; name the libpfm4 table explicitly (e.g. 'perf::{}')",
+                    m.pfm, m.pfm));
   m.provenance = r.string("provenance");
   m.meaning = r.string("meaning");
   m.counts = r.choice("counts", kCounts);
@@ -191,10 +192,14 @@ std::string read_text(const std::string& path) {
 
 std::string_view to_string(MetricScope s) {
   switch (s) {
-    case MetricScope::core: return "core";
-    case MetricScope::uncore: return "uncore";
-    case MetricScope::software: return "software";
-    case MetricScope::energy: return "energy";
+    case MetricScope::core:
+      return "core";
+    case MetricScope::uncore:
+      return "uncore";
+    case MetricScope::software:
+      return "software";
+    case MetricScope::energy:
+      return "energy";
   }
   return "core";
 }
@@ -220,7 +225,8 @@ ParsedEventFile parse_event_file(const std::string& path) {
              fmt::format("'{}' is defined twice (first at line {})", d.metric, it->second));
     f.metrics.push_back(std::move(d));
   }
-  if (f.metrics.empty()) c.fail(1, "metric", "no [[metric]] tables; a file maps at least one metric");
+  if (f.metrics.empty())
+    c.fail(1, "metric", "no [[metric]] tables; a file maps at least one metric");
   return p;
 }
 

@@ -23,9 +23,7 @@ namespace zs {
 enum class MetricScope { core, uncore, software, energy };
 std::string_view to_string(MetricScope s);
 // Opened for a CPU (perf_event_open pid -1), not for the task.
-inline bool cpu_wide(MetricScope s) {
-  return s == MetricScope::uncore || s == MetricScope::energy;
-}
+inline bool cpu_wide(MetricScope s) { return s == MetricScope::uncore || s == MetricScope::energy; }
 
 // The metric names every event file may map; anything else is an error.
 // cycles, instructions, ref_cycles, llc_misses, llc_references,
@@ -35,7 +33,7 @@ const std::vector<std::string>& known_metrics();
 
 struct RawEvent {
   std::uint32_t type = PERF_TYPE_RAW;  // or a PMU's dynamic type name, resolved at encode time
-  std::string pmu;                     // "" = core PMU (PERF_TYPE_RAW); else sysfs PMU name ("power", "amd_l3")
+  std::string pmu;  // "" = core PMU (PERF_TYPE_RAW); else sysfs PMU name ("power", "amd_l3")
   std::uint64_t config = 0, config1 = 0, config2 = 0;
   // Named-PMU events only: the sysfs event (/sys/bus/event_source/devices/
   // <pmu>/events/<event>, e.g. "energy-pkg") whose terms replace config at
@@ -44,20 +42,22 @@ struct RawEvent {
 };
 
 struct MetricDef {
-  std::string metric;       // a known_metrics() name
-  std::string pfm;          // libpfm4 event string ("" = none), e.g. "amd64_fam19h_zen4::..."
+  std::string metric;  // a known_metrics() name
+  std::string pfm;     // libpfm4 event string ("" = none), e.g. "amd64_fam19h_zen4::..."
   std::optional<RawEvent> raw;
-  std::string provenance;   // where the encoding comes from (libpfm4 table, vendor doc, kernel source)
-  std::string meaning;      // one line, for humans: what exactly it counts
-  std::string counts;       // all | demand-loads | rfo | prefetch | loads+rfo | stores | cycles | instructions | software | energy
+  std::string
+      provenance;       // where the encoding comes from (libpfm4 table, vendor doc, kernel source)
+  std::string meaning;  // one line, for humans: what exactly it counts
+  std::string counts;   // all | demand-loads | rfo | prefetch | loads+rfo | stores | cycles |
+                        // instructions | software | energy
   MetricScope scope = MetricScope::core;
   bool privilege_filter = true;  // whether exclude_user / exclude_kernel apply
   std::string unit = "count";    // count | ns | joules
-  int line = 0;             // line in the file, for messages
+  int line = 0;                  // line in the file, for messages
 };
 
 struct EventFile {
-  std::string uarch;        // "zen4", "spr", "neoverse-n1", "generic"
+  std::string uarch;  // "zen4", "spr", "neoverse-n1", "generic"
   std::string path;
   std::string description;  // "AMD Zen 4 (family 0x19, models 0x10-0x1f, 0x60-0x7f, ...)"
   std::string provenance;   // the file's header line: sources and date

@@ -13,7 +13,8 @@ namespace zs {
 
 PerfEventFd::PerfEventFd(perf_event_attr attr, pid_t pid, int cpu, int group_fd) {
   attr.size = sizeof attr;
-  fd_ = static_cast<int>(syscall(SYS_perf_event_open, &attr, pid, cpu, group_fd, PERF_FLAG_FD_CLOEXEC));
+  fd_ = static_cast<int>(
+      syscall(SYS_perf_event_open, &attr, pid, cpu, group_fd, PERF_FLAG_FD_CLOEXEC));
   if (fd_ < 0) {
     errno_ = errno;
     return;
@@ -39,21 +40,24 @@ PerfEventFd& PerfEventFd::operator=(PerfEventFd&& o) noexcept {
 
 bool PerfEventFd::map_page() {
   if (page_ != nullptr) return true;
-  void* p = mmap(nullptr, static_cast<std::size_t>(sysconf(_SC_PAGESIZE)), PROT_READ, MAP_SHARED, fd_, 0);
+  void* p =
+      mmap(nullptr, static_cast<std::size_t>(sysconf(_SC_PAGESIZE)), PROT_READ, MAP_SHARED, fd_, 0);
   if (p == MAP_FAILED) return false;
   page_ = static_cast<perf_event_mmap_page*>(p);
   return true;
 }
 
 std::string perf_open_error(int err, const perf_event_attr& attr, int paranoid) {
-  const bool hw = attr.type == PERF_TYPE_HARDWARE || attr.type == PERF_TYPE_HW_CACHE || attr.type == PERF_TYPE_RAW ||
-                  attr.type >= PERF_TYPE_MAX;
+  const bool hw = attr.type == PERF_TYPE_HARDWARE || attr.type == PERF_TYPE_HW_CACHE ||
+                  attr.type == PERF_TYPE_RAW || attr.type >= PERF_TYPE_MAX;
   switch (err) {
     case ENOENT:
     case ENODEV:
-      return hw ? "no hardware PMU for this event: the kernel exposes software events only (perf_event_open: " +
+      return hw ? "no hardware PMU for this event: the kernel exposes software events only "
+                  "(perf_event_open: " +
                       std::string(std::strerror(err)) + ")"
-                : fmt::format("the kernel does not support this event (perf_event_open: {})", std::strerror(err));
+                : fmt::format("the kernel does not support this event (perf_event_open: {})",
+                              std::strerror(err));
     case EACCES:
     case EPERM:
       return fmt::format(
@@ -63,7 +67,8 @@ std::string perf_open_error(int err, const perf_event_attr& attr, int paranoid) 
     case EOPNOTSUPP:
       return "the PMU does not support this configuration (perf_event_open: EOPNOTSUPP)";
     case EINVAL:
-      return "the kernel rejects this encoding (perf_event_open: EINVAL): event unknown to this CPU";
+      return "the kernel rejects this encoding (perf_event_open: EINVAL): event unknown to this "
+             "CPU";
     case EBUSY:
       return "the counter is in exclusive use by another tool (perf_event_open: EBUSY)";
     default:

@@ -90,8 +90,8 @@ UarchChoice uarch_for(const CpuIdentity& cpu) {
     choice.why = fmt::format("{} ({}) -> generic: no [[match]] rule in {} matches", describe(cpu),
                              model, events_dir());
   else if (hits.size() > 1)
-    choice.why += fmt::format(" (also matched, ignored: {})",
-                              fmt::join(hits.begin() + 1, hits.end(), ", "));
+    choice.why +=
+        fmt::format(" (also matched, ignored: {})", fmt::join(hits.begin() + 1, hits.end(), ", "));
   return choice;
 }
 

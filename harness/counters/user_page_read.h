@@ -24,7 +24,8 @@ struct UserPageCount {
 // event is not on a counter now (index 0) or the page does not permit
 // user reads: the caller falls back to read().
 template <class ReadPmc>
-inline std::optional<UserPageCount> read_user_page(const volatile perf_event_mmap_page* pc, ReadPmc&& read_pmc) {
+inline std::optional<UserPageCount> read_user_page(const volatile perf_event_mmap_page* pc,
+                                                   ReadPmc&& read_pmc) {
   std::uint32_t seq;
   UserPageCount out;
   do {

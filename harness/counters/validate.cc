@@ -9,10 +9,10 @@
 
 #include <fmt/format.h>
 
-#include "platform/platform.h"
 #include "counters/counter_set.h"
-#include "memory/mapping.h"
 #include "measure/phase_meter.h"
+#include "memory/mapping.h"
+#include "platform/platform.h"
 
 namespace zs {
 
@@ -22,10 +22,12 @@ struct Check {
   std::string name;
   std::function<void()> run;
   std::function<double(const PhaseReading&)> expected;
-  double lo, hi;  // accepted ratio measured / expected; for an expected 0, `hi` bounds the count per line
+  double lo,
+      hi;  // accepted ratio measured / expected; for an expected 0, `hi` bounds the count per line
 };
 
-double ratio_verdict(double measured, double expected, double lo, double hi, std::string& verdict, std::string& note) {
+double ratio_verdict(double measured, double expected, double lo, double hi, std::string& verdict,
+                     std::string& note) {
   if (expected <= 0) {
     verdict = measured <= hi ? "validated" : "suspicious";
     note = fmt::format("{:.0f} counted, at most {:.0f} accepted", measured, hi);
@@ -39,7 +41,8 @@ double ratio_verdict(double measured, double expected, double lo, double hi, std
 
 }  // namespace
 
-std::vector<Validation> validate_events(const EventFile& events, const PmuAccess& access, std::uint64_t llc_bytes) {
+std::vector<Validation> validate_events(const EventFile& events, const PmuAccess& access,
+                                        std::uint64_t llc_bytes) {
   const std::size_t line = platform::cache_line_bytes();
   const std::size_t big = static_cast<std::size_t>(4 * llc_bytes);
   const std::uint64_t loop_iters = 50'000'000;
@@ -66,13 +69,18 @@ std::vector<Validation> validate_events(const EventFile& events, const PmuAccess
     };
     auto none = [](const PhaseReading&) { return 0.0; };
     if (metric == "instructions")
-      return {{"known loop of 2x50M instructions", [&] { platform::known_instruction_loop(loop_iters); },
-               [&](const PhaseReading&) { return double(loop_iters * platform::kKnownLoopInstructionsPerIteration); },
+      return {{"known loop of 2x50M instructions",
+               [&] { platform::known_instruction_loop(loop_iters); },
+               [&](const PhaseReading&) {
+                 return double(loop_iters * platform::kKnownLoopInstructionsPerIteration);
+               },
                0.98, 1.05}};
     if (metric == "cycles" || metric == "ref_cycles")
-      return {{"50M-iteration loop, against TSC ticks", [&] { platform::known_instruction_loop(loop_iters); },
+      return {{"50M-iteration loop, against TSC ticks",
+               [&] { platform::known_instruction_loop(loop_iters); },
                [](const PhaseReading& r) { return double(r.tsc); }, 0.2, 5.0}};
-    if (metric == "llc_misses" || metric == "llc_store_misses" || metric == "llc_references" || metric == "l2_misses")
+    if (metric == "llc_misses" || metric == "llc_store_misses" || metric == "llc_references" ||
+        metric == "l2_misses")
       return {{fmt::format("streaming stores over {} MiB (4x LLC): ~1 per line", big >> 20), stores,
                [lines](const PhaseReading&) { return lines; }, 0.5, 2.0},
               {"stores into one resident page: ~0", resident, none, 0, 0.01 * 2000 * 64}};
@@ -81,17 +89,20 @@ std::vector<Validation> validate_events(const EventFile& events, const PmuAccess
     if (metric == "page_faults")
       return {{"memset over 2 MiB of fresh 4 KiB pages: 512",
                [&] {
-                 void* p = mmap(nullptr, 2u << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                 void* p = mmap(nullptr, 2u << 20, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                  madvise(p, 2u << 20, MADV_NOHUGEPAGE);
                  std::memset(p, 1, 2u << 20);
                  munmap(p, 2u << 20);
                },
                [](const PhaseReading&) { return 512.0; }, 0.97, 1.03}};
     if (metric == "task_clock")
-      return {{"busy loop, against CLOCK_MONOTONIC", [&] { platform::known_instruction_loop(loop_iters); },
+      return {{"busy loop, against CLOCK_MONOTONIC",
+               [&] { platform::known_instruction_loop(loop_iters); },
                [](const PhaseReading& r) { return double(r.ns); }, 0.9, 1.05}};
     if (metric == "context_switches")
-      return {{"short busy loop: ~0", [&] { platform::known_instruction_loop(loop_iters / 50); }, none, 0, 2}};
+      return {{"short busy loop: ~0", [&] { platform::known_instruction_loop(loop_iters / 50); },
+               none, 0, 2}};
     return {};
   };
 
@@ -106,11 +117,13 @@ std::vector<Validation> validate_events(const EventFile& events, const PmuAccess
       std::string why = "not counted";
       for (const MissingMetric& mm : set.missing())
         if (mm.column == m.metric) why = mm.reason;
-      out.push_back({m.metric, checks.empty() ? "-" : checks.front().name, std::nullopt, std::nullopt, "unavailable", why});
+      out.push_back({m.metric, checks.empty() ? "-" : checks.front().name, std::nullopt,
+                     std::nullopt, "unavailable", why});
       continue;
     }
     if (checks.empty()) {
-      out.push_back({m.metric, "-", std::nullopt, std::nullopt, "unavailable", "no known-answer check for this metric"});
+      out.push_back({m.metric, "-", std::nullopt, std::nullopt, "unavailable",
+                     "no known-answer check for this metric"});
       continue;
     }
     for (const Check& c : checks) {
@@ -122,7 +135,8 @@ std::vector<Validation> validate_events(const EventFile& events, const PmuAccess
       Validation v{m.metric, c.name, c.expected(r), std::nullopt, "", ""};
       if (!r.counters.has(col) || r.counters.multiplexed) {
         v.verdict = "unavailable";
-        v.note = r.counters.multiplexed ? "the group was multiplexed: rerun with fewer events" : "no count read";
+        v.note = r.counters.multiplexed ? "the group was multiplexed: rerun with fewer events"
+                                        : "no count read";
       } else {
         v.measured = double(r.counters.value[col]);
         ratio_verdict(*v.measured, *v.expected, c.lo, c.hi, v.verdict, v.note);

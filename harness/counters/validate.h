@@ -17,10 +17,10 @@ namespace zs {
 
 struct Validation {
   std::string metric;
-  std::string check;     // what was run
+  std::string check;  // what was run
   std::optional<double> expected, measured;
-  std::string verdict;   // validated | suspicious | unavailable
-  std::string note;      // the ratio and the bound, or why unavailable
+  std::string verdict;  // validated | suspicious | unavailable
+  std::string note;     // the ratio and the bound, or why unavailable
 };
 
 // Runs the checks for every metric of `events` (llc_* metrics against

@@ -22,18 +22,30 @@ unsigned parse_num(const std::string& s) {
 // MIDR_EL1.Implementer, as the Arm ARM and the kernel's cputype.h name them.
 std::string arm_implementer_name(unsigned id) {
   switch (id) {
-    case 0x41: return "ARM";
-    case 0x42: return "Broadcom";
-    case 0x43: return "Cavium";
-    case 0x46: return "Fujitsu";
-    case 0x48: return "HiSilicon";
-    case 0x4e: return "NVIDIA";
-    case 0x50: return "APM";
-    case 0x51: return "Qualcomm";
-    case 0x61: return "Apple";
-    case 0x6d: return "Microsoft";
-    case 0xc0: return "Ampere";
-    default: return "implementer " + std::to_string(id);
+    case 0x41:
+      return "ARM";
+    case 0x42:
+      return "Broadcom";
+    case 0x43:
+      return "Cavium";
+    case 0x46:
+      return "Fujitsu";
+    case 0x48:
+      return "HiSilicon";
+    case 0x4e:
+      return "NVIDIA";
+    case 0x50:
+      return "APM";
+    case 0x51:
+      return "Qualcomm";
+    case 0x61:
+      return "Apple";
+    case 0x6d:
+      return "Microsoft";
+    case 0xc0:
+      return "Ampere";
+    default:
+      return "implementer " + std::to_string(id);
   }
 }
 

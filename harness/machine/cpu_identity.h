@@ -10,11 +10,11 @@
 namespace zs {
 
 struct CpuIdentity {
-  std::string arch;     // x86_64 | arm64
-  std::string vendor;   // GenuineIntel | AuthenticAMD | HygonGenuine | arm implementer name
-  unsigned family = 0, model = 0, stepping = 0;  // x86 (display family/model)
+  std::string arch;    // x86_64 | arm64
+  std::string vendor;  // GenuineIntel | AuthenticAMD | HygonGenuine | arm implementer name
+  unsigned family = 0, model = 0, stepping = 0;                   // x86 (display family/model)
   unsigned implementer = 0, part = 0, variant = 0, revision = 0;  // arm64 MIDR fields
-  std::string model_name;  // /proc/cpuinfo "model name"
+  std::string model_name;                                         // /proc/cpuinfo "model name"
 };
 // This machine: cpu_identity() of the platform's signature and /proc/cpuinfo.
 CpuIdentity this_cpu();

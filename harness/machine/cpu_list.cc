@@ -27,6 +27,8 @@ std::optional<std::uint64_t> node_list_count(const std::string& list) {
   return weight(numa_parse_nodestring_all(list.c_str()));
 }
 
-std::string cpu_list_text(const std::vector<int>& cpus) { return fmt::format("{}", fmt::join(cpus, ",")); }
+std::string cpu_list_text(const std::vector<int>& cpus) {
+  return fmt::format("{}", fmt::join(cpus, ","));
+}
 
 }  // namespace zs

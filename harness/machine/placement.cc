@@ -59,9 +59,9 @@ Placement apply_placement(std::optional<int> cpu, std::optional<int> node) {
   const int max = numa_max_node();
   if (node) {
     if (*node < 0 || *node > max || numa_node_size64(*node, nullptr) <= 0)
-      throw SetupError(Option::node,
-                       fmt::format("node {} does not exist or has no memory; nodes: 0..{}", *node,
-                                   max));
+      throw SetupError(
+          Option::node,
+          fmt::format("node {} does not exist or has no memory; nodes: 0..{}", *node, max));
     p.node = *node;
     p.node_source = kConfiguredNode;
   } else {

@@ -14,8 +14,8 @@ inline constexpr const char* kConfiguredNode = "configured (node)";
 
 struct Placement {
   int cpu = -1;
-  std::string cpu_source;  // kConfiguredCpu, "highest CPU of the affinity mask"
-  int node = -1;           // -1: NUMA not available (memory policy untouched)
+  std::string cpu_source;   // kConfiguredCpu, "highest CPU of the affinity mask"
+  int node = -1;            // -1: NUMA not available (memory policy untouched)
   std::string node_source;  // kConfiguredNode, "node of the CPU", or why untouched
 };
 

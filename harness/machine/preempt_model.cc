@@ -26,8 +26,8 @@ PreemptModel preemption_model(const PreemptInputs& in) {
   const std::string uname = "uname -v '" + in.uname_version + "'";
   if (dynamic)
     if (auto arg = procfs::cmdline_value(in.cmdline, "preempt"))
-      return {*arg, "/proc/cmdline preempt=" + *arg + " (PREEMPT_DYNAMIC kernel; " + dbg +
-                        " unreadable)",
+      return {*arg,
+              "/proc/cmdline preempt=" + *arg + " (PREEMPT_DYNAMIC kernel; " + dbg + " unreadable)",
               ""};
   if (rt || (full && !dynamic)) return {rt ? "rt" : "full", uname, ""};
 
@@ -51,11 +51,13 @@ PreemptModel preemption_model(const PreemptInputs& in) {
                 ""};
   }
   std::string why =
-      dynamic ? "PREEMPT_DYNAMIC kernel (uname -v): the model is chosen at boot or run time, and "
-                "neither " + dbg + " (debugfs), a preempt= boot argument nor " + in.config_source +
-                    " says which"
-              : "uname -v names no PREEMPT flag: none or voluntary, which it does not "
-                "distinguish, and " + in.config_source + (in.config ? " names neither" : " is unreadable");
+      dynamic
+          ? "PREEMPT_DYNAMIC kernel (uname -v): the model is chosen at boot or run time, and "
+            "neither " +
+                dbg + " (debugfs), a preempt= boot argument nor " + in.config_source + " says which"
+          : "uname -v names no PREEMPT flag: none or voluntary, which it does not "
+            "distinguish, and " +
+                in.config_source + (in.config ? " names neither" : " is unreadable");
   return {std::nullopt, uname, std::move(why)};
 }
 

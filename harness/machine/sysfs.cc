@@ -77,7 +77,8 @@ std::uint64_t hugepages_dir_bytes(const std::string& name) {
   if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
       name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
     return 0;
-  auto kb = parse_u64(std::string_view(name).substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
+  auto kb = parse_u64(
+      std::string_view(name).substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
   return kb ? *kb << 10 : 0;
 }
 

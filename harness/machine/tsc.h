@@ -48,8 +48,8 @@ struct TscInfo {
 
 // The first of the platform's sources that answers (x86: the crystal
 // ratio, the kernel's tsc_freq_khz, the hypervisor's timing leaf; arm64:
-// the timer frequency register), else a calibration. `force_calibration` skips straight to calibration (tests, or
-// a rate the user distrusts).
+// the timer frequency register), else a calibration. `force_calibration` skips straight to
+// calibration (tests, or a rate the user distrusts).
 TscInfo tsc_info(bool force_calibration = false);
 
 }  // namespace zs

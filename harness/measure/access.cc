@@ -7,8 +7,8 @@ namespace zs {
 
 namespace {
 constexpr std::pair<AccessPattern, const char*> kPatterns[] = {
-    {AccessPattern::none, "none"},   {AccessPattern::touch, "touch"},
-    {AccessPattern::page, "page"},   {AccessPattern::neighbourhood, "neighbourhood"},
+    {AccessPattern::none, "none"},     {AccessPattern::touch, "touch"},
+    {AccessPattern::page, "page"},     {AccessPattern::neighbourhood, "neighbourhood"},
     {AccessPattern::stream, "stream"}, {AccessPattern::folio, "folio"},
     {AccessPattern::random, "random"},
 };
@@ -58,17 +58,26 @@ AccessPlan make_access_plan(const AccessSpec& spec, std::uint64_t folio_bytes,
   const std::uint64_t hint_line = hint_offset / line * line;
   const std::uint64_t t = hint_offset / page_size, n = folio_bytes / page_size;
   switch (spec.pattern) {
-    case AccessPattern::none: break;
-    case AccessPattern::touch: plan.ranges.push_back({hint_line, line}); break;
-    case AccessPattern::page: plan.ranges.push_back({t * page_size, page_size}); break;
+    case AccessPattern::none:
+      break;
+    case AccessPattern::touch:
+      plan.ranges.push_back({hint_line, line});
+      break;
+    case AccessPattern::page:
+      plan.ranges.push_back({t * page_size, page_size});
+      break;
     case AccessPattern::neighbourhood: {
       std::uint64_t lo = t >= kNeighbourhood ? t - kNeighbourhood : 0;
       std::uint64_t hi = std::min(n - 1, t + kNeighbourhood);
       plan.ranges.push_back({lo * page_size, (hi - lo + 1) * page_size});
       break;
     }
-    case AccessPattern::stream: plan.ranges.push_back({hint_line, folio_bytes - hint_line}); break;
-    case AccessPattern::folio: plan.ranges.push_back({0, folio_bytes}); break;
+    case AccessPattern::stream:
+      plan.ranges.push_back({hint_line, folio_bytes - hint_line});
+      break;
+    case AccessPattern::folio:
+      plan.ranges.push_back({0, folio_bytes});
+      break;
     case AccessPattern::random: {
       std::mt19937_64 rng(seed);
       std::uniform_int_distribution<std::uint64_t> pick(0, folio_bytes / line - 1);

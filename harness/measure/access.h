@@ -44,7 +44,7 @@ struct AccessPlan {
   AccessOp op = AccessOp::write;
   std::size_t line = 64;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;  // (offset, bytes), line-aligned
-  std::vector<std::uint64_t> lines;                              // random: line offsets
+  std::vector<std::uint64_t> lines;                             // random: line offsets
   std::uint64_t bytes() const;
 };
 

@@ -4,15 +4,21 @@
 
 #include <fmt/format.h>
 
-#include "platform/platform.h"
 #include "common/errors.h"
 #include "common/units.h"
 #include "measure/executor.h"
+#include "platform/platform.h"
 
 namespace zs {
 
-PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed, CounterSet* counters)
-    : point_(point), pool_(pool), seed_(seed), rng_(seed), access_seed_(seed ^ 0x9e3779b97f4a7c15ull), counters_(counters),
+PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed,
+                         CounterSet* counters)
+    : point_(point),
+      pool_(pool),
+      seed_(seed),
+      rng_(seed),
+      access_seed_(seed ^ 0x9e3779b97f4a7c15ull),
+      counters_(counters),
       meter_(counters) {
   if (pool.backing() != point.backing || pool.folio_bytes() != point.folio_bytes)
     throw SetupError("internal: point and pool differ in backing or folio size");
@@ -26,19 +32,24 @@ PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed
       throw SetupError(fmt::format("primitive: unknown '{}'; allowed: {}", point.primitive.name(),
                                    fmt::join(PrimitiveRegistry::get().names(), ", ")));
     if (!prim_->available)
-      throw SetupError(fmt::format("primitive '{}' is not available on this CPU: {}; see 'zeroscope primitives'",
-                                   prim_->name(), prim_->why));
+      throw SetupError(
+          fmt::format("primitive '{}' is not available on this CPU: {}; see 'zeroscope primitives'",
+                      prim_->name(), prim_->why));
   }
-  if (point.cache == CacheState::cold && point.evict == Evict::clflush && platform::flush_name().empty())
-    throw SetupError("evict clflush: this architecture has no cache flush instruction here; use evict pool");
+  if (point.cache == CacheState::cold && point.evict == Evict::clflush &&
+      platform::flush_name().empty())
+    throw SetupError(
+        "evict clflush: this architecture has no cache flush instruction here; use evict pool");
   std::mt19937_64 probe(0);
   if (!resolve_target(point.target, pool.nr_pages(), pool.page_bytes(), probe))
-    throw SetupError(fmt::format("target {} lies outside a {} folio of {} pages", point.target.name(),
-                                 exact_size(pool.folio_bytes()), pool.nr_pages()));
+    throw SetupError(fmt::format("target {} lies outside a {} folio of {} pages",
+                                 point.target.name(), exact_size(pool.folio_bytes()),
+                                 pool.nr_pages()));
   if (!point.kernel_fault()) {
     // Fails here, not in the loop, if the plan cannot run over this pool.
     retarget(*resolve_target(point.target, pool.nr_pages(), pool.page_bytes(), probe));
-    if (auto why = check_executable(plan_, *prim_, pool.folio(0), pool.folio_bytes(), pool.page_bytes()))
+    if (auto why =
+            check_executable(plan_, *prim_, pool.folio(0), pool.folio_bytes(), pool.page_bytes()))
       throw SetupError(*why);
     current_.reset();
   }
@@ -57,8 +68,8 @@ void PointRunner::retarget(const Target& t) {
     plan_ = strategy_->plan(p);
   }
   access_plan_ = make_access_plan(point_.access, pool_.folio_bytes(), pool_.page_bytes(),
-                                  t.page * pool_.page_bytes() + t.page_offset, platform::cache_line_bytes(),
-                                  access_seed_);
+                                  t.page * pool_.page_bytes() + t.page_offset,
+                                  platform::cache_line_bytes(), access_seed_);
 }
 
 Sample PointRunner::run(std::uint32_t rep) {
@@ -72,7 +83,8 @@ Sample PointRunner::run(std::uint32_t rep) {
   std::byte* folio = pool_.folio(i);
   // Metrics that do not fit the PMU at once rotate through passes, one pass
   // per sample (recorded in the sample's counter values).
-  if (counters_ != nullptr && counters_->passes() > 1) counters_->set_pass(rep % counters_->passes());
+  if (counters_ != nullptr && counters_->passes() > 1)
+    counters_->set_pass(rep % counters_->passes());
 
   if (point_.kernel_fault()) {
     pool_.discard(i);
@@ -81,8 +93,10 @@ Sample PointRunner::run(std::uint32_t rep) {
     // could blur it on a busy machine; the detail says which method spoke).
     const bool anon_huge = point_.backing == Backing::thp || point_.backing == Backing::mthp;
     std::optional<ThpFaultCounters> before;
-    if (anon_huge && pool_.verify_method() != BackingMethod::kpageflags) before = read_thp_fault_counters();
-    volatile auto* hint = reinterpret_cast<volatile unsigned char*>(folio + t.page * pool_.page_bytes() + t.page_offset);
+    if (anon_huge && pool_.verify_method() != BackingMethod::kpageflags)
+      before = read_thp_fault_counters();
+    volatile auto* hint = reinterpret_cast<volatile unsigned char*>(
+        folio + t.page * pool_.page_bytes() + t.page_offset);
     meter_.start();
     *hint = 1;  // a write fault: a read would map the (huge) zero page instead
     s.fault = meter_.stop();
@@ -97,7 +111,8 @@ Sample PointRunner::run(std::uint32_t rep) {
     if (!s.backing.verified && before) {
       if (auto after = read_thp_fault_counters()) {
         s.backing.verified = true;
-        s.backing.huge = after->fault_alloc > before->fault_alloc && after->fault_fallback == before->fault_fallback;
+        s.backing.huge = after->fault_alloc > before->fault_alloc &&
+                         after->fault_fallback == before->fault_fallback;
         s.backing.detail = fmt::format("vmstat thp_fault_alloc +{}, thp_fault_fallback +{}",
                                        after->fault_alloc - before->fault_alloc,
                                        after->fault_fallback - before->fault_fallback);

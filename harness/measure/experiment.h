@@ -13,16 +13,16 @@
 #include <string>
 #include <string_view>
 
-#include "primitives/registry.h"
-#include "strategies/strategy.h"
 #include "measure/access.h"
-#include "memory/backing.h"
-#include "memory/cache_state.h"
-#include "memory/folio_pool.h"
 #include "measure/phase_meter.h"
 #include "measure/target.h"
 #include "measure/zeroing_primitive.h"
 #include "measure/zeroing_strategy.h"
+#include "memory/backing.h"
+#include "memory/cache_state.h"
+#include "memory/folio_pool.h"
+#include "primitives/registry.h"
+#include "strategies/strategy.h"
 
 namespace zs {
 
@@ -64,7 +64,8 @@ class PointRunner {
   // Validates the point against the pool and this CPU; throws SetupError
   // naming what is wrong (unknown strategy or primitive, unavailable
   // primitive, target outside the folio).
-  PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed, CounterSet* counters = nullptr);
+  PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed,
+              CounterSet* counters = nullptr);
 
   // Sample `rep`: its random draws (a random target) depend only on the
   // seed and rep, so a resumed sweep takes the same samples.

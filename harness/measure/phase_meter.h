@@ -9,14 +9,14 @@
 
 #include <cstdint>
 
-#include "platform/platform.h"
 #include "counters/counter_set.h"
+#include "platform/platform.h"
 
 namespace zs {
 
 struct PhaseReading {
   std::uint64_t ns = 0;
-  std::uint64_t tsc = 0;  // 0 only where the architecture has no counter
+  std::uint64_t tsc = 0;   // 0 only where the architecture has no counter
   CounterValues counters;  // empty (valid == 0) without a CounterSet
 };
 

@@ -22,12 +22,18 @@ std::optional<TargetSpec> TargetSpec::parse(std::string_view s) {
 
 std::string TargetSpec::name() const {
   switch (kind) {
-    case Kind::first: return "first";
-    case Kind::middle: return "middle";
-    case Kind::last: return "last";
-    case Kind::random: return "random";
-    case Kind::page: return std::to_string(value);
-    case Kind::byte_offset: return "offset:" + std::to_string(value);
+    case Kind::first:
+      return "first";
+    case Kind::middle:
+      return "middle";
+    case Kind::last:
+      return "last";
+    case Kind::random:
+      return "random";
+    case Kind::page:
+      return std::to_string(value);
+    case Kind::byte_offset:
+      return "offset:" + std::to_string(value);
   }
   return "?";
 }
@@ -36,10 +42,14 @@ std::optional<Target> resolve_target(const TargetSpec& spec, std::uint64_t nr_pa
                                      std::uint64_t page_size, std::mt19937_64& rng) {
   using K = TargetSpec::Kind;
   switch (spec.kind) {
-    case K::first: return Target{0, 0};
-    case K::middle: return Target{nr_pages / 2, 0};
-    case K::last: return Target{nr_pages - 1, 0};
-    case K::random: return Target{std::uniform_int_distribution<std::uint64_t>(0, nr_pages - 1)(rng), 0};
+    case K::first:
+      return Target{0, 0};
+    case K::middle:
+      return Target{nr_pages / 2, 0};
+    case K::last:
+      return Target{nr_pages - 1, 0};
+    case K::random:
+      return Target{std::uniform_int_distribution<std::uint64_t>(0, nr_pages - 1)(rng), 0};
     case K::page:
       if (spec.value >= nr_pages) return std::nullopt;
       return Target{spec.value, 0};

@@ -13,9 +13,9 @@ namespace zs {
 
 class ZeroingPrimitive {
  public:
-  ZeroingPrimitive(std::string_view name) : name_(name) {}                      // NOLINT
-  ZeroingPrimitive(const char* name) : name_(name) {}                           // NOLINT
-  ZeroingPrimitive(const std::string& name) : name_(name) {}                    // NOLINT
+  ZeroingPrimitive(std::string_view name) : name_(name) {}    // NOLINT
+  ZeroingPrimitive(const char* name) : name_(name) {}         // NOLINT
+  ZeroingPrimitive(const std::string& name) : name_(name) {}  // NOLINT
 
   const std::string& name() const { return name_; }
   // The registry entry, "kernel" resolved; nullptr for an unknown name.

@@ -22,7 +22,7 @@ class ZeroingStrategy {
   // message that refuses it: known() is false.
   ZeroingStrategy(std::string_view name)  // NOLINT(google-explicit-constructor)
       : name_(name), plan_(find_strategy(name)), kernel_fault_(name == kKernelFault) {}
-  ZeroingStrategy(const char* name) : ZeroingStrategy(std::string_view(name)) {}  // NOLINT
+  ZeroingStrategy(const char* name) : ZeroingStrategy(std::string_view(name)) {}         // NOLINT
   ZeroingStrategy(const std::string& name) : ZeroingStrategy(std::string_view(name)) {}  // NOLINT
 
   const std::string& name() const { return name_; }

@@ -14,7 +14,9 @@
 
 namespace zs {
 
-std::size_t backing_detail::base_page() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+std::size_t backing_detail::base_page() {
+  return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
 
 namespace {
 
@@ -57,7 +59,8 @@ BackingVerifier::BackingVerifier(bool allow_kpageflags) {
   if (allow_kpageflags) {
     UniqueFd pagemap(::open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC));
     UniqueFd kpageflags(::open("/proc/kpageflags", O_RDONLY | O_CLOEXEC));
-    if (pagemap.get() >= 0 && kpageflags.get() >= 0 && backing_detail::pfns_visible(pagemap.get())) {
+    if (pagemap.get() >= 0 && kpageflags.get() >= 0 &&
+        backing_detail::pfns_visible(pagemap.get())) {
       pagemap_fd_ = pagemap.release();
       kpageflags_fd_ = kpageflags.release();
       method_ = BackingMethod::kpageflags;

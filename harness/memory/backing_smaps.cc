@@ -96,8 +96,8 @@ BackingCheck judge_smaps_hugetlb(const Vma& v, std::uintptr_t addr, std::uint64_
     return not_huge(
         fmt::format("hugetlb page size is {}: the range holds several folios", exact_size(kps)));
   if (kps > bytes)
-    return not_huge(
-        fmt::format("hugetlb page size is {}: the range is inside a larger folio", exact_size(kps)));
+    return not_huge(fmt::format("hugetlb page size is {}: the range is inside a larger folio",
+                                exact_size(kps)));
   // A hugetlb VMA starts on a page boundary of its size, so an offset into it
   // that is not a multiple straddles two pages.
   if ((addr - v.start) % kps != 0)

@@ -34,9 +34,10 @@ LlcInfo detect_llc(std::optional<std::uint64_t> configured, bool prefer_configur
   if (auto c = platform::llc_from_cpu())
     return {c->bytes, c->source + ", L" + std::to_string(c->level)};
   if (configured) return {*configured, kConfiguredLlc};
-  throw SetupError("last-level cache size unknown: no sysfs cache entries and no cache "
-                   "description from the CPU; give it with " +
-                   option_ref(Option::llc_size) + " (e.g. 32MiB)");
+  throw SetupError(
+      "last-level cache size unknown: no sysfs cache entries and no cache "
+      "description from the CPU; give it with " +
+      option_ref(Option::llc_size) + " (e.g. 32MiB)");
 }
 
 std::size_t cold_pool_folios(std::uint64_t llc_bytes, std::uint64_t folio_bytes) {

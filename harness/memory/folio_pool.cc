@@ -18,8 +18,10 @@
 namespace zs {
 
 namespace {
-constexpr std::pair<Backing, const char*> kBackings[] = {
-    {Backing::thp, "thp"}, {Backing::mthp, "mthp"}, {Backing::hugetlb, "hugetlb"}, {Backing::base, "base"}};
+constexpr std::pair<Backing, const char*> kBackings[] = {{Backing::thp, "thp"},
+                                                         {Backing::mthp, "mthp"},
+                                                         {Backing::hugetlb, "hugetlb"},
+                                                         {Backing::base, "base"}};
 
 std::uint64_t base_page() { return static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)); }
 
@@ -46,24 +48,28 @@ std::optional<std::string> backing_unusable(Backing backing, std::uint64_t folio
                                             const PoolOptions& opt) {
   const std::uint64_t page = base_page();
   if (folio_bytes == 0 || folio_bytes % page != 0)
-    return fmt::format("folio size {} is not a multiple of the base page ({} bytes)", folio_bytes, page);
+    return fmt::format("folio size {} is not a multiple of the base page ({} bytes)", folio_bytes,
+                       page);
   switch (backing) {
     case Backing::base:
       return std::nullopt;
     case Backing::thp: {
       const std::uint64_t pmd = thp_pmd_bytes();
-      if (pmd == 0) return std::string("thp: this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE)");
+      if (pmd == 0)
+        return std::string(
+            "thp: this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE)");
       if (folio_bytes != pmd)
-        return fmt::format("thp folios are {} (hpage_pmd_size) on this machine, not {}; use backing mthp for {}",
-                           exact_size(pmd), exact_size(folio_bytes), offered_thp_sizes());
+        return fmt::format(
+            "thp folios are {} (hpage_pmd_size) on this machine, not {}; use backing mthp for {}",
+            exact_size(pmd), exact_size(folio_bytes), offered_thp_sizes());
       return thp_size_unusable(folio_bytes);
     }
     case Backing::mthp: {
       bool offered = false;
       for (const ThpSize& t : thp_sizes()) offered = offered || t.bytes == folio_bytes;
       if (!offered)
-        return fmt::format("mthp: the kernel offers no {} anonymous size; it offers: {}", exact_size(folio_bytes),
-                           offered_thp_sizes());
+        return fmt::format("mthp: the kernel offers no {} anonymous size; it offers: {}",
+                           exact_size(folio_bytes), offered_thp_sizes());
       if (opt.enable_mthp) return std::nullopt;  // MthpEnable checks permission when it runs
       return thp_size_unusable(folio_bytes);
     }
@@ -71,7 +77,8 @@ std::optional<std::string> backing_unusable(Backing backing, std::uint64_t folio
       if (!std::has_single_bit(folio_bytes) || !hugetlb_pool(folio_bytes)) {
         std::vector<std::string> sizes;
         for (const HugetlbPool& p : hugetlb_pools()) sizes.push_back(exact_size(p.page_bytes));
-        return fmt::format("hugetlb: the kernel has no {} pool; it has: {}", exact_size(folio_bytes),
+        return fmt::format("hugetlb: the kernel has no {} pool; it has: {}",
+                           exact_size(folio_bytes),
                            sizes.empty() ? "none" : fmt::format("{}", fmt::join(sizes, ", ")));
       }
       return std::nullopt;  // the page count is checked when the pool is made
@@ -80,7 +87,8 @@ std::optional<std::string> backing_unusable(Backing backing, std::uint64_t folio
   return std::string("unknown backing");
 }
 
-FolioPool::FolioPool(Backing backing, std::uint64_t folio_bytes, std::size_t count, const PoolOptions& opt)
+FolioPool::FolioPool(Backing backing, std::uint64_t folio_bytes, std::size_t count,
+                     const PoolOptions& opt)
     : backing_(backing), folio_bytes_(folio_bytes), page_bytes_(base_page()), count_(count) {
   if (count_ == 0) throw SetupError("a folio pool needs at least one folio");
   if (auto why = backing_unusable(backing, folio_bytes, opt)) throw SetupError(*why);
@@ -109,23 +117,27 @@ void FolioPool::map_anonymous() {
   // enabled), and smaps then describes one folio per VMA.
   stride_ = 2 * folio_bytes_;
   raw_bytes_ = count_ * stride_ + folio_bytes_;
-  void* raw = mmap(nullptr, raw_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* raw = mmap(nullptr, raw_bytes_, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (raw == MAP_FAILED)
-    throw SetupError(fmt::format("cannot map {} x {} of anonymous memory: {}", count_, exact_size(folio_bytes_),
-                                 std::strerror(errno)));
+    throw SetupError(fmt::format("cannot map {} x {} of anonymous memory: {}", count_,
+                                 exact_size(folio_bytes_), std::strerror(errno)));
   raw_ = static_cast<std::byte*>(raw);
-  auto start = (reinterpret_cast<std::uintptr_t>(raw) + folio_bytes_ - 1) / folio_bytes_ * folio_bytes_;
+  auto start =
+      (reinterpret_cast<std::uintptr_t>(raw) + folio_bytes_ - 1) / folio_bytes_ * folio_bytes_;
   base_ = reinterpret_cast<std::byte*>(start);
   const int advice = backing_ == Backing::base ? MADV_NOHUGEPAGE : MADV_HUGEPAGE;
   for (std::size_t i = 0; i < count_; ++i) {
     if (mprotect(folio(i) + folio_bytes_, folio_bytes_, PROT_NONE) != 0 ||
         madvise(folio(i), folio_bytes_, advice) != 0)
-      throw SetupError(fmt::format("cannot prepare folio {}: {} (madvise/mprotect)", i, std::strerror(errno)));
+      throw SetupError(
+          fmt::format("cannot prepare folio {}: {} (madvise/mprotect)", i, std::strerror(errno)));
   }
 }
 
 int FolioPool::hugetlb_flags() const {
-  return MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (std::countr_zero(folio_bytes_) << MAP_HUGE_SHIFT);
+  return MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+         (std::countr_zero(folio_bytes_) << MAP_HUGE_SHIFT);
 }
 
 void FolioPool::map_hugetlb() {
@@ -133,9 +145,10 @@ void FolioPool::map_hugetlb() {
   raw_bytes_ = count_ * folio_bytes_;
   void* raw = mmap(nullptr, raw_bytes_, PROT_READ | PROT_WRITE, hugetlb_flags(), -1, 0);
   if (raw == MAP_FAILED)
-    throw SetupError(fmt::format("hugetlb: mmap of {} x {} failed: {}; check the pool with 'grep . {}/*'",
-                                 count_, exact_size(folio_bytes_), std::strerror(errno),
-                                 hugetlb_pool(folio_bytes_) ? hugetlb_pool(folio_bytes_)->dir : "/sys/kernel/mm/hugepages"));
+    throw SetupError(fmt::format(
+        "hugetlb: mmap of {} x {} failed: {}; check the pool with 'grep . {}/*'", count_,
+        exact_size(folio_bytes_), std::strerror(errno),
+        hugetlb_pool(folio_bytes_) ? hugetlb_pool(folio_bytes_)->dir : "/sys/kernel/mm/hugepages"));
   raw_ = base_ = static_cast<std::byte*>(raw);
 }
 
@@ -148,15 +161,20 @@ void FolioPool::populate(std::size_t i) {
 void FolioPool::discard(std::size_t i) {
   if (backing_ != Backing::hugetlb) {
     if (madvise(folio(i), folio_bytes_, MADV_DONTNEED) != 0)
-      throw std::runtime_error(fmt::format("MADV_DONTNEED of folio {}: {}", i, std::strerror(errno)));
+      throw std::runtime_error(
+          fmt::format("MADV_DONTNEED of folio {}: {}", i, std::strerror(errno)));
     return;
   }
   // The page goes back to the pool; the new mapping takes one out of it at
   // the next fault.
   if (munmap(folio(i), folio_bytes_) != 0)
-    throw std::runtime_error(fmt::format("munmap of hugetlb folio {}: {}", i, std::strerror(errno)));
-  void* p = mmap(folio(i), folio_bytes_, PROT_READ | PROT_WRITE, hugetlb_flags() | MAP_FIXED_NOREPLACE, -1, 0);
-  if (p != folio(i)) throw std::runtime_error(fmt::format("re-mmap of hugetlb folio {}: {}", i, std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("munmap of hugetlb folio {}: {}", i, std::strerror(errno)));
+  void* p = mmap(folio(i), folio_bytes_, PROT_READ | PROT_WRITE,
+                 hugetlb_flags() | MAP_FIXED_NOREPLACE, -1, 0);
+  if (p != folio(i))
+    throw std::runtime_error(
+        fmt::format("re-mmap of hugetlb folio {}: {}", i, std::strerror(errno)));
 }
 
 const BackingCheck& FolioPool::reverify(std::size_t i) {
@@ -165,15 +183,16 @@ const BackingCheck& FolioPool::reverify(std::size_t i) {
 }
 
 std::size_t FolioPool::huge_count() const {
-  return static_cast<std::size_t>(std::count_if(checks_.begin(), checks_.end(),
-                                                [](const BackingCheck& c) { return c.verified && c.huge; }));
+  return static_cast<std::size_t>(std::count_if(
+      checks_.begin(), checks_.end(), [](const BackingCheck& c) { return c.verified && c.huge; }));
 }
 
 std::string FolioPool::describe() const {
-  std::size_t unverified = static_cast<std::size_t>(
-      std::count_if(checks_.begin(), checks_.end(), [](const BackingCheck& c) { return !c.verified; }));
-  return fmt::format("{} {} x {}, verified by {}: {} huge, {} not huge, {} unverified", to_string(backing_),
-                     exact_size(folio_bytes_), count_, to_string(verifier_.method()), huge_count(),
+  std::size_t unverified = static_cast<std::size_t>(std::count_if(
+      checks_.begin(), checks_.end(), [](const BackingCheck& c) { return !c.verified; }));
+  return fmt::format("{} {} x {}, verified by {}: {} huge, {} not huge, {} unverified",
+                     to_string(backing_), exact_size(folio_bytes_), count_,
+                     to_string(verifier_.method()), huge_count(),
                      count_ - huge_count() - unverified, unverified);
 }
 

@@ -113,5 +113,4 @@ HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t 
   return HugetlbReservation(std::move(guard));
 }
 
-
 }  // namespace zs

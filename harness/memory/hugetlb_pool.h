@@ -47,6 +47,7 @@ class HugetlbReservation {
 //    root, or rerun with `reserve_hugetlb` as root" (rendered by the CLI as
 //    --reserve-hugetlb)
 // An unknown page size throws naming the sizes the kernel offers.
-HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t needed, bool reserve);
+HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t needed,
+                                        bool reserve);
 
 }  // namespace zs

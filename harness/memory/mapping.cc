@@ -23,7 +23,8 @@ Mapping Mapping::anonymous(std::size_t bytes, std::size_t align) {
   std::size_t raw_size = bytes + align;
   void* raw = mmap(nullptr, raw_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED)
-    throw std::system_error(errno, std::generic_category(), "mmap of " + std::to_string(raw_size) + " bytes");
+    throw std::system_error(errno, std::generic_category(),
+                            "mmap of " + std::to_string(raw_size) + " bytes");
   auto start = (reinterpret_cast<std::uintptr_t>(raw) + align - 1) / align * align;
   Mapping m;
   m.raw_ = raw;

@@ -14,8 +14,8 @@ namespace zs {
 
 struct ThpSize {
   std::uint64_t bytes = 0;
-  std::string enabled;            // always | inherit | madvise | never (the selected word)
-  std::string enabled_path;       // .../hugepages-64kB/enabled
+  std::string enabled;       // always | inherit | madvise | never (the selected word)
+  std::string enabled_path;  // .../hugepages-64kB/enabled
   // What applies to an MADV_HUGEPAGE mapping, `inherit` resolved through
   // the top-level setting.
   std::string effective;

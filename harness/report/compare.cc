@@ -18,13 +18,18 @@ std::string identity(const ResultsData& d, const std::string& what) {
 }
 std::string fit(std::string s, std::size_t w) { return s.size() <= w ? s : s.substr(0, w); }
 
-const std::vector<std::string> kAxes = {"backing", "folio_size", "strategy", "primitive", "target", "access", "cache"};
+const std::vector<std::string> kAxes = {"backing", "folio_size", "strategy", "primitive",
+                                        "target",  "access",     "cache"};
 
 // The point's identity without the ignored axes.
 std::string match_key(const PointInfo& p, const std::vector<std::string>& ignore) {
-  auto keep = [&](const char* axis) { return std::find(ignore.begin(), ignore.end(), axis) == ignore.end(); };
+  auto keep = [&](const char* axis) {
+    return std::find(ignore.begin(), ignore.end(), axis) == ignore.end();
+  };
   std::string k;
-  auto add = [&](const char* axis, const std::string& v) { k += std::string(axis) + "=" + (keep(axis) ? v : "*") + ";"; };
+  auto add = [&](const char* axis, const std::string& v) {
+    k += std::string(axis) + "=" + (keep(axis) ? v : "*") + ";";
+  };
   add("backing", p.backing);
   add("folio_size", std::to_string(p.folio_size));
   add("strategy", p.strategy);
@@ -36,25 +41,30 @@ std::string match_key(const PointInfo& p, const std::vector<std::string>& ignore
   return ignore.empty() ? p.key : k;
 }
 
-std::map<std::string, const PointInfo*> index_points(const ResultsData& d, const std::vector<std::string>& ignore) {
+std::map<std::string, const PointInfo*> index_points(const ResultsData& d,
+                                                     const std::vector<std::string>& ignore) {
   std::map<std::string, const PointInfo*> m;
   for (const PointInfo& p : d.points) {
     auto [it, fresh] = m.emplace(match_key(p, ignore), &p);
     if (!fresh)
-      throw SetupError(Option::ignore, fmt::format("in {}, {} and {} differ only in ignored axes; ignore fewer axes, or "
-                                   "compare directories with one point per match",
-                                   d.dir, it->second->key, p.key));
+      throw SetupError(
+          Option::ignore,
+          fmt::format("in {}, {} and {} differ only in ignored axes; ignore fewer axes, or "
+                      "compare directories with one point per match",
+                      d.dir, it->second->key, p.key));
   }
   return m;
 }
 }  // namespace
 
-Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, const CompareOptions& opt) {
+Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides,
+                            const CompareOptions& opt) {
   if (opt.by != "label" && opt.by != "host" && opt.by != "kernel")
     throw SetupError(Option::by, fmt::format("unknown '{}'; allowed: label, host, kernel", opt.by));
   for (const auto& axis : opt.ignore)
     if (std::find(kAxes.begin(), kAxes.end(), axis) == kAxes.end())
-      throw SetupError(Option::ignore, fmt::format("unknown axis '{}'; allowed: {}", axis, fmt::join(kAxes, ", ")));
+      throw SetupError(Option::ignore,
+                       fmt::format("unknown axis '{}'; allowed: {}", axis, fmt::join(kAxes, ", ")));
   // What must be equal for the comparison to mean what --by says: runs by
   // label on one host and kernel; kernels on one host; hosts anything.
   std::vector<std::string> must_match;
@@ -66,20 +76,23 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, 
     for (const ResultsData& d : side) {
       for (const std::string& f : must_match)
         if (identity(a, f) != identity(d, f))
-          throw SetupError(fmt::format("{} and {} differ in {} ({} vs {}), not only in {}; compare with {} {}",
-                                       a.dir, d.dir, f, identity(a, f), identity(d, f), opt.by, option_ref(Option::by),
-                                       f == "kernel" ? "kernel" : "host"));
+          throw SetupError(
+              fmt::format("{} and {} differ in {} ({} vs {}), not only in {}; compare with {} {}",
+                          a.dir, d.dir, f, identity(a, f), identity(d, f), opt.by,
+                          option_ref(Option::by), f == "kernel" ? "kernel" : "host"));
       // Replicates of one side must be what the side says they are.
       if (identity(d, opt.by) != identity(side.front(), opt.by))
-        throw SetupError(fmt::format("{} and {} are on one side but differ in {} ({} vs {}); a side lists replicate "
-                                     "runs of the same {}",
-                                     side.front().dir, d.dir, opt.by, identity(side.front(), opt.by),
-                                     identity(d, opt.by), opt.by));
+        throw SetupError(fmt::format(
+            "{} and {} are on one side but differ in {} ({} vs {}); a side lists replicate "
+            "runs of the same {}",
+            side.front().dir, d.dir, opt.by, identity(side.front(), opt.by), identity(d, opt.by),
+            opt.by));
     }
   Comparison c;
   c.by = opt.by;
   c.command = opt.command;
-  c.run_level = std::all_of(sides.begin(), sides.end(), [](const auto& s) { return s.size() >= 2; });
+  c.run_level =
+      std::all_of(sides.begin(), sides.end(), [](const auto& s) { return s.size() >= 2; });
   for (const auto& side : sides) {
     std::string joined;
     for (const ResultsData& d : side) joined += (joined.empty() ? "" : ",") + d.dir;
@@ -104,7 +117,9 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, 
     for (const PointInfo& p : a.points) {
       auto bit = b_index.find(match_key(p, opt.ignore));
       const PhaseData* pa = a.phase(p.key, ResultsData::cost_phase(p));
-      const PhaseData* pb = bit == b_index.end() ? nullptr : b.phase(bit->second->key, ResultsData::cost_phase(*bit->second));
+      const PhaseData* pb = bit == b_index.end()
+                                ? nullptr
+                                : b.phase(bit->second->key, ResultsData::cost_phase(*bit->second));
       if (pa == nullptr || pb == nullptr) {
         if (pa != nullptr) c.one_side.push_back({p.key, "only in " + a.dir});
         continue;
@@ -137,8 +152,10 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, 
     }
     for (const PointInfo& p : b.points) {
       auto ait = a_index.find(match_key(p, opt.ignore));
-      const bool in_a = ait != a_index.end() && a.phase(ait->second->key, ResultsData::cost_phase(*ait->second));
-      if (!in_a && b.phase(p.key, ResultsData::cost_phase(p))) c.one_side.push_back({p.key, "only in " + b.dir});
+      const bool in_a =
+          ait != a_index.end() && a.phase(ait->second->key, ResultsData::cost_phase(*ait->second));
+      if (!in_a && b.phase(p.key, ResultsData::cost_phase(p)))
+        c.one_side.push_back({p.key, "only in " + b.dir});
     }
   }
   auto adj = stats::holm(ps);
@@ -159,23 +176,28 @@ std::string render_comparison_text(const Comparison& c) {
   std::string o = "zeroscope compare\n";
   for (std::size_t i = 0; i < c.dirs.size(); ++i)
     o += wrap_lines(fmt::format("{}: {} ({}{} {}; CPU {}; kernel {})", char('A' + i), c.dirs[i],
-                                c.runs[i] > 1 ? fmt::format("{} runs; ", c.runs[i]) : "", c.by, c.names[i], c.cpus[i],
-                                c.kernels[i]),
+                                c.runs[i] > 1 ? fmt::format("{} runs; ", c.runs[i]) : "", c.by,
+                                c.names[i], c.cpus[i], c.kernels[i]),
                     80, "   ");
   if (!c.command.empty()) o += wrap_lines("command: " + c.command);
   if (c.run_level) {
-    o += wrap_lines(fmt::format("change = B/A ratio of the medians of run medians - 1, 95% interval and p from a "
-                                "bootstrap over runs, then samples; p Holm-adjusted over {} comparisons; n.s. = no "
-                                "significant change.",
-                                c.comparisons),
-                    80, "");
+    o += wrap_lines(
+        fmt::format(
+            "change = B/A ratio of the medians of run medians - 1, 95% interval and p from a "
+            "bootstrap over runs, then samples; p Holm-adjusted over {} comparisons; n.s. = no "
+            "significant change.",
+            c.comparisons),
+        80, "");
   } else {
-    o += fmt::format("change = B/A cost median ratio - 1, 95% BCa CI; p: Mann-Whitney,\n"
-                     "Holm-adjusted over {} comparisons; n.s. = no significant change.\n",
-                     c.comparisons);
-    o += wrap_lines("One run per side: run-to-run variance is not in these intervals. Across time or reboots, give "
-                    "several runs per side (A1,A2,A3 B1,B2,B3).",
-                    80, "");
+    o += fmt::format(
+        "change = B/A cost median ratio - 1, 95% BCa CI; p: Mann-Whitney,\n"
+        "Holm-adjusted over {} comparisons; n.s. = no significant change.\n",
+        c.comparisons);
+    o += wrap_lines(
+        "One run per side: run-to-run variance is not in these intervals. Across time or reboots, "
+        "give "
+        "several runs per side (A1,A2,A3 B1,B2,B3).",
+        80, "");
   }
   std::string group;
   std::size_t against = 0;
@@ -184,25 +206,28 @@ std::string render_comparison_text(const Comparison& c) {
       group = e.point.group();
       against = e.against;
       o += "\n" + wrap_lines(fmt::format("{} ({} vs A)", group, char('A' + e.against)));
-      o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>8} {:<19} {:>6} {}\n", "strategy", "prim", "target", "A us",
-                       fmt::format("{} us", char('A' + e.against)), "change", "p", "verdict");
+      o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>8} {:<19} {:>6} {}\n", "strategy", "prim",
+                       "target", "A us", fmt::format("{} us", char('A' + e.against)), "change", "p",
+                       "verdict");
     }
-    const std::string strategy =
-        e.point.strategy == e.other.strategy ? e.point.strategy : e.point.strategy + ">" + e.other.strategy;
+    const std::string strategy = e.point.strategy == e.other.strategy
+                                     ? e.point.strategy
+                                     : e.point.strategy + ">" + e.other.strategy;
     o += fmt::format("{:<12} {:<6} {:<6} {:>8.1f} {:>8.1f} {:<19} {:>6} {}\n", fit(strategy, 12),
-                     fit(e.point.kernel_fault() ? "-" : e.point.primitive, 6), fit(e.point.target, 6),
-                     e.a.median / 1000.0, e.b.median / 1000.0, fit(format_change(e.change), 19), format_p(e.p_holm),
-                     e.verdict);
+                     fit(e.point.kernel_fault() ? "-" : e.point.primitive, 6),
+                     fit(e.point.target, 6), e.a.median / 1000.0, e.b.median / 1000.0,
+                     fit(format_change(e.change), 19), format_p(e.p_holm), e.verdict);
   }
   std::map<std::string, int> verdicts;
   for (const CompareEntry& e : c.entries) ++verdicts[e.verdict];
-  o += fmt::format("\n{} faster, {} slower, {} no significant change.\n", verdicts["faster"], verdicts["slower"],
-                   verdicts["n.s."]);
+  o += fmt::format("\n{} faster, {} slower, {} no significant change.\n", verdicts["faster"],
+                   verdicts["slower"], verdicts["n.s."]);
   if (c.one_side.empty()) {
     o += "Every point is on every side.\n";
   } else {
     o += "On one side only (not compared):\n";
-    for (const auto& [key, where] : c.one_side) o += wrap_lines(fmt::format("  {} ({})", key, where), 80, "    ");
+    for (const auto& [key, where] : c.one_side)
+      o += wrap_lines(fmt::format("  {} ({})", key, where), 80, "    ");
   }
   return o;
 }
@@ -210,37 +235,55 @@ std::string render_comparison_text(const Comparison& c) {
 std::string render_comparison_markdown(const Comparison& c) {
   std::string o = "**zeroscope compare**  \n";
   for (std::size_t i = 0; i < c.dirs.size(); ++i)
-    o += fmt::format("{}: `{}` ({} {}; CPU {}; kernel {})  \n", char('A' + i), c.dirs[i], c.by, c.names[i], c.cpus[i],
-                     c.kernels[i]);
-  o += "\n| point | vs | A median (us) | B median (us) | change | p (Holm) | verdict |\n|---|---|---|---|---|---|---|\n";
+    o += fmt::format("{}: `{}` ({} {}; CPU {}; kernel {})  \n", char('A' + i), c.dirs[i], c.by,
+                     c.names[i], c.cpus[i], c.kernels[i]);
+  o += "\n| point | vs | A median (us) | B median (us) | change | p (Holm) | verdict "
+       "|\n|---|---|---|---|---|---|---|\n";
   for (const CompareEntry& e : c.entries)
-    o += fmt::format("| {} | {} | {:.1f} | {:.1f} | {} | {} | {} |\n", e.point.key, char('A' + e.against),
-                     e.a.median / 1000.0, e.b.median / 1000.0, format_change(e.change), format_p(e.p_holm), e.verdict);
-  for (const auto& [key, where] : c.one_side) o += fmt::format("\nOn one side only: `{}` ({}).\n", key, where);
+    o += fmt::format("| {} | {} | {:.1f} | {:.1f} | {} | {} | {} |\n", e.point.key,
+                     char('A' + e.against), e.a.median / 1000.0, e.b.median / 1000.0,
+                     format_change(e.change), format_p(e.p_holm), e.verdict);
+  for (const auto& [key, where] : c.one_side)
+    o += fmt::format("\nOn one side only: `{}` ({}).\n", key, where);
   return o;
 }
 
 std::string render_comparison_csv(const Comparison& c) {
-  std::string o = "key,against,a_n,a_median_ns,b_n,b_median_ns,change,change_lo,change_hi,p,p_holm,verdict\n";
+  std::string o =
+      "key,against,a_n,a_median_ns,b_n,b_median_ns,change,change_lo,change_hi,p,p_holm,verdict\n";
   for (const CompareEntry& e : c.entries)
-    o += fmt::format("{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6g},{:.6g},{}\n", e.point.key, c.dirs[e.against], e.a.n,
-                     e.a.median, e.b.n, e.b.median, e.change.estimate, e.change.lo, e.change.hi, e.p, e.p_holm,
-                     e.verdict);
-  for (const auto& [key, where] : c.one_side) o += fmt::format("{},{},,,,,,,,,,one side only\n", key, where);
+    o += fmt::format("{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6g},{:.6g},{}\n", e.point.key,
+                     c.dirs[e.against], e.a.n, e.a.median, e.b.n, e.b.median, e.change.estimate,
+                     e.change.lo, e.change.hi, e.p, e.p_holm, e.verdict);
+  for (const auto& [key, where] : c.one_side)
+    o += fmt::format("{},{},,,,,,,,,,one side only\n", key, where);
   return o;
 }
 
 nlohmann::json render_comparison_json(const Comparison& c) {
-  nlohmann::json j = {{"dirs", c.dirs}, {"by", c.by}, {"names", c.names}, {"cpus", c.cpus}, {"kernels", c.kernels},
-                      {"command", c.command}, {"comparisons", c.comparisons}};
+  nlohmann::json j = {{"dirs", c.dirs},
+                      {"by", c.by},
+                      {"names", c.names},
+                      {"cpus", c.cpus},
+                      {"kernels", c.kernels},
+                      {"command", c.command},
+                      {"comparisons", c.comparisons}};
   j["entries"] = nlohmann::json::array();
   for (const CompareEntry& e : c.entries)
-    j["entries"].push_back({{"key", e.point.key}, {"against", c.dirs[e.against]}, {"a_median_ns", e.a.median},
-                            {"b_median_ns", e.b.median}, {"a_n", e.a.n}, {"b_n", e.b.n},
-                            {"change", {{"estimate", e.change.estimate}, {"lo", e.change.lo}, {"hi", e.change.hi}}},
-                            {"p", e.p}, {"p_holm", e.p_holm}, {"verdict", e.verdict}});
+    j["entries"].push_back(
+        {{"key", e.point.key},
+         {"against", c.dirs[e.against]},
+         {"a_median_ns", e.a.median},
+         {"b_median_ns", e.b.median},
+         {"a_n", e.a.n},
+         {"b_n", e.b.n},
+         {"change", {{"estimate", e.change.estimate}, {"lo", e.change.lo}, {"hi", e.change.hi}}},
+         {"p", e.p},
+         {"p_holm", e.p_holm},
+         {"verdict", e.verdict}});
   j["one_side"] = nlohmann::json::array();
-  for (const auto& [key, where] : c.one_side) j["one_side"].push_back({{"key", key}, {"where", where}});
+  for (const auto& [key, where] : c.one_side)
+    j["one_side"].push_back({{"key", key}, {"where", where}});
   return j;
 }
 

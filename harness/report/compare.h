@@ -30,8 +30,8 @@ struct CompareOptions {
 };
 
 struct CompareEntry {
-  PointInfo point;    // as in the first directory
-  PointInfo other;    // as in the later one (differs only in ignored axes)
+  PointInfo point;          // as in the first directory
+  PointInfo other;          // as in the later one (differs only in ignored axes)
   std::size_t against = 1;  // index of the directory compared with the first
   stats::Summary a, b;
   stats::Interval change;  // ratio of medians b / a, minus 1
@@ -57,7 +57,8 @@ struct Comparison {
 // every side, from a hierarchical bootstrap over runs and then samples.
 // Throws SetupError when --by is unknown or the directories differ in
 // something other than what --by names (the difference stated).
-Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides, const CompareOptions& opt);
+Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides,
+                            const CompareOptions& opt);
 
 std::string render_comparison_text(const Comparison& c);
 std::string render_comparison_markdown(const Comparison& c);

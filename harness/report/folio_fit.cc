@@ -96,11 +96,11 @@ FolioFits fit_folio_sizes(const Report& r, std::uint64_t page_bytes) {
 std::string render_folio_fits_text(const FolioFits& ff) {
   if (ff.fits.empty()) return "";
   std::string o(1, '\n');
-  o += wrap_lines(fmt::format(
-                                "cost against folio size: cost = fixed + per-page x pages ({} "
-                                "pages), least squares on the cost medians at each size; R2 of "
-                                "that fit.",
-                                exact_size(ff.page_bytes)));
+  o +=
+      wrap_lines(fmt::format("cost against folio size: cost = fixed + per-page x pages ({} "
+                             "pages), least squares on the cost medians at each size; R2 of "
+                             "that fit.",
+                             exact_size(ff.page_bytes)));
   bool two_sizes = false;
   std::string family;
   for (const FolioFit& f : ff.fits) {
@@ -111,7 +111,8 @@ std::string render_folio_fits_text(const FolioFits& ff) {
                        "sizes", "fixed us", "ns/page", "R2");
     }
     two_sizes = two_sizes || f.fit.n == 2;
-    const std::string fixed = fmt::format("{:.2f}{}", f.fit.fixed / 1000.0, f.kernel_fault ? "*" : "");
+    const std::string fixed =
+        fmt::format("{:.2f}{}", f.fit.fixed / 1000.0, f.kernel_fault ? "*" : "");
     o += fmt::format("{:<12} {:<6} {:<6} {:>5} {:>9} {:>9.1f} {:>6}\n", cut(f.strategy, 12),
                      cut(f.primitive.empty() ? "-" : f.primitive, 6), cut(f.target, 6), f.fit.n,
                      fixed, f.fit.per_unit, r2_text(f.fit));

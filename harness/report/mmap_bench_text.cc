@@ -29,14 +29,15 @@ std::string format_summary(const MmapBenchConfig& c, const std::vector<MmapLoopR
   std::string spread = m.rel_stddev ? fmt::format("+- {:.2f}% (stddev)", *m.rel_stddev * 100)
                                     : std::string("(stddev needs 2 or more loops)");
   const double median = rates.empty() ? 0 : stats::percentile(rates, 0.5);
-  std::string out =
-      fmt::format("# {} loop{}: mean {:.6f} GB/sec {}, median {:.6f} GB/sec, {} page{} of {} touched",
-                  loops.size(), loops.size() == 1 ? "" : "s", m.mean, spread, median, pages,
-                  pages == 1 ? "" : "s", page);
+  std::string out = fmt::format(
+      "# {} loop{}: mean {:.6f} GB/sec {}, median {:.6f} GB/sec, {} page{} of {} touched",
+      loops.size(), loops.size() == 1 ? "" : "s", m.mean, spread, median, pages,
+      pages == 1 ? "" : "s", page);
   std::string warning;
   if (m.rel_stddev && *m.rel_stddev > 0.10)
     warning += fmt::format(
-        "# WARNING: the loops differ by {:.0f}% (stddev): compare medians, or rerun with --warmup 1 "
+        "# WARNING: the loops differ by {:.0f}% (stddev): compare medians, or rerun with --warmup "
+        "1 "
         "(on VMs the first loop after a pause often pays host-side faults)\n",
         *m.rel_stddev * 100);
   switch (c.backing) {

@@ -26,7 +26,8 @@ ProgramExit run_program(const std::vector<std::string>& argv) {
     return {127, fmt::format("cannot run {}: {}", argv[0], std::strerror(err))};
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return {127, fmt::format("waiting for {}: {}", argv[0], std::strerror(errno))};
+    if (errno != EINTR)
+      return {127, fmt::format("waiting for {}: {}", argv[0], std::strerror(errno))};
   if (WIFEXITED(status)) return {WEXITSTATUS(status), ""};
   if (WIFSIGNALED(status)) return {128 + WTERMSIG(status), strsignal(WTERMSIG(status))};
   return {127, "ended neither by exit nor by a signal"};

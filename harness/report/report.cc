@@ -26,7 +26,8 @@ std::string pick_baseline(const ResultsData& d, const std::string& asked) {
   if (!asked.empty()) {
     if (!have.count(asked)) {
       const std::string list = fmt::format("{}", fmt::join(have, ", "));
-      throw SetupError(Option::baseline, fmt::format("'{}' is not a strategy of {}; allowed: {}", asked, d.dir, list));
+      throw SetupError(Option::baseline, fmt::format("'{}' is not a strategy of {}; allowed: {}",
+                                                     asked, d.dir, list));
     }
     return asked;
   }
@@ -87,17 +88,21 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   r.baseline = pick_baseline(d, opt.baseline);
   r.not_measured = d.not_measured;
   r.left_out = d.left_out;
-  if (opt.metric != "ns" && std::find(d.metric_columns.begin(), d.metric_columns.end(), opt.metric) == d.metric_columns.end()) {
+  if (opt.metric != "ns" && std::find(d.metric_columns.begin(), d.metric_columns.end(),
+                                      opt.metric) == d.metric_columns.end()) {
     std::vector<std::string> columns = {"ns"};
     columns.insert(columns.end(), d.metric_columns.begin(), d.metric_columns.end());
     const std::string list = fmt::format("{}", fmt::join(columns, ", "));
-    throw SetupError(Option::metric, fmt::format("'{}' is not a column of {}/samples.csv; allowed: {}", opt.metric, d.dir, list));
+    throw SetupError(Option::metric,
+                     fmt::format("'{}' is not a column of {}/samples.csv; allowed: {}", opt.metric,
+                                 d.dir, list));
   }
 
   std::vector<double*> p_slots;
   std::vector<double> ps;
   for (const PointInfo& p : d.points) {
-    auto git = std::find_if(r.groups.begin(), r.groups.end(), [&](const ReportGroup& g) { return g.name == p.group(); });
+    auto git = std::find_if(r.groups.begin(), r.groups.end(),
+                            [&](const ReportGroup& g) { return g.name == p.group(); });
     if (git == r.groups.end()) {
       r.groups.push_back({p.group(), {}});
       git = r.groups.end() - 1;
@@ -109,7 +114,8 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
     if (cost == nullptr) continue;  // no kept sample: listed nowhere as a number
     e.primitive = p.kernel_fault() ? "" : cost->primitive;
     e.cost = stats::summarize(cost->ns);
-    e.gbs = e.cost.median > 0 ? std::optional<double>(double(p.folio_size) / e.cost.median) : std::nullopt;
+    e.gbs = e.cost.median > 0 ? std::optional<double>(double(p.folio_size) / e.cost.median)
+                              : std::nullopt;
     if (const PhaseData* acc = d.phase(p.key, "access")) {
       e.access = stats::summarize(acc->ns);
       e.has_access = true;
@@ -136,7 +142,8 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
       const ReportEntry* base = nullptr;
       for (const ReportEntry& b : g.entries)
         if (b.point.strategy == r.baseline && b.point.target == e.point.target &&
-            (b.point.primitive == e.point.primitive || b.point.kernel_fault() || e.point.kernel_fault()))
+            (b.point.primitive == e.point.primitive || b.point.kernel_fault() ||
+             e.point.kernel_fault()))
           if (base == nullptr) base = &b;
       if (base == nullptr) continue;
       const auto* a = values(d.phase(base->point.key, base->cost_phase), opt.metric);
@@ -158,33 +165,42 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
 std::string render_report_text(const Report& r) {
   std::string o;
   o += fmt::format("zeroscope report: {}\n", r.dir);
-  o += wrap_lines(fmt::format("CPU: {}; kernel {}; THP {}; host {}", r.cpu, r.kernel, r.thp, r.host));
+  o += wrap_lines(
+      fmt::format("CPU: {}; kernel {}; THP {}; host {}", r.cpu, r.kernel, r.thp, r.host));
   if (!r.command.empty()) o += wrap_lines("command: " + r.command);
   o += fmt::format("baseline: {}. change = {} median ratio - 1, 95% BCa CI;\n", r.baseline,
                    r.metric == "ns" ? "time" : r.metric);
-  o += fmt::format("p: Mann-Whitney two-sided, Holm-adjusted over {} comparisons.\n", r.comparisons);
+  o +=
+      fmt::format("p: Mann-Whitney two-sided, Holm-adjusted over {} comparisons.\n", r.comparisons);
   bool any_kf = false, any_bimodal = false;
   for (const ReportGroup& g : r.groups) {
     o += "\n" + wrap_lines(g.name);
-    o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}\n", "strategy", "prim", "target",
-                     r.metric == "ns" ? "cost us" : fit(r.metric, 8), "sd%", "GB/s", "acc us",
-                     fit("vs " + r.baseline, 19), "p");
+    o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}\n", "strategy",
+                     "prim", "target", r.metric == "ns" ? "cost us" : fit(r.metric, 8), "sd%",
+                     "GB/s", "acc us", fit("vs " + r.baseline, 19), "p");
     for (const ReportEntry& e : g.entries) {
       any_kf = any_kf || e.point.kernel_fault();
       any_bimodal = any_bimodal || e.bimodal.flagged;
       const bool metric_ns = r.metric == "ns";
-      const double shown = metric_ns ? e.cost.median / 1000.0 : (e.metric ? e.metric->median : std::nan(""));
-      std::string cost = std::isnan(shown) ? "-" : metric_ns ? fmt::format("{:.1f}", shown) : fmt::format("{:.4g}", shown);
+      const double shown =
+          metric_ns ? e.cost.median / 1000.0 : (e.metric ? e.metric->median : std::nan(""));
+      std::string cost = std::isnan(shown) ? "-"
+                         : metric_ns       ? fmt::format("{:.1f}", shown)
+                                           : fmt::format("{:.4g}", shown);
       if (e.point.kernel_fault()) cost += "*";
       if (e.bimodal.flagged) cost += "b";
-      const std::string sd = e.cost.mean > 0 ? fmt::format("{:.0f}", 100 * e.cost.stddev / e.cost.mean) : "-";
+      const std::string sd =
+          e.cost.mean > 0 ? fmt::format("{:.0f}", 100 * e.cost.stddev / e.cost.mean) : "-";
       const std::string gbs = e.gbs ? fmt::format("{:.1f}", *e.gbs) : "-";
       const std::string acc = e.has_access ? fmt::format("{:.2f}", e.access.median / 1000.0) : "-";
-      const std::string change = e.is_baseline ? "(baseline)" : e.change ? format_change(*e.change) : "-";
+      const std::string change = e.is_baseline ? "(baseline)"
+                                 : e.change    ? format_change(*e.change)
+                                               : "-";
       const std::string p = e.p_holm ? format_p(*e.p_holm) : "";
-      std::string line = fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}",
-                                     fit(e.point.strategy, 12), fit(e.primitive.empty() ? "-" : e.primitive, 6),
-                                     fit(e.point.target, 6), cost, sd, gbs, acc, fit(change, 19), p);
+      std::string line =
+          fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}",
+                      fit(e.point.strategy, 12), fit(e.primitive.empty() ? "-" : e.primitive, 6),
+                      fit(e.point.target, 6), cost, sd, gbs, acc, fit(change, 19), p);
       line.erase(line.find_last_not_of(' ') + 1);
       o += line + "\n";
     }
@@ -209,7 +225,8 @@ std::string render_report_text(const Report& r) {
   }
   o += render_folio_fits_text(r.folio_fits);
   o += "\n";
-  if (any_kf) o += "* kernel-fault: the fault phase (allocation + zeroing + mapping by the kernel).\n";
+  if (any_kf)
+    o += "* kernel-fault: the fault phase (allocation + zeroing + mapping by the kernel).\n";
   if (any_bimodal) o += "b: two modes (bimodality coefficient > 5/9): read the distribution.\n";
   // Not measured, once per reason.
   std::map<std::string, std::vector<std::string>> by_reason;
@@ -231,64 +248,95 @@ std::string render_report_text(const Report& r) {
 }
 
 std::string render_report_markdown(const Report& r) {
-  std::string o = fmt::format("**zeroscope report** `{}`  \nCPU: {}; kernel {}; THP {}; host {}  \n", r.dir, r.cpu,
-                              r.kernel, r.thp, r.host);
-  o += fmt::format("Baseline `{}`; change = median ratio - 1 with 95% BCa CI; p = Mann-Whitney, Holm over {}.\n",
-                   r.baseline, r.comparisons);
+  std::string o =
+      fmt::format("**zeroscope report** `{}`  \nCPU: {}; kernel {}; THP {}; host {}  \n", r.dir,
+                  r.cpu, r.kernel, r.thp, r.host);
+  o += fmt::format(
+      "Baseline `{}`; change = median ratio - 1 with 95% BCa CI; p = Mann-Whitney, Holm over {}.\n",
+      r.baseline, r.comparisons);
   for (const ReportGroup& g : r.groups) {
-    o += fmt::format("\n### {}\n\n| strategy | primitive | target | cost median (us) | sd % | GB/s | access median (us) | change vs {} | p (Holm) |\n|---|---|---|---|---|---|---|---|---|\n",
-                     g.name, r.baseline);
+    o += fmt::format(
+        "\n### {}\n\n| strategy | primitive | target | cost median (us) | sd % | GB/s | access "
+        "median (us) | change vs {} | p (Holm) |\n|---|---|---|---|---|---|---|---|---|\n",
+        g.name, r.baseline);
     for (const ReportEntry& e : g.entries)
-      o += fmt::format("| {}{} | {} | {} | {:.1f} | {:.0f} | {} | {} | {} | {} |\n", e.point.strategy,
-                       e.point.kernel_fault() ? " (fault)" : "", e.primitive.empty() ? "-" : e.primitive,
-                       e.point.target, e.cost.median / 1000.0, e.cost.mean > 0 ? 100 * e.cost.stddev / e.cost.mean : 0,
+      o += fmt::format("| {}{} | {} | {} | {:.1f} | {:.0f} | {} | {} | {} | {} |\n",
+                       e.point.strategy, e.point.kernel_fault() ? " (fault)" : "",
+                       e.primitive.empty() ? "-" : e.primitive, e.point.target,
+                       e.cost.median / 1000.0,
+                       e.cost.mean > 0 ? 100 * e.cost.stddev / e.cost.mean : 0,
                        e.gbs ? fmt::format("{:.1f}", *e.gbs) : "-",
                        e.has_access ? fmt::format("{:.2f}", e.access.median / 1000.0) : "-",
-                       e.is_baseline ? "baseline" : e.change ? format_change(*e.change) : "-",
+                       e.is_baseline ? "baseline"
+                       : e.change    ? format_change(*e.change)
+                                     : "-",
                        e.p_holm ? format_p(*e.p_holm) : "");
   }
   o += render_folio_fits_markdown(r.folio_fits);
   std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& [col, why] : r.not_measured) by_reason[why].push_back(col);
-  for (const auto& [why, cols] : by_reason) o += fmt::format("\nNot measured: {} ({}).\n", fmt::join(cols, ", "), why);
+  for (const auto& [why, cols] : by_reason)
+    o += fmt::format("\nNot measured: {} ({}).\n", fmt::join(cols, ", "), why);
   return o;
 }
 
 std::string render_report_csv(const Report& r) {
-  std::string o = "group,key,strategy,primitive,target,cost_phase,n,median_ns,mean_ns,stddev_ns,p5_ns,p95_ns,gb_s,"
-                  "access_median_ns,baseline,change,change_lo,change_hi,p,p_holm,bimodal,outliers\n";
+  std::string o =
+      "group,key,strategy,primitive,target,cost_phase,n,median_ns,mean_ns,stddev_ns,p5_ns,p95_ns,"
+      "gb_s,"
+      "access_median_ns,baseline,change,change_lo,change_hi,p,p_holm,bimodal,outliers\n";
   for (const ReportGroup& g : r.groups)
     for (const ReportEntry& e : g.entries)
-      o += fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", g.name, e.point.key,
-                       e.point.strategy, e.primitive, e.point.target, e.cost_phase, e.cost.n, e.cost.median,
-                       e.cost.mean, e.cost.stddev, e.cost.p5, e.cost.p95, e.gbs ? fmt::format("{:.4f}", *e.gbs) : "",
+      o += fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                       g.name, e.point.key, e.point.strategy, e.primitive, e.point.target,
+                       e.cost_phase, e.cost.n, e.cost.median, e.cost.mean, e.cost.stddev, e.cost.p5,
+                       e.cost.p95, e.gbs ? fmt::format("{:.4f}", *e.gbs) : "",
                        e.has_access ? fmt::format("{}", e.access.median) : "", r.baseline,
                        e.change ? fmt::format("{:.6f}", e.change->estimate) : "",
                        e.change ? fmt::format("{:.6f}", e.change->lo) : "",
-                       e.change ? fmt::format("{:.6f}", e.change->hi) : "", e.p ? fmt::format("{:.6g}", *e.p) : "",
-                       e.p_holm ? fmt::format("{:.6g}", *e.p_holm) : "", e.bimodal.flagged ? 1 : 0, e.outliers);
+                       e.change ? fmt::format("{:.6f}", e.change->hi) : "",
+                       e.p ? fmt::format("{:.6g}", *e.p) : "",
+                       e.p_holm ? fmt::format("{:.6g}", *e.p_holm) : "", e.bimodal.flagged ? 1 : 0,
+                       e.outliers);
   return o;
 }
 
 nlohmann::json render_report_json(const Report& r) {
-  nlohmann::json j = {{"dir", r.dir},       {"cpu", r.cpu},         {"kernel", r.kernel},
-                      {"thp", r.thp},       {"host", r.host},       {"command", r.command},
-                      {"baseline", r.baseline}, {"metric", r.metric}, {"comparisons", r.comparisons},
-                      {"not_measured", r.not_measured}, {"left_out", r.left_out}};
+  nlohmann::json j = {{"dir", r.dir},
+                      {"cpu", r.cpu},
+                      {"kernel", r.kernel},
+                      {"thp", r.thp},
+                      {"host", r.host},
+                      {"command", r.command},
+                      {"baseline", r.baseline},
+                      {"metric", r.metric},
+                      {"comparisons", r.comparisons},
+                      {"not_measured", r.not_measured},
+                      {"left_out", r.left_out}};
   auto summ = [](const stats::Summary& s) {
-    return nlohmann::json{{"n", s.n}, {"mean", s.mean}, {"median", s.median}, {"stddev", s.stddev}, {"cv", s.cv},
-                          {"mad", s.mad}, {"min", s.min}, {"p5", s.p5}, {"p95", s.p95}, {"max", s.max}};
+    return nlohmann::json{{"n", s.n},           {"mean", s.mean}, {"median", s.median},
+                          {"stddev", s.stddev}, {"cv", s.cv},     {"mad", s.mad},
+                          {"min", s.min},       {"p5", s.p5},     {"p95", s.p95},
+                          {"max", s.max}};
   };
   for (const ReportGroup& g : r.groups) {
     nlohmann::json entries = nlohmann::json::array();
     for (const ReportEntry& e : g.entries) {
-      nlohmann::json x = {{"key", e.point.key}, {"strategy", e.point.strategy}, {"primitive", e.primitive},
-                          {"target", e.point.target}, {"cost_phase", e.cost_phase}, {"cost_ns", summ(e.cost)},
-                          {"baseline", e.is_baseline}, {"bimodal", e.bimodal.flagged},
-                          {"bimodality_coefficient", e.bimodal.coefficient}, {"outliers", e.outliers}};
+      nlohmann::json x = {{"key", e.point.key},
+                          {"strategy", e.point.strategy},
+                          {"primitive", e.primitive},
+                          {"target", e.point.target},
+                          {"cost_phase", e.cost_phase},
+                          {"cost_ns", summ(e.cost)},
+                          {"baseline", e.is_baseline},
+                          {"bimodal", e.bimodal.flagged},
+                          {"bimodality_coefficient", e.bimodal.coefficient},
+                          {"outliers", e.outliers}};
       x["gb_s"] = e.gbs ? nlohmann::json(*e.gbs) : nlohmann::json();
       x["access_ns"] = e.has_access ? summ(e.access) : nlohmann::json();
-      if (e.change) x["change"] = {{"estimate", e.change->estimate}, {"lo", e.change->lo}, {"hi", e.change->hi}};
+      if (e.change)
+        x["change"] = {
+            {"estimate", e.change->estimate}, {"lo", e.change->lo}, {"hi", e.change->hi}};
       x["p"] = e.p ? nlohmann::json(*e.p) : nlohmann::json();
       x["p_holm"] = e.p_holm ? nlohmann::json(*e.p_holm) : nlohmann::json();
       nlohmann::json counters = nlohmann::json::object();

@@ -25,8 +25,8 @@ struct ReportOptions {
   std::string baseline;       // "" = upstream if present, else sequential, else the first strategy
   std::string metric = "ns";  // what the change compares: ns or a counter column of the cost phase
   std::string format = "text";
-  std::uint64_t seed = 1;     // bootstrap
-  std::string command;        // the command line that produced it, for the header
+  std::uint64_t seed = 1;  // bootstrap
+  std::string command;     // the command line that produced it, for the header
 };
 
 struct ReportEntry {
@@ -35,14 +35,15 @@ struct ReportEntry {
   std::string cost_phase;
   stats::Summary cost, access;
   bool has_access = false;
-  std::optional<double> gbs;            // folio bytes / cost median
+  std::optional<double> gbs;             // folio bytes / cost median
   std::optional<stats::Summary> metric;  // the --metric column of the cost phase, when not ns
   bool is_baseline = false;
   std::optional<stats::Interval> change;  // ratio of medians (metric) vs baseline, minus 1
   std::optional<double> p, p_holm;
   stats::Bimodality bimodal;
   std::size_t outliers = 0;
-  std::vector<std::pair<std::string, double>> counters;  // medians of measured counter columns (cost phase)
+  std::vector<std::pair<std::string, double>>
+      counters;  // medians of measured counter columns (cost phase)
 };
 
 struct ReportGroup {
@@ -72,6 +73,7 @@ std::string format_change(const stats::Interval& c);
 std::string format_p(double p);
 // `text` broken at spaces into lines of at most `width` columns, the
 // continuation lines indented; each line ends with a newline.
-std::string wrap_lines(const std::string& text, std::size_t width = 80, const std::string& indent = "  ");
+std::string wrap_lines(const std::string& text, std::size_t width = 80,
+                       const std::string& indent = "  ");
 
 }  // namespace zs

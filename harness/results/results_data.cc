@@ -22,7 +22,8 @@ std::string str(const nlohmann::json& j, const char* ptr, const std::string& fal
 }  // namespace
 
 std::string PointInfo::group() const {
-  return fmt::format("{} {}, access {}/{}, cache {}", backing, exact_size(folio_size), access, op, cache);
+  return fmt::format("{} {}, access {}/{}, cache {}", backing, exact_size(folio_size), access, op,
+                     cache);
 }
 
 std::string ResultsData::cpu() const { return str(meta, "/capability/cpu/model_name"); }
@@ -41,10 +42,12 @@ const PhaseData* ResultsData::phase(const std::string& key, const std::string& p
 ResultsData load_results(const std::string& dir) {
   ResultsData r;
   r.dir = dir;
-  if (!std::filesystem::exists(dir + "/meta.json") || !std::filesystem::exists(dir + "/samples.csv"))
-    throw SetupError(fmt::format("{}: not a zeroscope results directory (meta.json and samples.csv expected); "
-                                 "make one with 'zeroscope run CONFIG'",
-                                 dir));
+  if (!std::filesystem::exists(dir + "/meta.json") ||
+      !std::filesystem::exists(dir + "/samples.csv"))
+    throw SetupError(
+        fmt::format("{}: not a zeroscope results directory (meta.json and samples.csv expected); "
+                    "make one with 'zeroscope run CONFIG'",
+                    dir));
   r.meta = read_json(dir + "/meta.json");
   try {
     for (const auto& p : r.meta.at("config").at("points")) {
@@ -54,7 +57,9 @@ ResultsData load_results(const std::string& dir) {
       pi.folio_size = p.at("folio_size");
       pi.strategy = p.at("strategy");
       // Axes that do not apply to a point (kernel-fault's primitive) are null.
-      pi.primitive = p.contains("primitive") && p["primitive"].is_string() ? p["primitive"].get<std::string>() : "";
+      pi.primitive = p.contains("primitive") && p["primitive"].is_string()
+                         ? p["primitive"].get<std::string>()
+                         : "";
       pi.target = p.at("target");
       pi.access = p.at("access");
       pi.op = p.at("op");
@@ -62,11 +67,13 @@ ResultsData load_results(const std::string& dir) {
       r.points.push_back(pi);
     }
   } catch (const std::exception& e) {
-    throw SetupError(fmt::format("{}/meta.json: config.points malformed ({}); written by another zeroscope version?", dir,
-                                 e.what()));
+    throw SetupError(fmt::format(
+        "{}/meta.json: config.points malformed ({}); written by another zeroscope version?", dir,
+        e.what()));
   }
   if (r.meta.contains("counters") && r.meta["counters"].contains("not_measured"))
-    for (auto& [col, why] : r.meta["counters"]["not_measured"].items()) r.not_measured[col] = why.get<std::string>();
+    for (auto& [col, why] : r.meta["counters"]["not_measured"].items())
+      r.not_measured[col] = why.get<std::string>();
 
   const SamplesFile samples = read_samples(dir + "/samples.csv");
   r.metric_columns = samples.layout.counters;

@@ -32,15 +32,15 @@ struct ResultsData {
   std::vector<PointInfo> points;  // in the config's order
   // key -> phase -> data (kept samples only)
   std::map<std::string, std::map<std::string, PhaseData>> data;
-  std::map<std::string, std::uint64_t> left_out;  // reason -> samples
-  std::vector<std::string> metric_columns;        // counter columns in samples.csv order
+  std::map<std::string, std::uint64_t> left_out;    // reason -> samples
+  std::vector<std::string> metric_columns;          // counter columns in samples.csv order
   std::map<std::string, std::string> not_measured;  // column -> reason
 
   std::string cpu() const;     // model name
   std::string kernel() const;  // release
   std::string host() const;
   std::string label() const;
-  std::string thp() const;     // THP enabled setting
+  std::string thp() const;  // THP enabled setting
   const PhaseData* phase(const std::string& key, const std::string& phase) const;
   // The phase whose time is "the zeroing" of a point: zero, or fault for kernel-fault.
   static const char* cost_phase(const PointInfo& p) { return p.kernel_fault() ? "fault" : "zero"; }

@@ -27,7 +27,8 @@ std::string results_dir_name(const std::string& label) {
   return name;
 }
 
-void write_json_atomically(const std::string& dir, const std::string& name, const nlohmann::json& j) {
+void write_json_atomically(const std::string& dir, const std::string& name,
+                           const nlohmann::json& j) {
   const std::string tmp = dir + "/." + name + ".tmp", dst = dir + "/" + name;
   {
     std::ofstream out(tmp);
@@ -41,7 +42,8 @@ void write_json_atomically(const std::string& dir, const std::string& name, cons
     close(fd);
   }
   if (std::rename(tmp.c_str(), dst.c_str()) != 0)
-    throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", tmp, dst, std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot rename {} to {}: {}", tmp, dst, std::strerror(errno)));
 }
 
 nlohmann::json read_json(const std::string& path) {
@@ -64,15 +66,18 @@ SamplesWriter::SamplesWriter(const std::string& path, const SamplesLayout& layou
     std::ifstream all(path, std::ios::binary);
     std::string content((std::istreambuf_iterator<char>(all)), std::istreambuf_iterator<char>());
     if (content.compare(0, want.size(), want) != 0)
-      throw SetupError(fmt::format("{}: its columns differ from this run's (other metrics or version); resume "
-                                   "with the same zeroscope and event file, or start a new run",
-                                   path));
+      throw SetupError(
+          fmt::format("{}: its columns differ from this run's (other metrics or version); resume "
+                      "with the same zeroscope and event file, or start a new run",
+                      path));
     const std::size_t keep = content.rfind('\n') + 1;
     if (keep < content.size() && truncate(path.c_str(), off_t(keep)) != 0)
-      throw SetupError(fmt::format("{}: cannot cut its torn last line: {}", path, std::strerror(errno)));
+      throw SetupError(
+          fmt::format("{}: cannot cut its torn last line: {}", path, std::strerror(errno)));
   }
   fd_ = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw SetupError(fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
+  if (fd_ < 0)
+    throw SetupError(fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
   if (!exists) write_all(want);
   sync();
 }

@@ -29,7 +29,8 @@ std::string results_dir_name(const std::string& label);
 
 // Writes `j` to dir/name through a temporary file and rename, so a reader
 // (or a crash) never sees half a file.
-void write_json_atomically(const std::string& dir, const std::string& name, const nlohmann::json& j);
+void write_json_atomically(const std::string& dir, const std::string& name,
+                           const nlohmann::json& j);
 nlohmann::json read_json(const std::string& path);
 
 // Appends samples to samples.csv durably: each sample's rows in one

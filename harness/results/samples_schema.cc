@@ -36,9 +36,10 @@ struct CellReader {
   const std::vector<std::string>& header;
 
   [[noreturn]] void bad(std::size_t i, std::string_view what) const {
-    throw SetupError(fmt::format("{}:{}: column '{}': '{}' is not {}; the file is damaged (remove "
-                                 "the line, or rerun the sweep)",
-                                 name, rec.line, header[i], rec.cells[i], what));
+    throw SetupError(
+        fmt::format("{}:{}: column '{}': '{}' is not {}; the file is damaged (remove "
+                    "the line, or rerun the sweep)",
+                    name, rec.line, header[i], rec.cells[i], what));
   }
   const std::string& text(std::size_t i) const { return rec.cells[i]; }
   std::optional<std::uint64_t> opt_u64(std::size_t i) const {
@@ -82,10 +83,10 @@ std::vector<std::string> SamplesLayout::header() const {
 std::string format_header(const SamplesLayout& layout) { return csv::record(layout.header()); }
 
 std::string format_row(const SampleRow& r) {
-  std::vector<std::string> c = {r.key,         r.backing,   u64(r.folio_size), r.strategy,
-                                r.primitive,   u64(r.target), r.access,        r.op,
-                                r.cache,       r.evict,     u64(r.batch),      u64(r.width),
-                                u64(r.rep),    r.phase,     u64(r.ns),         opt_u64(r.tsc)};
+  std::vector<std::string> c = {r.key,       r.backing,     u64(r.folio_size), r.strategy,
+                                r.primitive, u64(r.target), r.access,          r.op,
+                                r.cache,     r.evict,       u64(r.batch),      u64(r.width),
+                                u64(r.rep),  r.phase,       u64(r.ns),         opt_u64(r.tsc)};
   for (const auto& v : r.counters) c.push_back(v ? number(*v) : "");
   c.push_back(r.batch_max_ns ? fmt::format("{:.0f}", *r.batch_max_ns) : "");
   c.push_back(opt_u64(r.batches));
@@ -99,9 +100,10 @@ std::string format_row(const SampleRow& r) {
 SamplesFile parse_samples(std::string_view text, const std::string& name) {
   csv::Parsed parsed = csv::parse(text);
   if (parsed.records.empty())
-    throw SetupError(fmt::format("{}: no header line; not a samples.csv, or written by a run that "
-                                 "stopped before its first sample",
-                                 name));
+    throw SetupError(
+        fmt::format("{}: no header line; not a samples.csv, or written by a run that "
+                    "stopped before its first sample",
+                    name));
   const std::vector<std::string>& header = parsed.records.front().cells;
   SamplesFile f;
   bool fixed = header.size() >= kFixed;
@@ -111,23 +113,25 @@ SamplesFile parse_samples(std::string_view text, const std::string& name) {
   for (std::size_t i = 0; fixed && i < kTrailingColumns.size(); ++i)
     fixed = header[trail + i] == kTrailingColumns[i];
   if (!fixed)
-    throw SetupError(fmt::format("{}:1: the header is not samples.csv's ({} ... {} expected); "
-                                 "written by another zeroscope version?",
-                                 name, fmt::join(kLeadingColumns, ","),
-                                 fmt::join(kTrailingColumns, ",")));
+    throw SetupError(
+        fmt::format("{}:1: the header is not samples.csv's ({} ... {} expected); "
+                    "written by another zeroscope version?",
+                    name, fmt::join(kLeadingColumns, ","), fmt::join(kTrailingColumns, ",")));
   f.layout.counters.assign(header.begin() + kLeadingColumns.size(), header.begin() + trail);
   if (parsed.malformed_line != 0)
-    throw SetupError(fmt::format("{}:{}: a quote inside an unquoted cell or after a quoted one; the "
-                                 "file is damaged (remove the line, or rerun the sweep)",
-                                 name, parsed.malformed_line));
+    throw SetupError(
+        fmt::format("{}:{}: a quote inside an unquoted cell or after a quoted one; the "
+                    "file is damaged (remove the line, or rerun the sweep)",
+                    name, parsed.malformed_line));
   f.torn = parsed.torn;
   f.rows.reserve(parsed.records.size() - 1);
   for (std::size_t n = 1; n < parsed.records.size(); ++n) {
     const csv::Record& rec = parsed.records[n];
     if (rec.cells.size() != header.size())
-      throw SetupError(fmt::format("{}:{}: {} cells where the header has {}; the file is damaged "
-                                   "(remove the line, or rerun the sweep)",
-                                   name, rec.line, rec.cells.size(), header.size()));
+      throw SetupError(
+          fmt::format("{}:{}: {} cells where the header has {}; the file is damaged "
+                      "(remove the line, or rerun the sweep)",
+                      name, rec.line, rec.cells.size(), header.size()));
     const CellReader c{name, rec, header};
     SampleRow r;
     r.key = c.text(0);

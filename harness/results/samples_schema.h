@@ -16,8 +16,8 @@
 namespace zs {
 
 inline constexpr std::array<std::string_view, 16> kLeadingColumns = {
-    "key",  "backing", "folio_size", "strategy", "primitive", "target", "access", "op",
-    "cache", "evict",  "batch",      "width",    "rep",       "phase",  "ns",     "tsc"};
+    "key",   "backing", "folio_size", "strategy", "primitive", "target", "access", "op",
+    "cache", "evict",   "batch",      "width",    "rep",       "phase",  "ns",     "tsc"};
 inline constexpr std::array<std::string_view, 6> kTrailingColumns = {
     "batch_max_ns", "batches", "huge", "multiplexed", "pass", "left_out"};
 

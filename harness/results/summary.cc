@@ -30,21 +30,28 @@ std::vector<SummaryRow> summarize_samples(const SamplesFile& samples) {
   for (const auto& id : order) {
     const auto& cols = values[id];
     for (std::size_t k = 0; k < columns.size(); ++k)
-      if (!cols[k].empty()) out.push_back({id.first, id.second, columns[k], stats::summarize(cols[k])});
+      if (!cols[k].empty())
+        out.push_back({id.first, id.second, columns[k], stats::summarize(cols[k])});
   }
   return out;
 }
 
 std::string format_summary(const std::vector<SummaryRow>& rows) {
-  const std::vector<std::string> header = {"key", "phase", "column", "n",  "mean",
-                                           "median", "stddev", "min", "p5", "p95"};
+  const std::vector<std::string> header = {"key",    "phase",  "column", "n",  "mean",
+                                           "median", "stddev", "min",    "p5", "p95"};
   std::string out = csv::record(header);
   auto g = [](double x) { return fmt::format("{:.6g}", x); };
   for (const SummaryRow& r : rows) {
     const stats::Summary& s = r.s;
-    const std::vector<std::string> cells = {r.key,  r.phase,       r.column,
-                                            std::to_string(s.n), g(s.mean), g(s.median),
-                                            s.n > 1 ? g(s.stddev) : "", g(s.min), g(s.p5),
+    const std::vector<std::string> cells = {r.key,
+                                            r.phase,
+                                            r.column,
+                                            std::to_string(s.n),
+                                            g(s.mean),
+                                            g(s.median),
+                                            s.n > 1 ? g(s.stddev) : "",
+                                            g(s.min),
+                                            g(s.p5),
                                             g(s.p95)};
     out += csv::record(cells);
   }

@@ -28,8 +28,8 @@ struct Interval {
 };
 // Ratio of medians b / a, resampling each group independently: a seeded
 // BCa bootstrap 95% (or `level`) interval, `resamples` >= 2000.
-Interval bootstrap_median_ratio(std::span<const double> a, std::span<const double> b, std::uint64_t seed,
-                                int resamples = 2000, double level = 0.95);
+Interval bootstrap_median_ratio(std::span<const double> a, std::span<const double> b,
+                                std::uint64_t seed, int resamples = 2000, double level = 0.95);
 
 // Replicate runs per side (runs of samples): the ratio of the medians of
 // run medians, b / a, with a two-level (hierarchical) bootstrap that
@@ -40,13 +40,15 @@ struct RunsRatio {
   Interval ratio;
   double p = 1;
 };
-RunsRatio bootstrap_runs_ratio(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b,
-                               std::uint64_t seed, int resamples = 4000, double level = 0.95);
+RunsRatio bootstrap_runs_ratio(const std::vector<std::vector<double>>& a,
+                               const std::vector<std::vector<double>>& b, std::uint64_t seed,
+                               int resamples = 4000, double level = 0.95);
 
 struct MannWhitney {
-  double u = 0;   // U of the first sample
-  double p = 1;   // two-sided
-  bool exact = false;  // exact distribution (small samples, no ties), else normal approximation with tie correction
+  double u = 0;        // U of the first sample
+  double p = 1;        // two-sided
+  bool exact = false;  // exact distribution (small samples, no ties), else normal approximation
+                       // with tie correction
 };
 MannWhitney mann_whitney(std::span<const double> a, std::span<const double> b);
 

@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "stats/stats_detail.h"
 #include "stats/stats.h"
+#include "stats/stats_detail.h"
 
 namespace zs::stats {
 namespace {

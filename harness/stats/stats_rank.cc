@@ -10,8 +10,8 @@
 #include <numeric>
 #include <vector>
 
-#include "stats/stats_detail.h"
 #include "stats/stats.h"
+#include "stats/stats_detail.h"
 
 namespace zs::stats {
 namespace {

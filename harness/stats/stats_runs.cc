@@ -23,7 +23,8 @@ double side_stat(const std::vector<std::vector<double>>& runs) {
   return median_of(medians);
 }
 
-std::vector<std::vector<double>> resample(const std::vector<std::vector<double>>& runs, std::mt19937_64& rng) {
+std::vector<std::vector<double>> resample(const std::vector<std::vector<double>>& runs,
+                                          std::mt19937_64& rng) {
   std::uniform_int_distribution<std::size_t> pick_run(0, runs.size() - 1);
   std::vector<std::vector<double>> out(runs.size());
   for (auto& o : out) {
@@ -36,8 +37,9 @@ std::vector<std::vector<double>> resample(const std::vector<std::vector<double>>
 }
 }  // namespace
 
-RunsRatio bootstrap_runs_ratio(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b,
-                               std::uint64_t seed, int resamples, double level) {
+RunsRatio bootstrap_runs_ratio(const std::vector<std::vector<double>>& a,
+                               const std::vector<std::vector<double>>& b, std::uint64_t seed,
+                               int resamples, double level) {
   RunsRatio out;
   for (const auto* side : {&a, &b})
     for (const auto& r : *side)
@@ -56,8 +58,10 @@ RunsRatio bootstrap_runs_ratio(const std::vector<std::vector<double>>& a, const 
   std::sort(ratios.begin(), ratios.end());
   out.ratio.lo = percentile(ratios, (1 - level) / 2);
   out.ratio.hi = percentile(ratios, 1 - (1 - level) / 2);
-  const double below = double(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r <= 1; }));
-  const double above = double(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r >= 1; }));
+  const double below =
+      double(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r <= 1; }));
+  const double above =
+      double(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r >= 1; }));
   out.p = std::min(1.0, 2 * std::min(below, above) / double(ratios.size()));
   return out;
 }

@@ -148,20 +148,36 @@ std::string canonical_text(Axis axis, const ValueReader& r, const toml::node& n)
   Point p;
   p.strategy = "three-region";  // uses every parameter, so none reads "-"
   switch (axis) {
-    case kBacking: p.backing = read_backing(r, n); break;
-    case kFolio: p.folio_bytes = read_folio_size(r, n, nullptr); break;
-    case kStrategy: p.strategy = read_strategy(r, n); break;
-    case kPrimitive: p.primitive = read_primitive(r, n); break;
-    case kTarget: p.target = read_target(r, n); break;
-    case kAccess: p.access = read_access(r, n); break;
+    case kBacking:
+      p.backing = read_backing(r, n);
+      break;
+    case kFolio:
+      p.folio_bytes = read_folio_size(r, n, nullptr);
+      break;
+    case kStrategy:
+      p.strategy = read_strategy(r, n);
+      break;
+    case kPrimitive:
+      p.primitive = read_primitive(r, n);
+      break;
+    case kTarget:
+      p.target = read_target(r, n);
+      break;
+    case kAccess:
+      p.access = read_access(r, n);
+      break;
     case kCache: {
       CacheSpec cs = read_cache(r, n);
       p.cache = cs.state;
       p.evict = cs.evict;
       break;
     }
-    case kBatch: p.batch = read_batch(r, n); break;
-    case kWidth: p.width = read_width(r, n); break;
+    case kBatch:
+      p.batch = read_batch(r, n);
+      break;
+    case kWidth:
+      p.width = read_width(r, n);
+      break;
   }
   // The component of the probe point's key that carries the value.
   std::vector<std::string> parts;
@@ -191,12 +207,14 @@ std::optional<std::string> primitive_problem(const std::string& s, bool name_onl
   if (p == nullptr) return unknown_name(s, reg.names());
   if (name_only) return std::nullopt;
   if (!p->available)
-    return fmt::format("'{}' is not available on this CPU: {}; see 'zeroscope primitives'", s, p->why);
+    return fmt::format("'{}' is not available on this CPU: {}; see 'zeroscope primitives'", s,
+                       p->why);
   const std::uint64_t page = sweep_machine::base_page();
   if (page % p->granule != 0 || page % p->align != 0)
-    return fmt::format("'{}' needs a granule of {} and alignment of {} bytes; the {}-byte page is "
-                       "not a multiple of them",
-                       s, p->granule, p->align, page);
+    return fmt::format(
+        "'{}' needs a granule of {} and alignment of {} bytes; the {}-byte page is "
+        "not a multiple of them",
+        s, p->granule, p->align, page);
   return std::nullopt;
 }
 

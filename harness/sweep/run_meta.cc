@@ -66,7 +66,8 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
   meta["pools"] = pools;
   const nlohmann::json* old = in.previous;
   meta["started"] = old ? old->value("started", utc_iso_now()) : utc_iso_now();
-  nlohmann::json resumes = old ? old->value("resumed", nlohmann::json::array()) : nlohmann::json::array();
+  nlohmann::json resumes =
+      old ? old->value("resumed", nlohmann::json::array()) : nlohmann::json::array();
   if (old) resumes.push_back({{"at", utc_iso_now()}, {"samples_already_done", in.done_before}});
   meta["resumed"] = resumes;
   meta["status"] = "running";
@@ -74,8 +75,8 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
   return meta;
 }
 
-void finish_meta(nlohmann::json& meta, RunStatus status, const CompletedSamples& after, std::uint64_t total,
-                 std::uint64_t done_before, double wall_seconds) {
+void finish_meta(nlohmann::json& meta, RunStatus status, const CompletedSamples& after,
+                 std::uint64_t total, std::uint64_t done_before, double wall_seconds) {
   meta["status"] = std::string(to_string(status));
   meta["ended"] = utc_iso_now();
   nlohmann::json left = nlohmann::json::object();

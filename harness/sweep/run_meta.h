@@ -25,8 +25,8 @@ struct RunMetaInputs {
 // The record written before the first sample, status "running".
 nlohmann::json start_meta(const RunMetaInputs& in);
 // The end: status, end time, samples done, kept and left out by reason.
-void finish_meta(nlohmann::json& meta, RunStatus status, const CompletedSamples& after, std::uint64_t total,
-                 std::uint64_t done_before, double wall_seconds);
+void finish_meta(nlohmann::json& meta, RunStatus status, const CompletedSamples& after,
+                 std::uint64_t total, std::uint64_t done_before, double wall_seconds);
 
 // Why a resumed run may not add samples to `then` (another machine or
 // kernel), as "cpu model was 1 and is 2 now"; "" when they match.

@@ -23,8 +23,9 @@ SamplesLayout samples_layout(const CounterSet* counters) {
   return l;
 }
 
-std::vector<SampleRow> sample_rows(const Point& p, const std::string& key, std::string_view primitive,
-                                   const Sample& s, const RowContext& ctx, const std::string& left_out) {
+std::vector<SampleRow> sample_rows(const Point& p, const std::string& key,
+                                   std::string_view primitive, const Sample& s,
+                                   const RowContext& ctx, const std::string& left_out) {
   std::vector<SampleRow> rows;
   const CounterSet* counters = ctx.counters;
   const bool has_tsc = !platform::timestamp_name().empty();
@@ -49,9 +50,10 @@ std::vector<SampleRow> sample_rows(const Point& p, const std::string& key, std::
     if (has_tsc) x.tsc = r->tsc;
     if (counters != nullptr) {
       for (std::size_t c = 0; c < counters->columns().size(); ++c)
-        x.counters.push_back(r->counters.has(c) ? std::optional<double>(double(r->counters.value[c]) *
-                                                                       counters->columns()[c].scale)
-                                                : std::nullopt);
+        x.counters.push_back(
+            r->counters.has(c)
+                ? std::optional<double>(double(r->counters.value[c]) * counters->columns()[c].scale)
+                : std::nullopt);
       x.counters.resize(x.counters.size() + counters->missing().size());
       if (r->counters.valid) x.multiplexed = r->counters.multiplexed;
       if (counters->passes() > 1) x.pass = r->counters.pass;

@@ -31,7 +31,8 @@ struct RowContext {
 // The sample's rows, zero, fault and access in that order (a phase the
 // point does not have has no row), with `primitive` the real primitive
 // ("" for kernel-fault) and `left_out` the reason, if any.
-std::vector<SampleRow> sample_rows(const Point& p, const std::string& key, std::string_view primitive,
-                                   const Sample& s, const RowContext& ctx, const std::string& left_out);
+std::vector<SampleRow> sample_rows(const Point& p, const std::string& key,
+                                   std::string_view primitive, const Sample& s,
+                                   const RowContext& ctx, const std::string& left_out);
 
 }  // namespace zs

@@ -21,10 +21,10 @@ namespace {
 // "axes.width" -> Option::width, for a sweep built from flags.
 Option axis_option(std::string_view key) {
   static constexpr std::pair<std::string_view, Option> kAxes[] = {
-      {"axes.backing", Option::backing}, {"axes.folio_size", Option::folio_size},
+      {"axes.backing", Option::backing},   {"axes.folio_size", Option::folio_size},
       {"axes.strategy", Option::strategy}, {"axes.primitive", Option::primitive},
-      {"axes.target", Option::target}, {"axes.access", Option::access},
-      {"axes.cache", Option::cache}, {"axes.batch", Option::batch},
+      {"axes.target", Option::target},     {"axes.access", Option::access},
+      {"axes.cache", Option::cache},       {"axes.batch", Option::batch},
       {"axes.width", Option::width}};
   for (const auto& [k, o] : kAxes)
     if (k == key) return o;
@@ -52,9 +52,11 @@ const AxisValue<T>* given_other(const std::vector<AxisValue<T>>& axis, const Def
 // silently dropped, which is a mistake in the file, not a choice.
 void check_parameters(const SweepConfig& cfg) {
   std::uint64_t max_pages = 0;
-  for (const auto& f : cfg.folio_size) max_pages = std::max(max_pages, f.value / sweep_machine::base_page());
-  const std::string largest = fmt::format("the largest folio of this sweep ({} = {} pages)",
-                                          exact_size(max_pages * sweep_machine::base_page()), max_pages);
+  for (const auto& f : cfg.folio_size)
+    max_pages = std::max(max_pages, f.value / sweep_machine::base_page());
+  const std::string largest =
+      fmt::format("the largest folio of this sweep ({} = {} pages)",
+                  exact_size(max_pages * sweep_machine::base_page()), max_pages);
   for (const auto& b : cfg.batch)
     if (b.value > max_pages)
       fail(cfg, b.line, "axes.batch",

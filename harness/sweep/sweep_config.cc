@@ -33,8 +33,9 @@ std::string read_text(const std::string& path) {
   std::error_code ec;
   std::ifstream in(path, std::ios::binary);
   if (!in || fs::is_directory(path, ec))
-    throw SetupError(fmt::format("{}: cannot read the sweep file: {}", path,
-                                 fs::is_directory(path, ec) ? "a directory" : std::strerror(errno)));
+    throw SetupError(
+        fmt::format("{}: cannot read the sweep file: {}", path,
+                    fs::is_directory(path, ec) ? "a directory" : std::strerror(errno)));
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

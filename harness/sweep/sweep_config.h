@@ -23,14 +23,12 @@
 //
 //   [axes]
 //   backing = ["thp"]                        # thp | mthp | hugetlb | base
-//   folio_size = ["2MB", "1GB?"]             # sizes: 4KB 64KiB 2MB 1GB ...; "?": only where available
-//   strategy = ["extent", "kernel-fault"]    # strategies of `zeroscope strategies` and kernel-fault
-//   primitive = ["kernel"]                   # `zeroscope primitives`
-//   target = ["first", "middle", 300, "offset:1MiB", "random"]
-//   access = ["page", "stream:read"]         # pattern[:op], op write by default
-//   cache = ["cold", "cold:clflush", "warm"]
-//   batch = [0, 1, "8MiB"]                   # pages (0 = whole range) or a size
-//   width = [2]
+//   folio_size = ["2MB", "1GB?"]             # sizes: 4KB 64KiB 2MB 1GB ...; "?": only where
+//   available strategy = ["extent", "kernel-fault"]    # strategies of `zeroscope strategies` and
+//   kernel-fault primitive = ["kernel"]                   # `zeroscope primitives` target =
+//   ["first", "middle", 300, "offset:1MiB", "random"] access = ["page", "stream:read"]         #
+//   pattern[:op], op write by default cache = ["cold", "cold:clflush", "warm"] batch = [0, 1,
+//   "8MiB"]                   # pages (0 = whole range) or a size width = [2]
 //
 //   [[exclude]]                              # a point matching every key is left out
 //   backing = "hugetlb"
@@ -45,10 +43,10 @@
 #include <nlohmann/json.hpp>
 
 #include "measure/access.h"
-#include "memory/cache_state.h"
 #include "measure/experiment.h"
-#include "memory/folio_pool.h"
 #include "measure/target.h"
+#include "memory/cache_state.h"
+#include "memory/folio_pool.h"
 #include "sweep/axes.h"
 
 namespace zs {

@@ -37,14 +37,17 @@ SweepPlan plan_sweep(const SweepRunOptions& opt) {
   plan.config_file = opt.config_path;
   if (opt.resume_dir) {
     const std::string& dir = *opt.resume_dir;
-    if (!std::filesystem::exists(dir + "/meta.json") || !std::filesystem::exists(dir + "/config.toml"))
-      throw SetupError(Option::resume_dir,
-                       fmt::format("{} is not a zeroscope results directory (no meta.json/config.toml)", dir));
+    if (!std::filesystem::exists(dir + "/meta.json") ||
+        !std::filesystem::exists(dir + "/config.toml"))
+      throw SetupError(
+          Option::resume_dir,
+          fmt::format("{} is not a zeroscope results directory (no meta.json/config.toml)", dir));
     if (!opt.config_path.empty() && file_text(opt.config_path) != file_text(dir + "/config.toml"))
-      throw SetupError(Option::resume_dir,
-                       fmt::format("{} was run with a different config than {}; resume without {}, or start a "
-                                   "new run",
-                                   dir, opt.config_path, option_ref(Option::config)));
+      throw SetupError(
+          Option::resume_dir,
+          fmt::format("{} was run with a different config than {}; resume without {}, or start a "
+                      "new run",
+                      dir, opt.config_path, option_ref(Option::config)));
     plan.config_file = dir + "/config.toml";
   }
   plan.config = load_sweep_config(plan.config_file);
@@ -64,18 +67,23 @@ SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObse
   install_restore_on_signal();
   const nlohmann::json capability = capability_record();
   if (opt.resume_dir) {
-    std::string diff = identity_difference(old_meta.value("capability", nlohmann::json()), capability);
+    std::string diff =
+        identity_difference(old_meta.value("capability", nlohmann::json()), capability);
     if (!diff.empty())
-      throw SetupError(Option::resume_dir,
-                       fmt::format("{} comes from another machine or kernel ({}); start a new run here",
-                                   *opt.resume_dir, diff));
+      throw SetupError(
+          Option::resume_dir,
+          fmt::format("{} comes from another machine or kernel ({}); start a new run here",
+                      *opt.resume_dir, diff));
   }
-  const std::string dir =
-      opt.resume_dir ? *opt.resume_dir : opt.out_dir ? *opt.out_dir : "results/" + results_dir_name(label);
+  const std::string dir = opt.resume_dir ? *opt.resume_dir
+                          : opt.out_dir  ? *opt.out_dir
+                                         : "results/" + results_dir_name(label);
   if (!opt.resume_dir && std::filesystem::exists(dir))
-    throw SetupError(Option::out_dir, fmt::format("{} exists; choose another directory or resume it with {} {}",
-                                                  dir, option_ref(Option::resume_dir), dir));
-  SweepSession session(plan.points, set, SessionOptions{{opt.reserve_hugetlb, opt.enable_mthp}, true});
+    throw SetupError(Option::out_dir,
+                     fmt::format("{} exists; choose another directory or resume it with {} {}", dir,
+                                 option_ref(Option::resume_dir), dir));
+  SweepSession session(plan.points, set,
+                       SessionOptions{{opt.reserve_hugetlb, opt.enable_mthp}, true});
 
   // ---- the results directory.
   if (!opt.resume_dir) {
@@ -86,8 +94,8 @@ SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObse
   SamplesWriter writer(samples_csv, session.layout());
   const CompletedSamples done = read_completed(samples_csv);
   const std::uint64_t done_before = done.done.size();
-  nlohmann::json meta = start_meta(
-      {plan.config, session, capability, label, opt.resume_dir ? &old_meta : nullptr, plan.total, done_before});
+  nlohmann::json meta = start_meta({plan.config, session, capability, label,
+                                    opt.resume_dir ? &old_meta : nullptr, plan.total, done_before});
   write_json_atomically(dir, "meta.json", meta);
 
   // ---- measuring.

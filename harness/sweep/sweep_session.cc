@@ -12,9 +12,12 @@ namespace zs {
 
 std::string_view to_string(RunStatus s) {
   switch (s) {
-    case RunStatus::complete: return "complete";
-    case RunStatus::interrupted: return "interrupted";
-    case RunStatus::time_budget: return "time budget reached";
+    case RunStatus::complete:
+      return "complete";
+    case RunStatus::interrupted:
+      return "interrupted";
+    case RunStatus::time_budget:
+      return "time budget reached";
   }
   return "";
 }
@@ -32,7 +35,8 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
   if (opt.counters) {
     events = select_events(set.events);
     pmu = probe_pmu_access();
-    counters_ = std::make_unique<CounterSet>(events->file, pmu, CounterSet::Options{set.metrics, true});
+    counters_ =
+        std::make_unique<CounterSet>(events->file, pmu, CounterSet::Options{set.metrics, true});
   }
   tsc = tsc_info();
   for (const Point& p : points_) {
@@ -41,14 +45,18 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
     // Warm points reuse a folio at once; cold ones need the pool to
     // outsize the LLC so round-robin use evicts each folio before reuse.
     const bool all_warm = std::all_of(points_.begin(), points_.end(), [&](const Point& q) {
-      return q.backing != p.backing || q.folio_bytes != p.folio_bytes || q.cache == CacheState::warm;
+      return q.backing != p.backing || q.folio_bytes != p.folio_bytes ||
+             q.cache == CacheState::warm;
     });
-    const std::size_t count = set.pool ? set.pool : all_warm ? 2 : cold_pool_folios(llc.bytes, p.folio_bytes);
+    const std::size_t count = set.pool   ? set.pool
+                              : all_warm ? 2
+                                         : cold_pool_folios(llc.bytes, p.folio_bytes);
     pools_[k] = std::make_unique<FolioPool>(p.backing, p.folio_bytes, count, opt.pools);
   }
   for (std::size_t i = 0; i < points_.size(); ++i) {
     runners_.push_back(std::make_unique<PointRunner>(
-        points_[i], *pools_[{points_[i].backing, points_[i].folio_bytes}], set.seed + i, counters_.get()));
+        points_[i], *pools_[{points_[i].backing, points_[i].folio_bytes}], set.seed + i,
+        counters_.get()));
     runners_.back()->set_record_batches(set.record_batches);
   }
   PhaseMeter plain, with_counters(counters_.get());
@@ -70,8 +78,8 @@ std::vector<const FolioPool*> SweepSession::pools() const {
   return v;
 }
 
-RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint64_t>>& done, const Sink& sink,
-                                SweepObserver& observer) {
+RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint64_t>>& done,
+                                const Sink& sink, SweepObserver& observer) {
   const SweepSettings& set = settings_;
   const std::uint64_t total = points_.size() * set.repetitions;
   const RowContext ctx{counters_.get(), tsc.hz, set.record_batches};
@@ -87,10 +95,12 @@ RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint6
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t i : order) {
       if (observer.stop_requested()) return RunStatus::interrupted;
-      if (set.time_budget_s && monotonic_seconds() - t0 > *set.time_budget_s) return RunStatus::time_budget;
+      if (set.time_budget_s && monotonic_seconds() - t0 > *set.time_budget_s)
+        return RunStatus::time_budget;
       if (done.count({keys_[i], rep})) continue;
       const Sample s = runners_[i]->run(static_cast<std::uint32_t>(rep));
-      sink(i, sample_rows(points_[i], keys_[i], primitive_name(i), s, ctx, left_out_reason(points_[i], s)));
+      sink(i, sample_rows(points_[i], keys_[i], primitive_name(i), s, ctx,
+                          left_out_reason(points_[i], s)));
       ++finished;
       ++this_run;
       observer.sample_done(finished, total, this_run, monotonic_seconds() - t0);

@@ -55,7 +55,8 @@ struct SessionOptions {
 
 class SweepSession {
  public:
-  SweepSession(const std::vector<Point>& points, const SweepSettings& settings, const SessionOptions& opt);
+  SweepSession(const std::vector<Point>& points, const SweepSettings& settings,
+               const SessionOptions& opt);
   ~SweepSession();
   SweepSession(const SweepSession&) = delete;
   SweepSession& operator=(const SweepSession&) = delete;

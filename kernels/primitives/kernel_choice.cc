@@ -5,7 +5,8 @@ namespace zs {
 KernelChoice x86_kernel_choice(bool erms, bool rep_good, std::string_view source) {
   std::string src(source);
   if (erms) return {"stosb", "ERMS set (" + src + "): clear_page_erms, rep stosb"};
-  if (rep_good) return {"stosq", "REP_GOOD set, ERMS clear (" + src + "): clear_page_rep, rep stosq"};
+  if (rep_good)
+    return {"stosq", "REP_GOOD set, ERMS clear (" + src + "): clear_page_rep, rep stosq"};
   return {"movq", "neither ERMS nor REP_GOOD (" + src + "): clear_page_orig, unrolled movq"};
 }
 

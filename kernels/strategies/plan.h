@@ -28,7 +28,9 @@ struct Plan {
   std::uint64_t nr_pages = 0;
   std::vector<PlanOp> ops;
 
-  void clear(std::uint64_t first, std::uint64_t count) { ops.push_back(PlanOp::clear(first, count)); }
+  void clear(std::uint64_t first, std::uint64_t count) {
+    ops.push_back(PlanOp::clear(first, count));
+  }
   void resched() { ops.push_back(PlanOp::resched()); }
   // Appends [first, first + count) split into batches of `batch` pages with
   // a preemption point between consecutive batches. A preemption point is

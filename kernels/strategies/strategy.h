@@ -15,10 +15,10 @@
 namespace zs {
 
 struct StrategyParams {
-  std::uint64_t nr_pages = 0;   // base pages in the folio, >= 1
-  std::uint64_t target = 0;     // faulting page index, < nr_pages
-  std::uint64_t width = 2;      // three-region: pages either side cleared last
-  std::uint64_t batch = 0;      // extent/three-region: pages per clear call, 0 = whole range
+  std::uint64_t nr_pages = 0;      // base pages in the folio, >= 1
+  std::uint64_t target = 0;        // faulting page index, < nr_pages
+  std::uint64_t width = 2;         // three-region: pages either side cleared last
+  std::uint64_t batch = 0;         // extent/three-region: pages per clear call, 0 = whole range
   std::uint64_t page_size = 4096;  // bytes; only presets defined in bytes use it
 };
 

@@ -17,8 +17,8 @@ Plan plan_three_region(const StrategyParams& p) {
   const std::uint64_t hot_start = t >= w ? t - w : 0;
   const std::uint64_t hot_end = std::min(n - 1, w >= n ? n - 1 : t + w);
 
-  plan.clear_batched(hot_end + 1, n - 1 - hot_end, p.batch);  // right
-  plan.clear_batched(0, hot_start, p.batch);                   // left
+  plan.clear_batched(hot_end + 1, n - 1 - hot_end, p.batch);        // right
+  plan.clear_batched(0, hot_start, p.batch);                        // left
   plan.clear_batched(hot_start, hot_end - hot_start + 1, p.batch);  // neighbourhood
   return plan;
 }

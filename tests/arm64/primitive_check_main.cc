@@ -10,11 +10,11 @@
 #include <cstring>
 #include <string>
 
+#include "measure/executor.h"
 #include "primitives/kernel_choice.h"
 #include "primitives/registry.h"
 #include "strategies/strategy.h"
 #include "support/zero_check.h"
-#include "measure/executor.h"
 
 namespace {
 
@@ -78,7 +78,8 @@ int check_kernel_choice() {
   zs::KernelChoice want = zs::arm64_kernel_choice(dczid);
   const auto& reg = zs::PrimitiveRegistry::get();
   std::printf("DCZID_EL0 = %#llx; kernel -> %.*s (%s)\n", (unsigned long long)dczid,
-              int(reg.kernel().name().size()), reg.kernel().name().data(), reg.kernel_why().c_str());
+              int(reg.kernel().name().size()), reg.kernel().name().data(),
+              reg.kernel_why().c_str());
   return reg.kernel().name() == want.name ? 0 : 1;
 }
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "memory/mapping.h"
 #include "machine/sysfs.h"
+#include "memory/mapping.h"
 
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)

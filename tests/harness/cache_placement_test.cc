@@ -4,9 +4,9 @@
 #include <cstring>
 #include <vector>
 
-#include "memory/cache_state.h"
 #include "common/errors.h"
 #include "machine/placement.h"
+#include "memory/cache_state.h"
 
 namespace zs {
 namespace {
@@ -40,9 +40,11 @@ TEST(CacheStateNames, Parse) {
 
 TEST(CacheState, WarmWritesTheFolioColdClflushKeepsItsContent) {
   std::vector<unsigned char> f(1 << 16, 0);
-  prepare_cache_state(CacheState::warm, Evict::pool, reinterpret_cast<std::byte*>(f.data()), f.size());
+  prepare_cache_state(CacheState::warm, Evict::pool, reinterpret_cast<std::byte*>(f.data()),
+                      f.size());
   for (unsigned char c : f) ASSERT_EQ(c, 0x5a);
-  prepare_cache_state(CacheState::cold, Evict::clflush, reinterpret_cast<std::byte*>(f.data()), f.size());
+  prepare_cache_state(CacheState::cold, Evict::clflush, reinterpret_cast<std::byte*>(f.data()),
+                      f.size());
   for (unsigned char c : f) ASSERT_EQ(c, 0x5a);  // flushed, not changed
 }
 
@@ -65,7 +67,9 @@ TEST(Placement, RefusesCpusAndNodesThatDoNotExist) {
     FAIL() << "CPU 4000 accepted";
   } catch (const SetupError& e) {
     EXPECT_EQ(e.about, Option::cpu);
-    EXPECT_EQ(std::string(e.what()).rfind("CPU 4000 is not one this process may run on; allowed: ", 0), 0u)
+    EXPECT_EQ(
+        std::string(e.what()).rfind("CPU 4000 is not one this process may run on; allowed: ", 0),
+        0u)
         << e.what();
     EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
   }

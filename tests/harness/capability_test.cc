@@ -11,10 +11,10 @@
 #include <functional>
 #include <string>
 
-#include "support/run_binary.h"
 #include "common/parse.h"
 #include "machine/record_text.h"
 #include "machine/sysfs.h"
+#include "support/run_binary.h"
 
 namespace zs {
 namespace {
@@ -158,7 +158,8 @@ TEST(Capability, HugetlbPoolsMatchSysfs) {
       const std::string name = e.path().filename();
       if (name.rfind("hugepages-", 0) != 0) continue;
       v.push_back({parse_u64(name.substr(10, name.size() - 12)).value() << 10,
-                   sysfs::read_u64(e.path() / "nr_hugepages").value(), sysfs::read_u64(e.path() / "free_hugepages").value(),
+                   sysfs::read_u64(e.path() / "nr_hugepages").value(),
+                   sysfs::read_u64(e.path() / "free_hugepages").value(),
                    sysfs::read_u64(e.path() / "resv_hugepages").value(),
                    sysfs::read_u64(e.path() / "surplus_hugepages").value()});
     }

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "support/run_binary.h"
 #include "counters/counters.h"
 #include "results/samples_schema.h"
+#include "support/run_binary.h"
 
 namespace zs {
 namespace {
@@ -24,12 +24,15 @@ TEST(CliValidate, SoftwareEventsValidatedHardwareAbsenceStated) {
 
 TEST(CliMeasureCsv, HardwareColumnsEmptySoftwareAndTimeFilled) {
   const std::string csv = ::testing::TempDir() + "/zs_counters.csv";
-  auto r = testing::run_zeroscope("measure --strategy extent --target first --reps 3 --warmup 0 --pool 4 --csv " + csv);
+  auto r = testing::run_zeroscope(
+      "measure --strategy extent --target first --reps 3 --warmup 0 --pool 4 --csv " + csv);
   ASSERT_EQ(r.rc, 0) << r.err;
   // The samples.csv schema, read back by its own reader.
   const SamplesFile f = read_samples(csv);
   const auto& names = f.layout.counters;
-  auto col = [&](const std::string& n) { return std::size_t(std::find(names.begin(), names.end(), n) - names.begin()); };
+  auto col = [&](const std::string& n) {
+    return std::size_t(std::find(names.begin(), names.end(), n) - names.begin());
+  };
   ASSERT_LT(col("page_faults"), names.size());
   const bool hw = probe_pmu_access().hardware;
   for (const SampleRow& row : f.rows) {

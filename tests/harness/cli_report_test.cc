@@ -1,11 +1,16 @@
 // `zeroscope report` and `compare` on checked-in results directories,
 // against golden output (regenerate, from the source root, with:
-//   build/zeroscope report tests/fixtures/results/quick-a > tests/fixtures/golden/report-quick-a.txt
-//   build/zeroscope report tests/fixtures/results/quick-a --format markdown > tests/fixtures/golden/report-quick-a.md
-//   build/zeroscope compare tests/fixtures/results/quick-a tests/fixtures/results/quick-b > tests/fixtures/golden/compare-quick-a-b.txt
-//   build/zeroscope compare tests/fixtures/results/strategy-sequential tests/fixtures/results/strategy-extent --ignore strategy > tests/fixtures/golden/compare-strategy.txt
-//   F=tests/fixtures/results; build/zeroscope compare $F/quick-a,$F/quick-c $F/quick-b,$F/quick-d > tests/fixtures/golden/compare-replicates.txt
-//   build/zeroscope compare $F/strategy-sequential,$F/strategy-sequential-2 $F/strategy-extent,$F/strategy-extent-2 --ignore strategy > tests/fixtures/golden/compare-strategy-replicates.txt
+//   build/zeroscope report tests/fixtures/results/quick-a >
+//   tests/fixtures/golden/report-quick-a.txt build/zeroscope report tests/fixtures/results/quick-a
+//   --format markdown > tests/fixtures/golden/report-quick-a.md build/zeroscope compare
+//   tests/fixtures/results/quick-a tests/fixtures/results/quick-b >
+//   tests/fixtures/golden/compare-quick-a-b.txt build/zeroscope compare
+//   tests/fixtures/results/strategy-sequential tests/fixtures/results/strategy-extent --ignore
+//   strategy > tests/fixtures/golden/compare-strategy.txt F=tests/fixtures/results; build/zeroscope
+//   compare $F/quick-a,$F/quick-c $F/quick-b,$F/quick-d >
+//   tests/fixtures/golden/compare-replicates.txt build/zeroscope compare
+//   $F/strategy-sequential,$F/strategy-sequential-2 $F/strategy-extent,$F/strategy-extent-2
+//   --ignore strategy > tests/fixtures/golden/compare-strategy-replicates.txt
 // ) — the bootstrap is seeded, so the output is deterministic.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -71,12 +76,14 @@ TEST(CliReport, MarkdownCsvJson) {
 }
 
 TEST(CliReport, BadInputIsOneLineAndExit2) {
-  for (const char* args : {"report tests/fixtures/results/quick-a --baseline zigzag",
-                           "report tests/fixtures/results/quick-a --metric llc_missses",
-                           "report tests/fixtures/results/quick-a --format html", "report /nonexistent",
-                           "compare tests/fixtures/results/quick-a", "compare tests/fixtures/results/quick-a "
-                                                                     "tests/fixtures/results/quick-b --by cpu",
-                           "compare tests/fixtures/results/quick-a tests/fixtures/results/quick-b --ignore colour"}) {
+  for (const char* args :
+       {"report tests/fixtures/results/quick-a --baseline zigzag",
+        "report tests/fixtures/results/quick-a --metric llc_missses",
+        "report tests/fixtures/results/quick-a --format html", "report /nonexistent",
+        "compare tests/fixtures/results/quick-a",
+        "compare tests/fixtures/results/quick-a "
+        "tests/fixtures/results/quick-b --by cpu",
+        "compare tests/fixtures/results/quick-a tests/fixtures/results/quick-b --ignore colour"}) {
     auto r = run(args);
     EXPECT_EQ(r.rc, 2) << args << ": " << r.err;
     EXPECT_EQ(testing::count_lines(r.err), 1) << args << ": " << r.err;
@@ -89,15 +96,15 @@ TEST(CliReport, DamagedSamplesAreRefusedWithTheLine) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(::testing::TempDir()) / ("zs_damaged_" + std::to_string(getpid()));
   fs::remove_all(dir);
-  fs::copy(fs::path(ZS_SOURCE_DIR) / "tests/fixtures/results/quick-a", dir, fs::copy_options::recursive);
-  {
-    std::ofstream(dir / "samples.csv", std::ios::app) << "thp/2097152/extent,thp,2097152\n";
-  }
+  fs::copy(fs::path(ZS_SOURCE_DIR) / "tests/fixtures/results/quick-a", dir,
+           fs::copy_options::recursive);
+  { std::ofstream(dir / "samples.csv", std::ios::app) << "thp/2097152/extent,thp,2097152\n"; }
   auto r = testing::run_zeroscope("report " + dir.string());
   fs::remove_all(dir);
   EXPECT_EQ(r.rc, 2) << r.err;
   EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find("samples.csv:130: 3 cells where the header has 41; the file is damaged"), std::string::npos)
+  EXPECT_NE(r.err.find("samples.csv:130: 3 cells where the header has 41; the file is damaged"),
+            std::string::npos)
       << r.err;
 }
 
@@ -110,14 +117,17 @@ TEST(CliCompare, SameConfigTwiceDoesNotCryWolf) {
 }
 
 TEST(CliCompare, DifferentStrategiesGiveTheRightSign) {
-  auto r = run("compare tests/fixtures/results/strategy-sequential tests/fixtures/results/strategy-extent --ignore strategy");
+  auto r =
+      run("compare tests/fixtures/results/strategy-sequential "
+          "tests/fixtures/results/strategy-extent --ignore strategy");
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, golden("compare-strategy.txt"));
   // One extent over the whole folio is faster than page at a time.
   EXPECT_NE(r.out.find("2 faster, 0 slower"), std::string::npos) << r.out;
-  auto js = nlohmann::json::parse(run("compare tests/fixtures/results/strategy-sequential "
-                                      "tests/fixtures/results/strategy-extent --ignore strategy --format json")
-                                      .out);
+  auto js = nlohmann::json::parse(
+      run("compare tests/fixtures/results/strategy-sequential "
+          "tests/fixtures/results/strategy-extent --ignore strategy --format json")
+          .out);
   for (const auto& e : js["entries"]) EXPECT_LT(e["change"]["estimate"].get<double>(), 0);
 }
 
@@ -129,13 +139,14 @@ TEST(CliCompare, ReplicateRunsPerSideCarryRunToRunVariance) {
   expect_80_columns(same.out);
   EXPECT_NE(same.out.find("bootstrap over runs"), std::string::npos);
   EXPECT_NE(same.out.find("0 faster, 0 slower"), std::string::npos) << same.out;
-  auto diff = run("compare " + F + "strategy-sequential," + F + "strategy-sequential-2 " + F + "strategy-extent," + F +
-                  "strategy-extent-2 --ignore strategy");
+  auto diff = run("compare " + F + "strategy-sequential," + F + "strategy-sequential-2 " + F +
+                  "strategy-extent," + F + "strategy-extent-2 --ignore strategy");
   ASSERT_EQ(diff.rc, 0) << diff.err;
   EXPECT_EQ(diff.out, golden("compare-strategy-replicates.txt"));
   EXPECT_NE(diff.out.find("2 faster, 0 slower"), std::string::npos) << diff.out;
   // A single run per side says what its intervals leave out.
-  EXPECT_NE(run("compare " + F + "quick-a " + F + "quick-b").out.find("One run per side"), std::string::npos);
+  EXPECT_NE(run("compare " + F + "quick-a " + F + "quick-b").out.find("One run per side"),
+            std::string::npos);
 }
 
 TEST(CliCompare, RefusesDirectoriesThatDifferInMoreThanBy) {
@@ -160,10 +171,12 @@ TEST(CliCompare, RefusesDirectoriesThatDifferInMoreThanBy) {
 TEST(CliReport, PlotsAreWrittenAsPngAndSvg) {
   if (!fs::exists("/usr/bin/python3") ||
       std::system("/usr/bin/python3 -c 'import matplotlib, scipy' >/dev/null 2>&1") != 0)
-    GTEST_SKIP() << "/usr/bin/python3 with matplotlib is not installed (apt-get install python3-matplotlib)";
+    GTEST_SKIP()
+        << "/usr/bin/python3 with matplotlib is not installed (apt-get install python3-matplotlib)";
   fs::path tmp = fs::path(::testing::TempDir()) / ("zs_plots_" + std::to_string(getpid()));
   fs::remove_all(tmp);
-  fs::copy(std::string(ZS_SOURCE_DIR) + "/tests/fixtures/results/quick-a", tmp, fs::copy_options::recursive);
+  fs::copy(std::string(ZS_SOURCE_DIR) + "/tests/fixtures/results/quick-a", tmp,
+           fs::copy_options::recursive);
   auto r = testing::run_zeroscope("report " + tmp.string() + " --plots");
   ASSERT_EQ(r.rc, 0) << r.err;
   int png = 0, svg = 0;

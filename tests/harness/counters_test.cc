@@ -11,8 +11,8 @@
 #include "counters/counter_set.h"
 #include "counters/counters.h"
 #include "counters/events.h"
-#include "measure/phase_meter.h"
 #include "counters/user_page_read.h"
+#include "measure/phase_meter.h"
 
 namespace zs {
 namespace {
@@ -82,19 +82,23 @@ TEST(UserPageRead, OffsetPlusSignExtendedCounter) {
   EXPECT_EQ(asked, 3u);
   EXPECT_EQ(c->count, 1000u);
   // A 48-bit counter with its top bit set is negative: sign-extended.
-  c = read_user_page(&f.page, [](std::uint32_t) -> std::optional<std::uint64_t> { return (1ull << 47) | 5; });
+  c = read_user_page(
+      &f.page, [](std::uint32_t) -> std::optional<std::uint64_t> { return (1ull << 47) | 5; });
   ASSERT_TRUE(c);
-  EXPECT_EQ(static_cast<std::int64_t>(c->count), -100 + (static_cast<std::int64_t>(5) - (1ll << 47)));
+  EXPECT_EQ(static_cast<std::int64_t>(c->count),
+            -100 + (static_cast<std::int64_t>(5) - (1ll << 47)));
 }
 
 TEST(UserPageRead, NotOnACounterOrNotAllowedFallsBack) {
   FakePage f;
   f.page.cap_user_rdpmc = 1;
   f.page.index = 0;
-  EXPECT_FALSE(read_user_page(&f.page, [](std::uint32_t) -> std::optional<std::uint64_t> { return 1; }));
+  EXPECT_FALSE(
+      read_user_page(&f.page, [](std::uint32_t) -> std::optional<std::uint64_t> { return 1; }));
   f.page.index = 1;
   f.page.cap_user_rdpmc = 0;
-  EXPECT_FALSE(read_user_page(&f.page, [](std::uint32_t) -> std::optional<std::uint64_t> { return 1; }));
+  EXPECT_FALSE(
+      read_user_page(&f.page, [](std::uint32_t) -> std::optional<std::uint64_t> { return 1; }));
 }
 
 TEST(UserPageRead, RetriesWhileTheKernelUpdatesThePage) {
@@ -134,11 +138,13 @@ EventFile generic_events() { return load_event_file(events_dir() + "/generic.tom
 
 TEST(CounterSet, SoftwarePageFaultsCountA2MiBMemsetOfFresh4KiBPages) {
   PmuAccess access = probe_pmu_access();
-  CounterSet set(generic_events(), access, {{"page_faults", "task_clock", "context_switches"}, true});
+  CounterSet set(generic_events(), access,
+                 {{"page_faults", "task_clock", "context_switches"}, true});
   std::size_t col = SIZE_MAX;
   for (std::size_t i = 0; i < set.columns().size(); ++i)
     if (set.columns()[i].name == "page_faults") col = i;
-  ASSERT_NE(col, SIZE_MAX) << "page_faults missing: " << (set.missing().empty() ? "" : set.missing()[0].reason);
+  ASSERT_NE(col, SIZE_MAX) << "page_faults missing: "
+                           << (set.missing().empty() ? "" : set.missing()[0].reason);
   const std::size_t bytes = 2u << 20;
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   ASSERT_NE(p, MAP_FAILED);
@@ -156,7 +162,8 @@ TEST(CounterSet, SoftwarePageFaultsCountA2MiBMemsetOfFresh4KiBPages) {
 TEST(CounterSet, WithoutAPmuHardwareMetricsAreMissingNotZero) {
   PmuAccess access = probe_pmu_access();
   if (access.hardware) GTEST_SKIP() << "this machine has a hardware PMU: " << access.hardware_why;
-  CounterSet set(generic_events(), access, {{"cycles", "instructions", "llc_misses", "page_faults"}, true});
+  CounterSet set(generic_events(), access,
+                 {{"cycles", "instructions", "llc_misses", "page_faults"}, true});
   for (const char* m : {"cycles", "instructions", "llc_misses"}) {
     bool is_missing = false;
     for (const MissingMetric& mm : set.missing())
@@ -165,7 +172,8 @@ TEST(CounterSet, WithoutAPmuHardwareMetricsAreMissingNotZero) {
         EXPECT_FALSE(mm.reason.empty());
       }
     EXPECT_TRUE(is_missing) << m;
-    for (const CounterColumn& c : set.columns()) EXPECT_NE(c.name, m) << "a column that cannot be counted";
+    for (const CounterColumn& c : set.columns())
+      EXPECT_NE(c.name, m) << "a column that cannot be counted";
   }
   PhaseMeter meter(&set);
   meter.start();

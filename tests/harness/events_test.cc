@@ -17,8 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/run_binary.h"
 #include "common/errors.h"
+#include "support/run_binary.h"
 
 namespace zs {
 namespace {
@@ -319,10 +319,7 @@ TEST(EventsBadFile, TheGoodTemplateLoads) {
 
 TEST(EventsBadFile, UnknownKeySuggestsTheNearestOne) {
   std::string s = std::string(kHeader) + kGoodMetric + "pfmm = \"x\"\n";  // line 13
-  EXPECT_EQ(
-      load_error(s),
-      bad_path() +
-          ":13: pfmm: unknown key; did you mean 'pfm'?");
+  EXPECT_EQ(load_error(s), bad_path() + ":13: pfmm: unknown key; did you mean 'pfm'?");
   std::string top = "uarchh = \"x\"\n" + std::string(kHeader) + kGoodMetric;
   EXPECT_EQ(load_error(top), bad_path() + ":1: uarchh: unknown key; did you mean 'uarch'?");
   std::string raw = std::string(kHeader) + kGoodMetric + "raw = { confg = 1 }\n";

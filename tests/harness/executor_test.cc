@@ -5,10 +5,10 @@
 
 #include <cstring>
 
-#include "primitives/registry.h"
-#include "strategies/strategy.h"
 #include "measure/executor.h"
 #include "memory/mapping.h"
+#include "primitives/registry.h"
+#include "strategies/strategy.h"
 
 namespace zs {
 namespace {
@@ -28,7 +28,8 @@ TEST(Executor, EveryStrategyAndPrimitiveZeroesTheWholeFolioAndNothingElse) {
     if (!prim.available) continue;
     for (const Strategy& s : strategies())
       for (std::uint64_t t : {std::uint64_t{0}, n / 2 + 3, n - 1}) {
-        SCOPED_TRACE(std::string(s.name) + " / " + std::string(prim.name()) + " t=" + std::to_string(t));
+        SCOPED_TRACE(std::string(s.name) + " / " + std::string(prim.name()) +
+                     " t=" + std::to_string(t));
         StrategyParams p{n, t, 2, s.uses_batch ? 37u : 0u, page};
         Plan plan = s.plan(p);
         ASSERT_EQ(check_executable(plan, prim, folio, kFolio, page), std::nullopt);

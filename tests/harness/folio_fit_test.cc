@@ -44,7 +44,8 @@ bool near(double got, double want, double rel) {
 }
 
 TEST(FolioFit, MatchesNumpyOnTheSizesFixture) {
-  const auto ref = nlohmann::json::parse(slurp(kSource / "tests/stats/reference.json"))["folio_fit"];
+  const auto ref =
+      nlohmann::json::parse(slurp(kSource / "tests/stats/reference.json"))["folio_fit"];
   const Report r = report_of("sizes");
   EXPECT_EQ(r.folio_fits.page_bytes, ref["page_bytes"].get<std::uint64_t>());
   ASSERT_EQ(r.folio_fits.fits.size(), ref["series"].size());

@@ -8,11 +8,11 @@
 #include <cstring>
 #include <optional>
 
-#include "primitives/registry.h"
-#include "strategies/strategy.h"
 #include "common/errors.h"
 #include "measure/executor.h"
 #include "memory/folio_pool.h"
+#include "primitives/registry.h"
+#include "strategies/strategy.h"
 
 namespace zs {
 namespace {
@@ -22,7 +22,9 @@ struct Case {
   std::uint64_t bytes;
 };
 
-std::string name_of(const Case& c) { return std::string(to_string(c.backing)) + "_" + std::to_string(c.bytes >> 10) + "k"; }
+std::string name_of(const Case& c) {
+  return std::string(to_string(c.backing)) + "_" + std::to_string(c.bytes >> 10) + "k";
+}
 void PrintTo(const Case& c, std::ostream* os) { *os << name_of(c); }
 
 // The first byte of [p, p + bytes) that is not `want`. memcmp against a
@@ -69,8 +71,10 @@ TEST_P(PoolZeroes, EveryStrategyAndPrimitiveZeroesTheFolioAndNothingElse) {
       // every run passes; only the zeroed folio needs filling again.
       for (std::size_t i = runs == 0 ? 0 : mid; i < (runs == 0 ? 3 : mid + 1); ++i)
         std::memset(pool->folio(i), 0xa5, c.bytes);
-      Plan plan = s.plan({pool->nr_pages(), pool->nr_pages() / 3, 2, s.uses_batch ? 7u : 0u, pool->page_bytes()});
-      ASSERT_EQ(check_executable(plan, prim, pool->folio(mid), c.bytes, pool->page_bytes()), std::nullopt);
+      Plan plan = s.plan(
+          {pool->nr_pages(), pool->nr_pages() / 3, 2, s.uses_batch ? 7u : 0u, pool->page_bytes()});
+      ASSERT_EQ(check_executable(plan, prim, pool->folio(mid), c.bytes, pool->page_bytes()),
+                std::nullopt);
       execute(plan, prim.fn(), pool->folio(mid), pool->page_bytes());
       for (std::size_t i = 0; i < 3; ++i) {
         const unsigned char want = i == mid ? 0 : 0xa5;
@@ -90,8 +94,10 @@ TEST_P(PoolZeroes, EveryStrategyAndPrimitiveZeroesTheFolioAndNothingElse) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backings, PoolZeroes,
-                         ::testing::Values(Case{Backing::thp, 2u << 20}, Case{Backing::mthp, 64u << 10},
-                                           Case{Backing::hugetlb, 2u << 20}, Case{Backing::hugetlb, 1u << 30},
+                         ::testing::Values(Case{Backing::thp, 2u << 20},
+                                           Case{Backing::mthp, 64u << 10},
+                                           Case{Backing::hugetlb, 2u << 20},
+                                           Case{Backing::hugetlb, 1u << 30},
                                            Case{Backing::base, 2u << 20}),
                          [](const auto& info) { return name_of(info.param); });
 

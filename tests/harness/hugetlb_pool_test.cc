@@ -4,10 +4,10 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
-#include "support/run_binary.h"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "support/run_binary.h"
 
 #include <algorithm>
 #include <array>
@@ -21,9 +21,9 @@
 
 #include "common/errors.h"
 #include "common/units.h"
+#include "machine/sysfs.h"
 #include "memory/hugetlb_pool.h"
 #include "memory/setting_guard.h"
-#include "machine/sysfs.h"
 
 namespace zs {
 namespace {

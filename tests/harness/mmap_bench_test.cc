@@ -2,9 +2,9 @@
 // run, and bad flags refused in one line naming the flag.
 #include <gtest/gtest.h>
 
-#include "support/run_binary.h"
 #include <sys/wait.h>
 #include <unistd.h>
+#include "support/run_binary.h"
 
 #include <algorithm>
 #include <array>
@@ -145,7 +145,8 @@ TEST(MmapBenchRun, BasePagesPopulateAndRandomOffsets) {
   ASSERT_EQ(r.rc, 0) << r.err;
   auto l = split_lines(r.out);
   ASSERT_GE(l.size(), 7u) << r.out;
-  for (std::size_t i = 7; i < l.size(); ++i) EXPECT_EQ(l[i].rfind("# WARNING: the loops differ", 0), 0u) << l[i];
+  for (std::size_t i = 7; i < l.size(); ++i)
+    EXPECT_EQ(l[i].rfind("# WARNING: the loops differ", 0), 0u) << l[i];
   EXPECT_EQ(l[1], "# function 'populate' (Eagerly populated mmap())");
   EXPECT_NE(l[6].find("2048 pages of 4KB touched, base pages (MADV_NOHUGEPAGE)"), std::string::npos)
       << l[6];

@@ -10,7 +10,8 @@ TEST(ParseU64, AcceptsWholeNumbersOnly) {
   EXPECT_EQ(parse_u64("512"), 512u);
   EXPECT_EQ(parse_u64("0x200"), 512u);
   EXPECT_EQ(parse_u64("18446744073709551615"), UINT64_MAX);
-  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "12abc", "abc", "0x", "1.5", "18446744073709551616"})
+  for (const char* bad :
+       {"", "-1", "+1", " 1", "1 ", "12abc", "abc", "0x", "1.5", "18446744073709551616"})
     EXPECT_EQ(parse_u64(bad), std::nullopt) << bad;
 }
 

@@ -16,7 +16,9 @@ TEST(PlotRunner, ReturnsTheExitStatus) {
 
 TEST(PlotRunner, ArgumentsArriveAsGivenWithoutQuoting) {
   const std::string odd = "it's a \"dir\"; $(false) `x` *";
-  EXPECT_EQ(run_program({"/bin/sh", "-c", "test \"$1\" = \"$2\" && test $# = 2", "sh", odd, odd}).code, 0);
+  EXPECT_EQ(
+      run_program({"/bin/sh", "-c", "test \"$1\" = \"$2\" && test $# = 2", "sh", odd, odd}).code,
+      0);
 }
 
 TEST(PlotRunner, SaysWhyAProgramDidNotRunOrEnded) {

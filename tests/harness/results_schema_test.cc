@@ -89,7 +89,8 @@ TEST(Csv, ALastRecordWithoutItsLineEndIsTorn) {
 
 TEST(SamplesSchema, HeaderIsTheFixedColumnsAroundTheCounters) {
   EXPECT_EQ(format_header(kLayout),
-            "key,backing,folio_size,strategy,primitive,target,access,op,cache,evict,batch,width,rep,phase,ns,"
+            "key,backing,folio_size,strategy,primitive,target,access,op,cache,evict,batch,width,"
+            "rep,phase,ns,"
             "tsc,page_faults,energy_pkg,batch_max_ns,batches,huge,multiplexed,pass,left_out\n");
 }
 
@@ -104,9 +105,10 @@ TEST(SamplesSchema, RowsRoundTripAndMissingValuesStayEmpty) {
   SampleRow b = row("k,2", "access", 1, 20);  // a comma in a cell is quoted
   b.huge.reset();
   b.left_out = "backing unverified";
-  EXPECT_EQ(format_row(b),
-            "\"k,2\",thp,2097152,extent,stosb,0,page,write,cold,pool,0,2,1,access,20,,,3,,,,,,backing "
-            "unverified\n");
+  EXPECT_EQ(
+      format_row(b),
+      "\"k,2\",thp,2097152,extent,stosb,0,page,write,cold,pool,0,2,1,access,20,,,3,,,,,,backing "
+      "unverified\n");
   SamplesFile f = parse_samples(file({a, b}), "s.csv");
   EXPECT_EQ(f.layout.counters, kLayout.counters);
   ASSERT_EQ(f.rows.size(), 2u);
@@ -128,7 +130,8 @@ TEST(SamplesSchema, HeaderOnlyIsNoRowsAndEmptyIsAnError) {
   EXPECT_TRUE(f.rows.empty());
   EXPECT_FALSE(f.torn);
   EXPECT_EQ(message_of(""),
-            "s.csv: no header line; not a samples.csv, or written by a run that stopped before its first sample");
+            "s.csv: no header line; not a samples.csv, or written by a run that stopped before its "
+            "first sample");
 }
 
 TEST(SamplesSchema, ATornLastLineIsNotARow) {
@@ -143,26 +146,32 @@ TEST(SamplesSchema, ATornLastLineIsNotARow) {
 TEST(SamplesSchema, DamagedFilesAreRefusedWithLineAndFix) {
   const std::string ok = file({row("k", "zero", 0, 5)});
   EXPECT_EQ(message_of(ok + "k,thp,2097152\n" + format_row(row("k", "access", 0, 6))),
-            "s.csv:3: 3 cells where the header has 24; the file is damaged (remove the line, or rerun the sweep)");
+            "s.csv:3: 3 cells where the header has 24; the file is damaged (remove the line, or "
+            "rerun the sweep)");
   std::string bad_ns = format_row(row("k", "access", 0, 6));
   bad_ns.replace(bad_ns.find(",6,"), 3, ",6us,");
   EXPECT_EQ(message_of(ok + bad_ns),
-            "s.csv:3: column 'ns': '6us' is not an unsigned integer; the file is damaged (remove the line, or "
+            "s.csv:3: column 'ns': '6us' is not an unsigned integer; the file is damaged (remove "
+            "the line, or "
             "rerun the sweep)");
   std::string bad_counter = format_row(row("k", "access", 0, 6));
   bad_counter.replace(bad_counter.find(",3,"), 3, ",x3,");
   EXPECT_EQ(message_of(ok + bad_counter),
-            "s.csv:3: column 'energy_pkg': 'x3' is not a number; the file is damaged (remove the line, or rerun "
+            "s.csv:3: column 'energy_pkg': 'x3' is not a number; the file is damaged (remove the "
+            "line, or rerun "
             "the sweep)");
   std::string bad_flag = format_row(row("k", "access", 0, 6));
   bad_flag.replace(bad_flag.find(",1,"), 3, ",yes,");
   EXPECT_EQ(message_of(ok + bad_flag),
-            "s.csv:3: column 'huge': 'yes' is not 0, 1 or empty; the file is damaged (remove the line, or rerun "
+            "s.csv:3: column 'huge': 'yes' is not 0, 1 or empty; the file is damaged (remove the "
+            "line, or rerun "
             "the sweep)");
-  EXPECT_EQ(message_of("backing,folio_size,strategy\n").rfind("s.csv:1: the header is not samples.csv's (key,", 0),
+  EXPECT_EQ(message_of("backing,folio_size,strategy\n")
+                .rfind("s.csv:1: the header is not samples.csv's (key,", 0),
             0u);
   EXPECT_EQ(message_of(ok + "k,th\"p,1\n"),
-            "s.csv:3: a quote inside an unquoted cell or after a quoted one; the file is damaged (remove the "
+            "s.csv:3: a quote inside an unquoted cell or after a quoted one; the file is damaged "
+            "(remove the "
             "line, or rerun the sweep)");
 }
 
@@ -222,7 +231,8 @@ TEST(Summary, ComputedByStatsOverKeptMeasuredValues) {
   const std::string text = format_summary(s);
   EXPECT_EQ(text.substr(0, text.find('\n')), "key,phase,column,n,mean,median,stddev,min,p5,p95");
   EXPECT_NE(text.find("\nk,zero,ns,4,25,25,12.9099,10,11.5,38.5\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("\nk,access,ns,1,7,7,,7,7,7\n"), std::string::npos) << text;  // no stddev of one
+  EXPECT_NE(text.find("\nk,access,ns,1,7,7,,7,7,7\n"), std::string::npos)
+      << text;  // no stddev of one
 }
 
 }  // namespace

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "common/errors.h"
-#include "memory/setting_guard.h"
 #include "machine/sysfs.h"
+#include "memory/setting_guard.h"
 
 namespace zs {
 namespace {

@@ -413,7 +413,8 @@ TEST(StatsBootstrap, RatioCoverageOfNormalSamples) {
 namespace zs::stats {
 namespace {
 
-std::vector<std::vector<double>> runs(std::mt19937_64& rng, int n_runs, int n, double centre, double run_sd) {
+std::vector<std::vector<double>> runs(std::mt19937_64& rng, int n_runs, int n, double centre,
+                                      double run_sd) {
   std::normal_distribution<double> run_shift(0, run_sd), noise(0, 1);
   std::vector<std::vector<double>> out(static_cast<std::size_t>(n_runs));
   for (auto& r : out) {

@@ -14,12 +14,12 @@
 
 #include <fmt/format.h>
 
-#include "primitives/registry.h"
 #include "common/errors.h"
 #include "memory/folio_pool.h"
 #include "memory/hugetlb_pool.h"
-#include "sweep/sweep_config.h"
 #include "memory/thp_settings.h"
+#include "primitives/registry.h"
+#include "sweep/sweep_config.h"
 
 namespace zs {
 namespace {

@@ -29,17 +29,20 @@ namespace fs = std::filesystem;
 class SweepRun : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / ("zs_sweep_" + std::to_string(getpid()) + "_" +
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::path(::testing::TempDir()) /
+           ("zs_sweep_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::string config(int reps, const std::string& strategies = R"("extent", "left-right", "kernel-fault")") {
+  std::string config(int reps,
+                     const std::string& strategies = R"("extent", "left-right", "kernel-fault")") {
     std::string path = (dir_ / "sweep.toml").string();
     std::ofstream(path) << "# test sweep\n[settings]\nrepetitions = " << reps
-                        << "\nwarmup = 1\nseed = 7\npool = 4\nmetrics = [\"page_faults\"]\n\n[axes]\nbacking = [\"thp\"]\n"
+                        << "\nwarmup = 1\nseed = 7\npool = 4\nmetrics = "
+                           "[\"page_faults\"]\n\n[axes]\nbacking = [\"thp\"]\n"
                         << "folio_size = [\"2MB\"]\nstrategy = [" << strategies
                         << "]\ntarget = [\"first\", \"random\"]\naccess = [\"page\"]\n";
     return path;
@@ -48,7 +51,8 @@ class SweepRun : public ::testing::Test {
 
   // (key, rep, phase) of every data row, read by the results schema (which
   // refuses a malformed row).
-  static std::vector<std::tuple<std::string, std::string, std::string>> rows(const std::string& dir) {
+  static std::vector<std::tuple<std::string, std::string, std::string>> rows(
+      const std::string& dir) {
     std::vector<std::tuple<std::string, std::string, std::string>> out;
     const SamplesFile f = read_samples(dir + "/samples.csv");
     EXPECT_FALSE(f.torn);
@@ -62,7 +66,8 @@ class SweepRun : public ::testing::Test {
     if (pid == 0) {
       freopen("/dev/null", "w", stdout);
       freopen("/dev/null", "w", stderr);
-      execl(ZS_BINARY, ZS_BINARY, "run", cfg.c_str(), "--out", res.c_str(), static_cast<char*>(nullptr));
+      execl(ZS_BINARY, ZS_BINARY, "run", cfg.c_str(), "--out", res.c_str(),
+            static_cast<char*>(nullptr));
       _exit(127);
     }
     return pid;
@@ -105,8 +110,9 @@ TEST_F(SweepRun, ResultsDirectoryHasEveryExpectedRowAndDescribesItself) {
   std::string columns;
   std::getline(columns_in, columns);
   EXPECT_EQ(columns + "\n", format_header(samples.layout));
-  for (const char* k : {"schema", "zeroscope", "label", "capability", "config", "placement", "llc", "tsc", "counters",
-                        "pools", "started", "ended", "status", "samples", "resumed"})
+  for (const char* k :
+       {"schema", "zeroscope", "label", "capability", "config", "placement", "llc", "tsc",
+        "counters", "pools", "started", "ended", "status", "samples", "resumed"})
     EXPECT_TRUE(meta.contains(k)) << k;
   EXPECT_TRUE(meta["counters"]["not_measured"].is_object());
   int left_out = 0;
@@ -126,8 +132,10 @@ TEST_F(SweepRun, ResultsDirectoryHasEveryExpectedRowAndDescribesItself) {
 TEST_F(SweepRun, MeasureCsvHasTheHeaderOfSamplesCsv) {
   ASSERT_EQ(testing::run_zeroscope("run " + config(1) + " --out " + out()).rc, 0);
   const std::string csv = (dir_ / "measure.csv").string();
-  auto r = testing::run_zeroscope("measure --metrics page_faults --strategy extent --target first --reps 2 "
-                                  "--warmup 0 --pool 4 --csv " + csv);
+  auto r = testing::run_zeroscope(
+      "measure --metrics page_faults --strategy extent --target first --reps 2 "
+      "--warmup 0 --pool 4 --csv " +
+      csv);
   ASSERT_EQ(r.rc, 0) << r.err;
   std::string run_header, measure_header;
   std::getline(std::ifstream(out() + "/samples.csv"), run_header);

@@ -36,7 +36,8 @@ TEST(Target, NamedPositionsIndicesAndOffsets) {
 }
 
 TEST(Target, RejectsMalformedAndOutOfRange) {
-  for (const char* bad : {"", "mid", "-1", "offset:", "offset:x", "1.5"}) EXPECT_FALSE(TargetSpec::parse(bad)) << bad;
+  for (const char* bad : {"", "mid", "-1", "offset:", "offset:x", "1.5"})
+    EXPECT_FALSE(TargetSpec::parse(bad)) << bad;
   std::mt19937_64 rng(1);
   EXPECT_FALSE(resolve_target(*TargetSpec::parse("512"), kN, kPage, rng));
   EXPECT_FALSE(resolve_target(*TargetSpec::parse("offset:2MiB"), kN, kPage, rng));
@@ -66,7 +67,8 @@ TEST(AccessPlan, EveryPatternTouchesWhatItSays) {
   EXPECT_EQ(plan(AccessPattern::touch, hint).ranges, (R{{300 * kPage + 64, 64}}));
   EXPECT_EQ(plan(AccessPattern::page, hint).ranges, (R{{300 * kPage, kPage}}));
   EXPECT_EQ(plan(AccessPattern::neighbourhood, hint).ranges, (R{{298 * kPage, 5 * kPage}}));
-  EXPECT_EQ(plan(AccessPattern::stream, hint).ranges, (R{{300 * kPage + 64, kFolio - 300 * kPage - 64}}));
+  EXPECT_EQ(plan(AccessPattern::stream, hint).ranges,
+            (R{{300 * kPage + 64, kFolio - 300 * kPage - 64}}));
   EXPECT_EQ(plan(AccessPattern::folio, hint).ranges, (R{{0, kFolio}}));
   AccessPlan r = plan(AccessPattern::random, hint);
   EXPECT_EQ(r.lines.size(), 16u);

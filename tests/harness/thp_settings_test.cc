@@ -11,9 +11,9 @@
 
 #include "common/errors.h"
 #include "common/units.h"
+#include "machine/sysfs.h"
 #include "memory/hugetlb_pool.h"
 #include "memory/setting_guard.h"
-#include "machine/sysfs.h"
 #include "memory/thp_settings.h"
 
 namespace zs {

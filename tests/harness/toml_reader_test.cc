@@ -30,10 +30,14 @@ TEST(TomlReader, SyntaxErrorsNameTheLine) {
 TEST(TomlReader, UnknownKeysSuggestATypoOrListTheKeys) {
   TomlReader c("f.toml");
   toml::table t = c.parse("x = 1\n\nstratgy = 2\n");
-  EXPECT_EQ(error_of([&] { c.only_keys(t, {"x", "strategy"}, "axes."); }),
+  EXPECT_EQ(error_of([&] {
+              c.only_keys(t, {"x", "strategy"}, "axes.");
+            }),
             "f.toml:3: axes.stratgy: unknown key; did you mean 'strategy'?");
   toml::table u = c.parse("colour = 1\n");
-  EXPECT_EQ(error_of([&] { c.only_keys(u, {"x", "strategy"}, ""); }),
+  EXPECT_EQ(error_of([&] {
+              c.only_keys(u, {"x", "strategy"}, "");
+            }),
             "f.toml:1: colour: unknown key; allowed: x, strategy");
 }
 
@@ -57,7 +61,9 @@ TEST(TomlReader, TypesAndBounds) {
 TEST(TomlReader, ChoicesTablesAndMissingKeys) {
   TomlReader c("f.toml");
   toml::table t = c.parse("b = \"hugetbl\"\nt = 3\n[[r]]\nx = 1\n[[r]]\nx = 2\n");
-  EXPECT_EQ(error_of([&] { c.choice(*t.get("b"), "b", {"thp", "hugetlb"}); }),
+  EXPECT_EQ(error_of([&] {
+              c.choice(*t.get("b"), "b", {"thp", "hugetlb"});
+            }),
             "f.toml:1: b: unknown 'hugetbl'; did you mean 'hugetlb'? allowed: thp, hugetlb");
   EXPECT_EQ(c.tables(t.get("r"), "r").size(), 2u);
   EXPECT_TRUE(c.tables(nullptr, "r").empty());

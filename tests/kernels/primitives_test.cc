@@ -44,7 +44,9 @@ TEST(PrimitiveRegistry, KernelAliasResolvesToAnAvailableRealPrimitive) {
   EXPECT_FALSE(reg.kernel_why().empty());
 }
 
-TEST(PrimitiveRegistry, UnknownNameIsNull) { EXPECT_EQ(PrimitiveRegistry::get().find("stosw"), nullptr); }
+TEST(PrimitiveRegistry, UnknownNameIsNull) {
+  EXPECT_EQ(PrimitiveRegistry::get().find("stosw"), nullptr);
+}
 
 TEST(PrimitiveRegistry, EveryEntryHasSaneMetadataAndAReason) {
   for (const Primitive& p : PrimitiveRegistry::get().all()) {

@@ -37,10 +37,13 @@ struct Range {
   std::int64_t start, end;  // inclusive, as the kernel's struct range
   std::int64_t len() const { return end - start + 1; }
 };
-std::int64_t clamp(std::int64_t v, std::int64_t lo, std::int64_t hi) { return std::min(std::max(v, lo), hi); }
+std::int64_t clamp(std::int64_t v, std::int64_t lo, std::int64_t hi) {
+  return std::min(std::max(v, lo), hi);
+}
 
 // folio_zero_user()'s three regions (right, left, hot), transcribed.
-std::vector<Range> kernel_three_regions(std::int64_t nr, std::int64_t fault_idx, std::int64_t width) {
+std::vector<Range> kernel_three_regions(std::int64_t nr, std::int64_t fault_idx,
+                                        std::int64_t width) {
   Range pg{0, nr - 1};
   Range hot{clamp(fault_idx - width, pg.start, pg.end), clamp(fault_idx + width, pg.start, pg.end)};
   Range left{pg.start, clamp(hot.start - 1, pg.start - 1, hot.start)};
@@ -114,7 +117,8 @@ TEST(Strategies, EveryStrategyCoversA1GiBFolio) {
   std::mt19937_64 rng(7);
   for (const Strategy& s : strategies())
     for (std::uint64_t t : {std::uint64_t{0}, std::uint64_t{1}, n / 2, n - 1, rng() % n})
-      for (std::uint64_t b : {std::uint64_t{1}, std::uint64_t{512}, std::uint64_t{8192}, std::uint64_t{0}}) {
+      for (std::uint64_t b :
+           {std::uint64_t{1}, std::uint64_t{512}, std::uint64_t{8192}, std::uint64_t{0}}) {
         if (!s.uses_batch && b != 0) continue;
         StrategyParams p{n, t, 2, b, 4096};
         ASSERT_EQ(coverage_error(s.plan(p), n), "") << s.name << " t=" << t << " b=" << b;
@@ -177,8 +181,10 @@ TEST(ThreeRegion, MatchesFolioZeroUserForEverySmallFolioTargetWidthAndBatch) {
           std::vector<Range> regions;
           for (Range r : kernel_three_regions(n, t, w))
             if (r.len() > 0) regions.push_back(r);
-          Plan plan = plan_three_region({std::uint64_t(n), std::uint64_t(t), std::uint64_t(w), std::uint64_t(b)});
-          ASSERT_EQ(plan.ops, batched_ops(regions, b)) << "n=" << n << " t=" << t << " w=" << w << " b=" << b;
+          Plan plan = plan_three_region(
+              {std::uint64_t(n), std::uint64_t(t), std::uint64_t(w), std::uint64_t(b)});
+          ASSERT_EQ(plan.ops, batched_ops(regions, b))
+              << "n=" << n << " t=" << t << " w=" << w << " b=" << b;
         }
 }
 
@@ -224,8 +230,9 @@ TEST(ThreeRegion, BatchesSplitEachRegionWithAPreemptionPointBetween) {
 TEST(Extent, ContiguousBatchesWithPreemptionPointsBetweenThem) {
   using O = PlanOp;
   EXPECT_EQ(plan_extent({512, 7, 2, 0}).ops, (std::vector<O>{O::clear(0, 512)}));
-  EXPECT_EQ(plan_extent({10, 0, 2, 4}).ops,
-            (std::vector<O>{O::clear(0, 4), O::resched(), O::clear(4, 4), O::resched(), O::clear(8, 2)}));
+  EXPECT_EQ(
+      plan_extent({10, 0, 2, 4}).ops,
+      (std::vector<O>{O::clear(0, 4), O::resched(), O::clear(4, 4), O::resched(), O::clear(8, 2)}));
   EXPECT_EQ(plan_extent({8, 0, 2, 8}).ops, (std::vector<O>{O::clear(0, 8)}));
   EXPECT_EQ(plan_extent({3, 1, 2, 1000}).ops, (std::vector<O>{O::clear(0, 3)}));
 }
@@ -247,8 +254,8 @@ TEST(Upstream, IsThreeRegionWithWidth2And32MiBBatches) {
 }
 
 TEST(Registry, NamesAndParameters) {
-  EXPECT_EQ(strategy_names(),
-            (std::vector<std::string>{"sequential", "left-right", "three-region", "extent", "upstream"}));
+  EXPECT_EQ(strategy_names(), (std::vector<std::string>{"sequential", "left-right", "three-region",
+                                                        "extent", "upstream"}));
   EXPECT_EQ(find_strategy("nope"), nullptr);
   EXPECT_TRUE(find_strategy("three-region")->uses_width);
   EXPECT_FALSE(find_strategy("extent")->uses_width);

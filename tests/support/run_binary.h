@@ -27,9 +27,10 @@ struct RunOptions {
 
 inline Result run_zeroscope(const std::string& args, const RunOptions& opt = {}) {
   static int n = 0;
-  std::string errfile = ::testing::TempDir() + "/zs_err_" + std::to_string(getpid()) + "_" + std::to_string(n++) + ".txt";
-  std::string cmd = (opt.env.empty() ? "" : opt.env + " ") + std::string(ZS_BINARY) + " " + args + " 2>" + errfile +
-                    (opt.stdout_to.empty() ? "" : " >" + opt.stdout_to);
+  std::string errfile = ::testing::TempDir() + "/zs_err_" + std::to_string(getpid()) + "_" +
+                        std::to_string(n++) + ".txt";
+  std::string cmd = (opt.env.empty() ? "" : opt.env + " ") + std::string(ZS_BINARY) + " " + args +
+                    " 2>" + errfile + (opt.stdout_to.empty() ? "" : " >" + opt.stdout_to);
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   std::array<char, 65536> buf;

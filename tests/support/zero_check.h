@@ -22,11 +22,28 @@ inline constexpr std::size_t kMaxBytes = 8u << 20;
 // Sizes from 64 B to 8 MiB that are multiples of `granule`: line and page
 // multiples, page-crossing sizes, a 2 MiB folio and odd sizes where allowed.
 inline std::vector<std::size_t> check_sizes(std::size_t granule) {
-  const std::size_t all[] = {64,      65,          127,       128,           192,
-                             256,     448,         1000,      1024,          4032,
-                             4095,    4096,        4097,      4160,          12288,
-                             65536,   65600,       1u << 20,  (1u << 20) + 1, 2u << 20,
-                             (2u << 20) + 64, kMaxBytes};
+  const std::size_t all[] = {64,
+                             65,
+                             127,
+                             128,
+                             192,
+                             256,
+                             448,
+                             1000,
+                             1024,
+                             4032,
+                             4095,
+                             4096,
+                             4097,
+                             4160,
+                             12288,
+                             65536,
+                             65600,
+                             1u << 20,
+                             (1u << 20) + 1,
+                             2u << 20,
+                             (2u << 20) + 64,
+                             kMaxBytes};
   std::vector<std::size_t> out;
   for (std::size_t s : all)
     if (s % granule == 0) out.push_back(s);

@@ -51,9 +51,11 @@ std::optional<PmuCounters> pmu_counters() {
   }
   if (x86::max_leaf(0x80000000) >= 0x80000022) {
     x86::Regs r = x86::cpuid(0x80000022);
-    if (int n = int(r.ebx & 0xf); n > 0) return PmuCounters{n, 0, "CPUID leaf 0x80000022 EBX (PerfMonV2)"};
+    if (int n = int(r.ebx & 0xf); n > 0)
+      return PmuCounters{n, 0, "CPUID leaf 0x80000022 EBX (PerfMonV2)"};
   }
-  if (x86::bit(x86::cpuid(0x80000001).ecx, 23)) return PmuCounters{6, 0, "CPUID 0x80000001 PerfCtrExtCore"};
+  if (x86::bit(x86::cpuid(0x80000001).ecx, 23))
+    return PmuCounters{6, 0, "CPUID 0x80000001 PerfCtrExtCore"};
   return PmuCounters{4, 0, "AMD legacy: 4 core counters"};
 }
 

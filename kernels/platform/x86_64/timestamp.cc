@@ -53,8 +53,8 @@ RateAnswer leaf_0x40000010() {
   if (r.eax == 0)
     return {std::nullopt, "CPUID leaf 0x40000010: TSC frequency 0 (not filled by the hypervisor)"};
   return {double(r.eax) * 1000.0, "CPUID leaf 0x40000010 (hypervisor " +
-                                      hv.vendor.value_or("unnamed") + ", " +
-                                      std::to_string(r.eax) + " kHz)"};
+                                      hv.vendor.value_or("unnamed") + ", " + std::to_string(r.eax) +
+                                      " kHz)"};
 }
 
 constexpr RateSource kSources[] = {

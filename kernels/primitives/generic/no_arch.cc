@@ -4,6 +4,8 @@
 
 namespace zs {
 std::span<const PrimitiveInfo> arch_primitives() { return {}; }
-KernelChoice arch_kernel_choice() { return {"memset", "no architecture-specific clear_page() known"}; }
+KernelChoice arch_kernel_choice() {
+  return {"memset", "no architecture-specific clear_page() known"};
+}
 std::string_view arch_name() { return "generic"; }
 }  // namespace zs

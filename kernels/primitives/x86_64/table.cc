@@ -41,7 +41,8 @@ Availability probe_avx2() {
 }
 
 Availability probe_avx512() {
-  if (max_leaf(0) < 7 || !bit(cpuid(7).ebx, 16)) return {false, "CPUID.(7,0):EBX.AVX512F[16] is clear"};
+  if (max_leaf(0) < 7 || !bit(cpuid(7).ebx, 16))
+    return {false, "CPUID.(7,0):EBX.AVX512F[16] is clear"};
   if ((xcr0() & 0xe6) != 0xe6) return {false, "the OS does not save ZMM state (XCR0[7:5,2:1])"};
   return {true, "CPUID AVX512F set, XCR0 saves ZMM"};
 }
