@@ -8,6 +8,7 @@
 
 #include "cli/error_text.h"
 #include "cli/usage.h"
+#include "cli/validators.h"
 #include "common/build_info.h"
 #include "common/errors.h"
 #include "memory/settings_recovery.h"
@@ -32,6 +33,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (app.get_subcommands().empty() && !dynamic_cast<const CLI::ValidationError*>(&e)) {
+      fmt::print(stderr, "zeroscope: {}\n", zs::cli::subcommand_problem(app, argc, argv, e.what()));
+      return zs::cli::kExitUsage;
+    }
     std::string where = app.get_subcommands().empty()
                             ? "zeroscope"
                             : "zeroscope " + app.get_subcommands()[0]->get_name();
