@@ -152,11 +152,11 @@ void write_csv(const std::string& path, const SamplesLayout& layout,
 }
 
 int run_measure(const MeasureArgs& a) {
+  if (!a.csv.empty()) check_writable(a.csv);
   for (const std::string& line : recover_leftover_settings())
     fmt::print(stderr, "zeroscope: {}\n", line);
   const SweepConfig config = flags_sweep(a);
   const std::vector<Point> points = expand_sweep(config);
-  if (!a.csv.empty()) check_writable(a.csv);
 
   install_restore_on_signal();
   SweepSession session(points, config.settings,
