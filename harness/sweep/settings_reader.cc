@@ -45,9 +45,11 @@ std::string resolve_events(const TomlReader& c, const toml::node& n, const std::
   std::error_code ec;
   if (p.is_relative()) {
     fs::path beside = fs::path(c.path()).parent_path() / p;
-    if (fs::is_regular_file(beside, ec)) return beside.lexically_normal().string();
+    if (fs::exists(beside, ec)) return beside.lexically_normal().string();
   }
-  if (fs::is_regular_file(p, ec)) return given;
+  // Anything that exists is the loader's to refuse (a FIFO, a directory:
+  // common/toml_reader.h), with the reason.
+  if (fs::exists(p, ec)) return given;
   c.fail(n, key("events"),
          fmt::format("no event file '{}' (relative paths are looked up beside this file, then in "
                      "the working directory); the shipped files are in {}",

@@ -80,6 +80,11 @@ TEST_F(HostileInput, SpecialFilesAsEventFileAreRefusedAtOnce) {
                  "/dev/zero: cannot read the event file: a character device, not a regular file");
   expect_refused(zeroscope("events --events " + fifo),
                  fifo + ": cannot read the event file: a FIFO, not a regular file");
+  const std::string cfg = write(
+      "ev.toml", "[settings]\nevents = \"" + fifo + "\"\n[axes]\nstrategy = [\"upstream\"]\n");
+  expect_refused(zeroscope("run " + cfg + " --dry-run"),
+                 cfg + ":2: settings.events: " + fifo +
+                     ": cannot read the event file: a FIFO, not a regular file");
 }
 
 TEST_F(HostileInput, OversizedConfigIsRefusedBeforeReading) {
