@@ -6,6 +6,7 @@
 
 #include "cli/run_reporter.h"
 #include "cli/usage.h"
+#include "cli/validators.h"
 #include "memory/setting_guard.h"
 #include "sweep/sweep_runner.h"
 
@@ -21,7 +22,8 @@ Runner add_run(CLI::App& app) {
   sub->add_option("config", o->config_path, "sweep config (TOML); see configs/");
   sub->add_option("--out", *out,
                   "results directory (default results/<yyyymmdd-hhmmss>-<host>[-<label>])");
-  sub->add_option("--label", o->label, "label for the results directory (overrides the config's)");
+  sub->add_option("--label", o->label, "label for the results directory (overrides the config's)")
+      ->check(label());
   sub->add_option("--resume", *resume, "complete an interrupted sweep in this results directory");
   sub->add_flag("--reserve-hugetlb", o->reserve_hugetlb,
                 "raise nr_hugepages for the run (root), restored at exit");
@@ -38,6 +40,7 @@ Runner add_run(CLI::App& app) {
           "CONFIG is required (or --resume DIR); allowed: a sweep file such as configs/quick.toml");
     if (o->out_dir && o->resume_dir)
       throw UsageError("--out: not allowed with --resume, which writes into DIR itself");
+    if (o->out_dir) check_output_path(*o->out_dir, true, Option::out_dir);
     for (const std::string& line : recover_leftover_settings())
       fmt::print(stderr, "zeroscope: {}\n", line);
     const SweepPlan plan = plan_sweep(*o);
