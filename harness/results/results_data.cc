@@ -148,8 +148,8 @@ ResultsData load_results(const std::string& dir, bool lenient) {
         "{}:1: no samples (only the header line); nothing to report (restore the file, or "
         "complete the run with zeroscope run `{}` {})",
         csv_path, option_name(Option::resume_dir), dir));
-  check_row_count(r, samples, csv_path, lenient);
   if (std::string s = damage_summary(samples, "samples.csv"); !s.empty()) r.notes.push_back(s);
+  check_row_count(r, samples, csv_path, lenient);
   if (samples.unfinished > 0 || samples.torn)
     r.notes.push_back(fmt::format(
         "left out the last sample of samples.csv ({} row{}{}): the run was interrupted while "

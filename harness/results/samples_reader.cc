@@ -96,7 +96,8 @@ SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& heade
                    const ReadOptions& opt) {
   if (rec.malformed) throw Bad{"a quote inside an unquoted cell or after a quoted one"};
   if (rec.cells.size() != header.size())
-    throw Bad{fmt::format("{} cells where the header has {}", rec.cells.size(), header.size())};
+    throw Bad{fmt::format("{} cell{} where the header has {}", rec.cells.size(),
+                          rec.cells.size() == 1 ? "" : "s", header.size())};
   for (std::size_t i = 0; i < rec.cells.size(); ++i)
     if (std::string why = not_text(rec.cells[i]); !why.empty())
       throw Bad{fmt::format("column '{}' holds {}", header[i], why)};
@@ -119,7 +120,7 @@ SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& heade
   r.rep = c.u64(12);
   r.phase = c.text(13);
   if (r.phase != "access" && r.phase != cost_phase(r))
-    c.bad(13, fmt::format("a phase of a {} sample ({}, access)", r.strategy, cost_phase(r)));
+    c.bad(13, fmt::format("a phase of strategy {} ({}, access)", r.strategy, cost_phase(r)));
   r.ns = c.u64(14);
   r.tsc = c.opt_u64(15);
   const std::size_t trail = header.size() - kTrailingColumns.size();
@@ -203,14 +204,14 @@ SamplesFile parse_samples(std::string_view text, const std::string& name, const 
     std::size_t start = 0;
     for (int l = 1; l < parsed.torn_line; ++l) start = text.find('\n', start) + 1;
     const std::string_view rest = text.substr(start);
-    const auto lines = std::count(rest.begin(), rest.end(), '\n');
-    if (lines > 0) {
-      for (int l = 0; l <= lines; ++l)
+    const auto lines = std::count(rest.begin(), rest.end(), '\n') + (rest.back() != '\n');
+    if (lines > 1) {
+      for (int l = 0; l < lines; ++l)
         damage(parsed.torn_line + l, DamageKind::malformed,
                l == 0 ? "a quote opened here is never closed (the lines after it are lost in one "
                         "cell)"
                       : fmt::format("lost in the unclosed quote of line {}", parsed.torn_line));
-      f.rows_read += lines + 1;
+      f.rows_read += lines;
     } else if (opt.complete_run) {
       damage(parsed.torn_line, DamageKind::torn,
              "the last line has no line end (cut short), but meta.json says the run completed");
