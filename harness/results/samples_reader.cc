@@ -222,6 +222,7 @@ SamplesFile parse_samples(std::string_view text, const std::string& name, const 
   // Samples without all their phase rows. The last one of an interrupted
   // run is a crash's leftover (its rows are one write, cut), not damage.
   const int last_line = read.empty() ? 0 : read.back().line;
+  int cut_line = f.torn ? parsed.torn_line : 0;
   for (const auto& [sample, phases] : samples) {
     if (phases.empty()) continue;
     const SampleRow& first = read[phases.begin()->second].row;
@@ -236,12 +237,20 @@ SamplesFile parse_samples(std::string_view text, const std::string& name, const 
     }
     if (!opt.complete_run && end == last_line) {
       f.unfinished += phases.size();
+      for (const auto& [ph, i] : phases)
+        cut_line = std::min(cut_line ? cut_line : read[i].line, read[i].line);
       continue;
     }
     for (const auto& [ph, i] : phases)
       damage(read[i].line, DamageKind::incomplete,
              fmt::format("sample {} of {} has no {} row", sample.second, sample.first,
                          fmt::join(missing, " or ")));
+  }
+  f.whole_bytes = text.size();
+  if (cut_line > 0) {
+    std::size_t at = 0;
+    for (int l = 1; l < cut_line; ++l) at = text.find('\n', at) + 1;
+    f.whole_bytes = at;
   }
   std::sort(f.damaged.begin(), f.damaged.end(),
             [](const DamagedRow& a, const DamagedRow& b) { return a.line < b.line; });

@@ -87,6 +87,9 @@ struct SamplesFile {
   std::uint64_t unfinished = 0;     // rows of an interrupted run's last, partial sample
   std::vector<DamagedRow> damaged;  // lenient: the rows left out, in line order
   std::uint64_t rows_read = 0;      // rows, kept or left out (the torn line not counted)
+  // Bytes of the text up to the end of its last whole sample: where a
+  // resume cuts an interrupted run's unfinished sample and torn line off.
+  std::uint64_t whole_bytes = 0;
 };
 SamplesFile parse_samples(std::string_view text, const std::string& name,
                           const ReadOptions& opt = {});

@@ -229,6 +229,11 @@ TEST(SamplesSchema, TheLastPartialSampleOfAnInterruptedRunIsUnfinished) {
   EXPECT_TRUE(f.torn);
   EXPECT_EQ(f.unfinished, 1u);
   EXPECT_EQ(f.rows.size(), 2u);
+  EXPECT_EQ(f.whole_bytes, file({row("k", "zero", 0, 5), row("k", "access", 0, 6)}).size());
+  EXPECT_EQ(parse_samples(file({row("k", "zero", 0, 5)}), "s.csv").whole_bytes,
+            format_header(kLayout).size());
+  const std::string whole = file({row("k", "zero", 0, 5), row("k", "access", 0, 6)});
+  EXPECT_EQ(parse_samples(whole, "s.csv").whole_bytes, whole.size());
   ReadOptions complete;
   complete.complete_run = true;
   try {
