@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Every single-directory plot for one results directory.
 
-usage: all.py DIR [--where AXIS=V[,V]]
+usage: all.py DIR [--where AXIS=V[,V]] [--lenient]
 
 Runs medians, distributions, target_effect and folio_size (what
 `zeroscope report --plots` calls) and prints the paths written. A plot with
@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
-from zsplot.cli import parse_dirs  # noqa: E402
+from zsplot.cli import parse_dirs, say_notes  # noqa: E402
 from zsplot.results import NoData, Results  # noqa: E402
 import distributions  # noqa: E402
 import folio_size  # noqa: E402
@@ -28,11 +28,12 @@ def main(argv=None):
     rc = 0
     for d in args.dirs:
         try:
-            res = Results(d, args.where)
+            res = Results(d, args.where, args.lenient)
         except NoData as e:
             print("all.py: %s" % e, file=sys.stderr)
             rc = 2
             continue
+        say_notes("all.py", res)
         written = 0
         for mod in PLOTS:
             try:

@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
 from zsplot.figure import finish, new_figure, save, tag, unused_off  # noqa: E402
 from zsplot.intervals import ratio_ci, yerr  # noqa: E402
+from zsplot.cli import LENIENT_HELP, refuse_same_directory, say_notes  # noqa: E402
 from zsplot.results import NoData, Point, Results  # noqa: E402
 from zsplot.series import make_series, target_tick, targets  # noqa: E402
 
@@ -150,13 +151,17 @@ def main(argv=None):
                     help="strategy each directory is normalised to (default: upstream, else sequential)")
     ap.add_argument("--where", action="append", default=[], metavar="AXIS=V[,V]",
                     help="keep only points whose axis is one of the values (see medians.py --help)")
+    ap.add_argument("--lenient", action="store_true", help=LENIENT_HELP)
     args = ap.parse_args(argv)
     for w in args.where:
         if "=" not in w or w.partition("=")[0] not in Point.FIELDS:
             ap.error("--where %s: expected AXIS=VALUE[,VALUE] with AXIS one of %s" % (
                 w, ", ".join(Point.FIELDS[1:])))
     try:
-        results = [Results(d, args.where) for d in args.dirs]
+        refuse_same_directory(args.dirs)
+        results = [Results(d, args.where, args.lenient) for d in args.dirs]
+        for r in results:
+            say_notes("compare_machines.py", r)
         plot(results, args.out, args.baseline)
     except NoData as e:
         print("compare_machines.py: %s" % e, file=sys.stderr)

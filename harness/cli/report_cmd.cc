@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -46,14 +47,25 @@ int run_plots(const std::string& script, const std::vector<std::string>& args) {
   return run.code == 0 ? 0 : 1;
 }
 
+constexpr const char* kLenientHelp =
+    "leave damaged rows of samples.csv (duplicated, malformed, of incomplete samples) out, "
+    "counted in the output, instead of refusing the directory";
+
 struct ReportArgs {
   std::string dir, baseline, metric = "ns", format = "text";
-  bool plots = false;
+  bool plots = false, lenient = false;
 };
+
+// Notes of rows left out reach a csv reader's terminal, not its table.
+void print_notes_for_csv(const std::string& format, const std::vector<std::string>& notes) {
+  if (format == "csv")
+    for (const std::string& note : notes) fmt::print(stderr, "zeroscope: {}\n", note);
+}
 
 int run_report(const ReportArgs& a) {
   check_format(a.format);
-  ResultsData d = load_results(a.dir);
+  ResultsData d = load_results(a.dir, a.lenient);
+  print_notes_for_csv(a.format, d.notes);
   ReportOptions opt;
   opt.baseline = a.baseline;
   opt.metric = a.metric;
@@ -61,33 +73,65 @@ int run_report(const ReportArgs& a) {
   std::vector<std::string> args = {a.dir};
   if (!a.baseline.empty()) args.insert(args.end(), {"--baseline", a.baseline});
   if (a.metric != "ns") args.insert(args.end(), {"--metric", a.metric});
+  if (a.lenient) args.push_back("--lenient");
   opt.command = command_line("report", args);
   Report r = build_report(d, opt);
   if (a.format == "text") fmt::print("{}", render_report_text(r));
   if (a.format == "markdown") fmt::print("{}", render_report_markdown(r));
   if (a.format == "csv") fmt::print("{}", render_report_csv(r));
   if (a.format == "json") fmt::print("{}\n", render_report_json(r).dump(2));
-  return a.plots ? run_plots("all.py", {a.dir}) : 0;
+  if (!a.plots) return 0;
+  std::vector<std::string> pargs = {a.dir};
+  if (a.lenient) pargs.push_back("--lenient");
+  return run_plots("all.py", pargs);
 }
 
 struct CompareArgs {
   std::vector<std::string> dirs;
   std::string by = "label", format = "text", ignore;
-  bool plots = false;
+  bool plots = false, lenient = false;
 };
+
+// A directory given twice (as x and ./x, or through a symbolic link) would
+// be compared with itself: every point "no significant change".
+void refuse_same_directory(const std::vector<std::string>& given) {
+  std::map<std::string, std::string> seen;  // canonical path -> as given
+  for (const std::string& d : given) {
+    std::error_code ec;
+    const std::string canon = std::filesystem::canonical(d, ec).string();
+    if (ec) continue;  // missing: load_results says so
+    auto [it, fresh] = seen.emplace(canon, d);
+    if (!fresh)
+      throw UsageError(fmt::format(
+          "'{}' and '{}' are the same results directory ({}); compare two different runs",
+          it->second, d, canon));
+  }
+}
 
 int run_compare(const CompareArgs& a) {
   check_format(a.format);
   if (a.dirs.size() < 2)
     throw UsageError("DIR_A DIR_B: at least two results directories are needed");
   // Each argument is a side: one directory, or replicate runs joined by ','.
-  std::vector<std::vector<ResultsData>> data;
+  std::vector<std::vector<std::string>> sides;
+  std::vector<std::string> all;
   for (const auto& arg : a.dirs) {
-    data.emplace_back();
+    sides.emplace_back();
     std::stringstream ss(arg);
     for (std::string d; std::getline(ss, d, ',');)
-      if (!d.empty()) data.back().push_back(load_results(d));
-    if (data.back().empty()) throw UsageError(fmt::format("'{}': no results directory given", arg));
+      if (!d.empty()) sides.back().push_back(d);
+    if (sides.back().empty())
+      throw UsageError(fmt::format("'{}': no results directory given", arg));
+    all.insert(all.end(), sides.back().begin(), sides.back().end());
+  }
+  refuse_same_directory(all);
+  std::vector<std::vector<ResultsData>> data;
+  for (const auto& side : sides) {
+    data.emplace_back();
+    for (const auto& d : side) {
+      data.back().push_back(load_results(d, a.lenient));
+      print_notes_for_csv(a.format, data.back().back().notes);
+    }
   }
   CompareOptions opt;
   opt.by = a.by;
@@ -97,6 +141,7 @@ int run_compare(const CompareArgs& a) {
   std::vector<std::string> args = a.dirs;
   if (a.by != "label") args.insert(args.end(), {"--by", a.by});
   if (!a.ignore.empty()) args.insert(args.end(), {"--ignore", a.ignore});
+  if (a.lenient) args.push_back("--lenient");
   opt.command = command_line("compare", args);
   Comparison c = build_comparison(data, opt);
   if (a.format == "text") fmt::print("{}", render_comparison_text(c));
@@ -107,6 +152,7 @@ int run_compare(const CompareArgs& a) {
   std::vector<std::string> pargs;
   for (const auto& side : data) pargs.push_back(side.front().dir);
   pargs.insert(pargs.end(), {"--out", a.dirs.front()});
+  if (a.lenient) pargs.push_back("--lenient");
   return run_plots("compare_machines.py", pargs);
 }
 
@@ -123,6 +169,7 @@ Runner add_report(CLI::App& app) {
                   "what the change compares: ns (default) or a counter column");
   sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");
   sub->add_flag("--plots", a->plots, "also write the plots (PNG and SVG) into DIR/plots");
+  sub->add_flag("--lenient", a->lenient, kLenientHelp);
   return [sub, a]() { return sub->parsed() ? run_report(*a) : -1; };
 }
 
@@ -140,6 +187,7 @@ Runner add_compare(CLI::App& app) {
                   "axes not matched, e.g. strategy: compare a run of one strategy with another");
   sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");
   sub->add_flag("--plots", a->plots, "also write the per-machine comparison plot into DIR_A/plots");
+  sub->add_flag("--lenient", a->lenient, kLenientHelp);
   return [sub, a]() { return sub->parsed() ? run_compare(*a) : -1; };
 }
 

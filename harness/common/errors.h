@@ -46,6 +46,7 @@ enum class Option {
   cache,            //
   batch,            //
   width,            //
+  lenient,          // report, compare: leave damaged rows of samples.csv out
   count
 };
 

@@ -95,7 +95,10 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides,
       std::all_of(sides.begin(), sides.end(), [](const auto& s) { return s.size() >= 2; });
   for (const auto& side : sides) {
     std::string joined;
-    for (const ResultsData& d : side) joined += (joined.empty() ? "" : ",") + d.dir;
+    for (const ResultsData& d : side) {
+      joined += (joined.empty() ? "" : ",") + d.dir;
+      for (const std::string& note : d.notes) c.notes.push_back(d.dir + ": " + note);
+    }
     c.dirs.push_back(joined);
     c.names.push_back(identity(side.front(), opt.by));
     c.cpus.push_back(side.front().cpu());
@@ -180,6 +183,7 @@ std::string render_comparison_text(const Comparison& c) {
                                 c.names[i], c.cpus[i], c.kernels[i]),
                     80, "   ");
   if (!c.command.empty()) o += wrap_lines("command: " + c.command);
+  for (const std::string& note : c.notes) o += wrap_lines(note);
   if (c.run_level) {
     o += wrap_lines(
         fmt::format(
@@ -237,6 +241,7 @@ std::string render_comparison_markdown(const Comparison& c) {
   for (std::size_t i = 0; i < c.dirs.size(); ++i)
     o += fmt::format("{}: `{}` ({} {}; CPU {}; kernel {})  \n", char('A' + i), c.dirs[i], c.by,
                      c.names[i], c.cpus[i], c.kernels[i]);
+  for (const std::string& note : c.notes) o += fmt::format("**{}**  \n", note);
   o += "\n| point | vs | A median (us) | B median (us) | change | p (Holm) | verdict "
        "|\n|---|---|---|---|---|---|---|\n";
   for (const CompareEntry& e : c.entries)
@@ -268,6 +273,7 @@ nlohmann::json render_comparison_json(const Comparison& c) {
                       {"kernels", c.kernels},
                       {"command", c.command},
                       {"comparisons", c.comparisons}};
+  if (!c.notes.empty()) j["notes"] = c.notes;
   j["entries"] = nlohmann::json::array();
   for (const CompareEntry& e : c.entries)
     j["entries"].push_back(

@@ -49,6 +49,7 @@ struct Comparison {
   std::vector<CompareEntry> entries;
   std::vector<std::pair<std::string, std::string>> one_side;  // (key, "only in DIR")
   std::size_t comparisons = 0;
+  std::vector<std::string> notes;  // "DIR: rows the reader left out" (ResultsData::notes)
 };
 
 // Each side is one or more results directories (replicate runs of the same

@@ -57,7 +57,8 @@ struct Report {
   std::size_t comparisons = 0;
   std::map<std::string, std::string> not_measured;  // column -> reason
   std::map<std::string, std::uint64_t> left_out;
-  FolioFits folio_fits;  // cost against folio size, where a series has two or more
+  std::vector<std::string> notes;  // rows the reader left out (ResultsData::notes)
+  FolioFits folio_fits;            // cost against folio size, where a series has two or more
 };
 
 // Throws SetupError for an unknown baseline or metric.

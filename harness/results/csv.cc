@@ -63,7 +63,10 @@ Parsed parse(std::string_view text) {
     } else if (c == '"' && cell.empty() && !after_quote) {
       quoted = true;
     } else {
-      if ((c == '"' || after_quote) && p.malformed_line == 0) p.malformed_line = line;
+      if (c == '"' || after_quote) {
+        if (p.malformed_line == 0) p.malformed_line = line;
+        rec.malformed = true;
+      }
       cell += c;
     }
   }

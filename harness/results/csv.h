@@ -18,7 +18,8 @@ std::string record(std::span<const std::string> cells);
 
 struct Record {
   std::vector<std::string> cells;
-  int line = 0;  // line of the record's start, from 1
+  int line = 0;            // line of the record's start, from 1
+  bool malformed = false;  // a quote that does not follow the rules
 };
 struct Parsed {
   std::vector<Record> records;  // complete records only

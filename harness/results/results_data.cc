@@ -1,6 +1,10 @@
 #include "results/results_data.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -17,6 +21,57 @@ std::string str(const nlohmann::json& j, const char* ptr, const std::string& fal
   if (!j.contains(p) || j.at(p).is_null()) return fallback;
   const auto& v = j.at(p);
   return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+// meta.json as JSON, or a SetupError naming its line: a file cut short or
+// edited by hand is not read as a run's description.
+nlohmann::json read_meta(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    const auto line = 1 + std::count(text.begin(), text.begin() + long(at), '\n');
+    throw SetupError(fmt::format(
+        "{}:{}: {}; restore the file from a copy, or rerun the sweep", path, line,
+        at >= text.size() ? "the JSON ends early (the file was cut short)" : "not valid JSON"));
+  }
+  if (!j.is_object() || !j.contains("config") || !j["config"].is_object() ||
+      (j.contains("status") && !j["status"].is_string()))
+    throw SetupError(
+        fmt::format("{}: not a zeroscope meta.json (an object with a config and a status "
+                    "expected); restore the file from a copy, or rerun the sweep",
+                    path));
+  return j;
+}
+
+// A completed run's samples.csv holds the rows its meta.json counts: fewer
+// is a file cut short (at a sample boundary, which no row check sees).
+void check_row_count(ResultsData& r, const SamplesFile& f, const std::string& csv_path,
+                     bool lenient) {
+  if (r.meta.value("status", "") != "complete") return;
+  const auto* rows = r.meta.contains("samples") && r.meta["samples"].is_object() &&
+                             r.meta["samples"].contains("rows")
+                         ? &r.meta["samples"]["rows"]
+                         : nullptr;
+  if (rows == nullptr || !rows->is_number_unsigned()) return;
+  std::uint64_t dup = 0;
+  for (const DamagedRow& d : f.damaged) dup += d.kind == DamageKind::duplicated;
+  const std::uint64_t have = f.rows_read - dup, want = rows->get<std::uint64_t>();
+  if (have >= want) return;
+  if (!lenient)
+    throw SetupError(fmt::format(
+        "{}:{}: ends after {} rows where meta.json counts {}; the file was cut short (restore "
+        "it, or rerun with `{}` to report the rows that are left)",
+        csv_path, have + 2, have, want, option_name(Option::lenient)));
+  r.notes.push_back(fmt::format(
+      "samples.csv holds {} of the {} rows meta.json counts: the file was cut short; the "
+      "missing samples are not in these numbers",
+      have, want));
 }
 
 }  // namespace
@@ -39,16 +94,21 @@ const PhaseData* ResultsData::phase(const std::string& key, const std::string& p
   return jt == it->second.end() || jt->second.ns.empty() ? nullptr : &jt->second;
 }
 
-ResultsData load_results(const std::string& dir) {
+ResultsData load_results(const std::string& dir, bool lenient) {
   ResultsData r;
   r.dir = dir;
-  if (!std::filesystem::exists(dir + "/meta.json") ||
-      !std::filesystem::exists(dir + "/samples.csv"))
+  if (!std::filesystem::is_directory(dir))
     throw SetupError(
         fmt::format("{}: not a zeroscope results directory (meta.json and samples.csv expected); "
                     "make one with 'zeroscope run CONFIG'",
                     dir));
-  r.meta = read_json(dir + "/meta.json");
+  for (const char* file : {"meta.json", "samples.csv"})
+    if (!std::filesystem::is_regular_file(dir + "/" + file))
+      throw SetupError(
+          fmt::format("{}/{}: missing; not a zeroscope results directory, or a damaged one "
+                      "(restore the file from a copy, or rerun the sweep)",
+                      dir, file));
+  r.meta = read_meta(dir + "/meta.json");
   try {
     for (const auto& p : r.meta.at("config").at("points")) {
       PointInfo pi;
@@ -66,16 +126,41 @@ ResultsData load_results(const std::string& dir) {
       pi.cache = p.at("cache");
       r.points.push_back(pi);
     }
+    if (r.meta.contains("counters") && r.meta["counters"].contains("not_measured"))
+      for (auto& [col, why] : r.meta["counters"]["not_measured"].items())
+        r.not_measured[col] = why.get<std::string>();
   } catch (const std::exception& e) {
     throw SetupError(fmt::format(
         "{}/meta.json: config.points malformed ({}); written by another zeroscope version?", dir,
         e.what()));
   }
-  if (r.meta.contains("counters") && r.meta["counters"].contains("not_measured"))
-    for (auto& [col, why] : r.meta["counters"]["not_measured"].items())
-      r.not_measured[col] = why.get<std::string>();
 
-  const SamplesFile samples = read_samples(dir + "/samples.csv");
+  const std::string csv_path = dir + "/samples.csv";
+  std::set<std::string> keys;
+  for (const PointInfo& p : r.points) keys.insert(p.key);
+  ReadOptions opt;
+  opt.lenient = lenient;
+  opt.complete_run = r.meta.value("status", "") == "complete";
+  opt.keys = &keys;
+  const SamplesFile samples = read_samples(csv_path, opt);
+  if (samples.rows_read == 0)
+    throw SetupError(fmt::format(
+        "{}:1: no samples (only the header line); nothing to report (restore the file, or "
+        "complete the run with zeroscope run `{}` {})",
+        csv_path, option_name(Option::resume_dir), dir));
+  if (std::string s = damage_summary(samples, "samples.csv"); !s.empty()) r.notes.push_back(s);
+  check_row_count(r, samples, csv_path, lenient);
+  if (samples.unfinished > 0 || samples.torn)
+    r.notes.push_back(fmt::format(
+        "left out the last sample of samples.csv ({} row{}{}): the run was interrupted while "
+        "writing it",
+        samples.unfinished, samples.unfinished == 1 ? "" : "s",
+        samples.torn ? " and a torn last line" : ""));
+  if (samples.rows.empty())
+    throw SetupError(fmt::format(
+        "{}: no samples left after leaving out {} damaged or unfinished rows; nothing to report "
+        "(restore the file, or rerun the sweep)",
+        csv_path, samples.damaged.size() + samples.unfinished));
   r.metric_columns = samples.layout.counters;
   for (const SampleRow& row : samples.rows) {
     if (!row.kept()) {

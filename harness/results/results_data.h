@@ -35,6 +35,10 @@ struct ResultsData {
   std::map<std::string, std::uint64_t> left_out;    // reason -> samples
   std::vector<std::string> metric_columns;          // counter columns in samples.csv order
   std::map<std::string, std::string> not_measured;  // column -> reason
+  // What the reader left out or found, one line each (damaged rows left
+  // out with `lenient`, an interrupted run's partial last sample): said in
+  // every report and comparison of these data.
+  std::vector<std::string> notes;
 
   std::string cpu() const;     // model name
   std::string kernel() const;  // release
@@ -46,8 +50,11 @@ struct ResultsData {
   static const char* cost_phase(const PointInfo& p) { return p.kernel_fault() ? "fault" : "zero"; }
 };
 
-// Throws SetupError naming the file and the fix when DIR is not a results
-// directory or its files are malformed.
-ResultsData load_results(const std::string& dir);
+// Throws SetupError naming the file (and line) and the fix when DIR is not
+// a results directory, meta.json is missing or malformed, or samples.csv is
+// damaged (results/samples_schema.h; also: fewer rows than meta.json counts
+// for a completed run, or no samples at all). `lenient`: damaged rows are
+// left out and counted in `notes` instead; no samples left is still refused.
+ResultsData load_results(const std::string& dir, bool lenient = false);
 
 }  // namespace zs

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,18 +54,50 @@ struct SamplesLayout {
 std::string format_row(const SampleRow& row);
 std::string format_header(const SamplesLayout& layout);
 
-// A samples.csv read back and checked: the header has the fixed columns in
-// place, every complete line has the header's cell count and numbers where
-// numbers belong. A last line without its line end (a crash mid-write) is
-// not a row: `torn` says it was there. Anything else malformed throws a
-// SetupError "NAME:LINE: problem; fix".
+// A samples.csv read back and checked (results/samples_reader.cc): the
+// header has the fixed columns in place; every row has the header's cell
+// count, text where text belongs (no NUL, control character or invalid
+// UTF-8) and numbers where numbers belong, a phase its strategy has, a key
+// of the run (when the keys are given), and no second (key, rep, phase);
+// every sample has all its phase rows (zero or, for kernel-fault, fault;
+// then access). A last line without its line end is a crash mid-write, not
+// a row (`torn`): of an interrupted run it is expected, and so is a last
+// sample without all its rows (`unfinished`, left out); of a run that says
+// it completed both are damage. Damage throws a SetupError
+// "NAME:LINE: problem; the file is damaged (fix)" at its first line, or,
+// lenient, leaves the row out and lists it in `damaged`.
+struct ReadOptions {
+  bool lenient = false;
+  bool complete_run = false;
+  const std::set<std::string>* keys = nullptr;  // the run's point keys, or null: any
+};
+
+enum class DamageKind { malformed, duplicated, incomplete, torn };
+
+struct DamagedRow {
+  int line = 0;
+  DamageKind kind = DamageKind::malformed;
+  std::string problem;  // "NAME:LINE: problem"
+};
+
 struct SamplesFile {
   SamplesLayout layout;
-  std::vector<SampleRow> rows;
+  std::vector<SampleRow> rows;  // whole samples, in file order
   bool torn = false;
+  std::uint64_t unfinished = 0;     // rows of an interrupted run's last, partial sample
+  std::vector<DamagedRow> damaged;  // lenient: the rows left out, in line order
+  std::uint64_t rows_read = 0;      // rows, kept or left out (the torn line not counted)
+  // Bytes of the text up to the end of its last whole sample: where a
+  // resume cuts an interrupted run's unfinished sample and torn line off.
+  std::uint64_t whole_bytes = 0;
 };
-SamplesFile parse_samples(std::string_view text, const std::string& name);
-SamplesFile read_samples(const std::string& path);
+SamplesFile parse_samples(std::string_view text, const std::string& name,
+                          const ReadOptions& opt = {});
+SamplesFile read_samples(const std::string& path, const ReadOptions& opt = {});
+
+// "left out 3 damaged rows of NAME: 2 duplicated, 1 in an incomplete
+// sample", or "" when nothing was.
+std::string damage_summary(const SamplesFile& f, const std::string& name);
 
 // The columns summary.csv summarises, as (name, value of a row): ns, tsc,
 // every counter and batch_max_ns; what was not measured is nullopt.

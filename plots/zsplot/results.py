@@ -3,21 +3,21 @@
 (each point's axes as written in the config, keyed by the point key),
 samples.csv for the samples.
 
-samples.csv is read with the csv module (RFC 4180: a quoted cell may hold
-commas, quotes and newlines). Only rows with an empty `left_out` are used: a
-sample the harness left out (not huge, backing unverified, multiplexed) is
-never plotted. A cell that was not measured is empty and is skipped, never
-read as 0. A last line cut short (a run killed while writing it) is
-ignored, as the harness's own reader does; a short line anywhere else means
-the file is damaged, and the directory is refused.
+samples.csv is read and checked by the harness's rules (zsplot/samples.py):
+a damaged file (a duplicated row, garbage bytes, a wrong cell count, a file
+cut short) is refused with `file:line` and exit 2, or, with --lenient, its
+damaged rows are left out and said (Results.notes). Only rows with an empty
+`left_out` are used: a sample the harness left out (not huge, backing
+unverified, multiplexed) is never plotted. A cell that was not measured is
+empty and is skipped, never read as 0.
 """
-import csv
 import json
 import math
 import os
 
 import numpy as np
 
+from zsplot import samples
 from zsplot.units import fmt_bytes, parse_size
 
 
@@ -25,27 +25,32 @@ class NoData(Exception):
     """Nothing to plot, or a directory that cannot be read: one line, exit 2."""
 
 
-def read_samples(csv_path):
-    """The rows of samples.csv as dicts, header names as keys."""
+def read_samples(csv_path, lenient=False, complete_run=False, keys=None):
+    """The checked rows of samples.csv (zsplot.samples.SamplesFile); NoData when damaged."""
     try:
-        with open(csv_path, newline="") as f:
-            rows = list(csv.reader(f))
-    except (OSError, csv.Error, UnicodeDecodeError) as e:
-        raise NoData("%s: unreadable: %s" % (csv_path, e))
-    if not rows:
-        raise NoData("%s: no samples" % csv_path)
-    header = rows[0]
-    for need in ("key", "phase", "ns", "rep"):
-        if need not in header:
-            raise NoData("%s: no '%s' column" % (csv_path, need))
-    out = []
-    for i, cells in enumerate(rows[1:], start=2):
-        if len(cells) != len(header):
-            if i == len(rows):
-                break  # torn last line
-            raise NoData("%s: line %d has %d cells, the header %d" % (csv_path, i, len(cells), len(header)))
-        out.append(dict(zip(header, cells)))
-    return out
+        return samples.read_samples(csv_path, lenient, complete_run, keys)
+    except samples.Damaged as e:
+        raise NoData(str(e))
+
+
+def read_meta(path):
+    """meta.json as a dict; NoData naming its line when it is cut short or not JSON."""
+    try:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+    except OSError as e:
+        raise NoData("%s: cannot read it: %s" % (path, e.strerror))
+    fix = "; restore the file from a copy, or rerun the sweep"
+    try:
+        meta = json.loads(text)
+    except ValueError as e:
+        pos, line = getattr(e, "pos", 0), getattr(e, "lineno", 1)
+        why = "the JSON ends early (the file was cut short)" if pos >= len(text.rstrip()) else "not valid JSON"
+        raise NoData("%s:%d: %s%s" % (path, line, why, fix))
+    if not isinstance(meta, dict) or not isinstance(meta.get("config"), dict) or not isinstance(
+            meta.get("status", ""), str):
+        raise NoData("%s: not a zeroscope meta.json (an object with a config and a status expected)%s" % (path, fix))
+    return meta
 
 
 class Point:
@@ -106,7 +111,7 @@ class Point:
 class Results:
     """A results directory: meta.json, the points, the kept samples."""
 
-    def __init__(self, path, where=None):
+    def __init__(self, path, where=None, lenient=False):
         self.path = os.path.abspath(path)
         self.name = os.path.basename(self.path.rstrip("/"))
         meta_path = os.path.join(path, "meta.json")
@@ -115,12 +120,9 @@ class Results:
             raise NoData("%s: not a directory" % path)
         for p in (meta_path, csv_path):
             if not os.path.isfile(p):
-                raise NoData("%s: missing; not a zeroscope results directory" % p)
-        try:
-            with open(meta_path) as f:
-                self.meta = json.load(f)
-        except (OSError, ValueError) as e:
-            raise NoData("%s: unreadable: %s" % (meta_path, e))
+                raise NoData("%s: missing; not a zeroscope results directory, or a damaged one (restore the "
+                             "file from a copy, or rerun the sweep)" % p)
+        self.meta = read_meta(meta_path)
         cap = self.meta.get("capability") or {}
         self.cpu = cpu_name(cap)
         self.kernel = ((cap.get("kernel") or {}).get("release")) or "unknown kernel"
@@ -135,8 +137,31 @@ class Results:
                 self.points[d["key"]] = Point(d)
 
         self._values = {}  # (key, phase) -> list of row dicts
+        keys = {d["key"] for d in (self.meta.get("config") or {}).get("points") or [] if d.get("key")}
+        complete = self.status == "complete"
+        f = read_samples(csv_path, lenient, complete, keys if keys else None)
+        if f.rows_read == 0:
+            raise NoData("%s:1: no samples (only the header line); nothing to report (restore the file, or complete "
+                         "the run with zeroscope run --resume %s)" % (csv_path, path))
+        self.notes = [f.summary()] if f.damaged else []
+        want = (self.meta.get("samples") or {}).get("rows")
+        have = f.rows_read - sum(1 for d in f.damaged if d[1] == "duplicated")
+        if complete and isinstance(want, int) and have < want:
+            if not lenient:
+                raise NoData("%s:%d: ends after %d rows where meta.json counts %d; the file was cut short (restore "
+                             "it, or rerun with --lenient to report the rows that are left)" % (
+                                 csv_path, have + 2, have, want))
+            self.notes.append("samples.csv holds %d of the %d rows meta.json counts: the file was cut short; the "
+                              "missing samples are not in these numbers" % (have, want))
+        if f.unfinished or f.torn:
+            self.notes.append("left out the last sample of samples.csv (%d row%s%s): the run was interrupted while "
+                              "writing it" % (f.unfinished, "" if f.unfinished == 1 else "s",
+                                              " and a torn last line" if f.torn else ""))
+        if not f.rows:
+            raise NoData("%s: no samples left after leaving out %d damaged or unfinished rows; nothing to report "
+                         "(restore the file, or rerun the sweep)" % (csv_path, len(f.damaged) + f.unfinished))
         total = 0
-        for row in read_samples(csv_path):
+        for row in f.rows:
             total += 1
             if row.get("left_out", ""):
                 continue
@@ -224,6 +249,8 @@ class Results:
         text = "results %s (%s) · zeroscope %s %s · started %s · samples kept %s of %s, left out: %s" % (
             self.name, self.label or "no label", z.get("version", "?"), z.get("commit", "?"),
             self.meta.get("started", "?"), s.get("kept", "?"), s.get("done", "?"), left)
+        if self.notes:
+            text += "\n" + "; ".join(self.notes)
         return text + ("\n" + extra if extra else "")
 
     def n_range(self, counts):

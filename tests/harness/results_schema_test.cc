@@ -109,9 +109,13 @@ TEST(SamplesSchema, RowsRoundTripAndMissingValuesStayEmpty) {
       format_row(b),
       "\"k,2\",thp,2097152,extent,stosb,0,page,write,cold,pool,0,2,1,access,20,,,3,,,,,,backing "
       "unverified\n");
-  SamplesFile f = parse_samples(file({a, b}), "s.csv");
+  // Each with the other phase of its sample: the reader takes whole samples.
+  SampleRow a_access = row("k/1", "access", 0, 9), b_zero = row("k,2", "zero", 1, 9);
+  b_zero.left_out = b.left_out;
+  SamplesFile f = parse_samples(file({a, b_zero, b, a_access}), "s.csv");
   EXPECT_EQ(f.layout.counters, kLayout.counters);
-  ASSERT_EQ(f.rows.size(), 2u);
+  ASSERT_EQ(f.rows.size(), 4u);
+  f.rows.erase(f.rows.begin() + 1);  // b_zero
   EXPECT_EQ(f.rows[0].tsc, 4000u);
   EXPECT_EQ(f.rows[0].counters[0], 12.0);
   EXPECT_EQ(f.rows[0].counters[1], 0.125);
@@ -143,36 +147,128 @@ TEST(SamplesSchema, ATornLastLineIsNotARow) {
 }
 
 // Damaged files: each refused with the line, the column and the fix.
+const std::string kFix =
+    "; the file is damaged (rerun with `lenient` to leave the damaged rows out, or restore the "
+    "file)";
+
 TEST(SamplesSchema, DamagedFilesAreRefusedWithLineAndFix) {
-  const std::string ok = file({row("k", "zero", 0, 5)});
-  EXPECT_EQ(message_of(ok + "k,thp,2097152\n" + format_row(row("k", "access", 0, 6))),
-            "s.csv:3: 3 cells where the header has 24; the file is damaged (remove the line, or "
-            "rerun the sweep)");
-  std::string bad_ns = format_row(row("k", "access", 0, 6));
-  bad_ns.replace(bad_ns.find(",6,"), 3, ",6us,");
-  EXPECT_EQ(message_of(ok + bad_ns),
-            "s.csv:3: column 'ns': '6us' is not an unsigned integer; the file is damaged (remove "
-            "the line, or "
-            "rerun the sweep)");
-  std::string bad_counter = format_row(row("k", "access", 0, 6));
-  bad_counter.replace(bad_counter.find(",3,"), 3, ",x3,");
-  EXPECT_EQ(message_of(ok + bad_counter),
-            "s.csv:3: column 'energy_pkg': 'x3' is not a number; the file is damaged (remove the "
-            "line, or rerun "
-            "the sweep)");
-  std::string bad_flag = format_row(row("k", "access", 0, 6));
-  bad_flag.replace(bad_flag.find(",1,"), 3, ",yes,");
-  EXPECT_EQ(message_of(ok + bad_flag),
-            "s.csv:3: column 'huge': 'yes' is not 0, 1 or empty; the file is damaged (remove the "
-            "line, or rerun "
-            "the sweep)");
+  const std::string ok = file({row("k", "zero", 0, 5), row("k", "access", 0, 6)});
+  auto with = [](std::string line, const std::string& from, const std::string& to) {
+    line.replace(line.find(from), from.size(), to);
+    return line;
+  };
+  const std::string next = format_row(row("k", "zero", 1, 6));
+  EXPECT_EQ(message_of(ok + "k,thp,2097152\n"), "s.csv:4: 3 cells where the header has 24" + kFix);
+  EXPECT_EQ(message_of(ok + with(next, ",6,", ",6us,")),
+            "s.csv:4: column 'ns': '6us' is not an unsigned integer" + kFix);
+  EXPECT_EQ(message_of(ok + with(next, ",3,", ",x3,")),
+            "s.csv:4: column 'energy_pkg': 'x3' is not a number" + kFix);
+  EXPECT_EQ(message_of(ok + with(next, ",1,,,\n", ",yes,,,\n")),
+            "s.csv:4: column 'huge': 'yes' is not 0, 1 or empty" + kFix);
+  EXPECT_EQ(
+      message_of(ok + with(next, ",zero,", ",fault,")),
+      "s.csv:4: column 'phase': 'fault' is not a phase of strategy extent (zero, access)" + kFix);
   EXPECT_EQ(message_of("backing,folio_size,strategy\n")
                 .rfind("s.csv:1: the header is not samples.csv's (key,", 0),
             0u);
   EXPECT_EQ(message_of(ok + "k,th\"p,1\n"),
-            "s.csv:3: a quote inside an unquoted cell or after a quoted one; the file is damaged "
-            "(remove the "
-            "line, or rerun the sweep)");
+            "s.csv:4: a quote inside an unquoted cell or after a quoted one" + kFix);
+  EXPECT_EQ(message_of(ok + with(next, "k,", std::string("k\0x,", 4))),
+            "s.csv:4: column 'key' holds a NUL byte" + kFix);
+  EXPECT_EQ(message_of(ok + with(next, "k,", "k\xff,")),
+            "s.csv:4: column 'key' holds bytes that are not UTF-8" + kFix);
+  EXPECT_EQ(message_of(ok + with(next, "k,", "k\x1b,")),
+            "s.csv:4: column 'key' holds control character 0x1b" + kFix);
+  // A quote never closed swallows the rest of the file: not a torn last line.
+  EXPECT_EQ(message_of(ok + with(next, "k,", "\"k,") + format_row(row("k", "access", 1, 6))),
+            "s.csv:4: a quote opened here is never closed (the lines after it are lost in one "
+            "cell) (and 1 more damaged row)" +
+                kFix);
+  // UTF-8 text is text.
+  EXPECT_EQ(message_of(ok + with(next, "k,", "k\xc2\xb5,") +
+                       format_row(row("k\xc2\xb5", "access", 1, 6))),
+            "");
+}
+
+TEST(SamplesSchema, DuplicatedRowsAndIncompleteSamplesAreDamage) {
+  const std::string two = file({row("k", "zero", 0, 5), row("k", "access", 0, 6),
+                                row("k", "zero", 1, 7), row("k", "access", 1, 8)});
+  EXPECT_EQ(message_of(two + format_row(row("k", "zero", 0, 99))),
+            "s.csv:6: sample 0 of k: a second zero row (the first is line 2)" + kFix);
+  // A sample without its access row, not at the end: damage.
+  const std::string gap =
+      file({row("k", "zero", 0, 5), row("k", "zero", 1, 7), row("k", "access", 1, 8)});
+  EXPECT_EQ(message_of(gap), "s.csv:2: sample 0 of k has no access row" + kFix);
+
+  // Lenient: left out and counted; the medians see only whole samples.
+  ReadOptions lenient;
+  lenient.lenient = true;
+  SamplesFile f =
+      parse_samples(two + format_row(row("k", "zero", 0, 99)) + "k,x\n", "s.csv", lenient);
+  EXPECT_EQ(f.rows.size(), 4u);
+  EXPECT_EQ(f.rows_read, 6u);
+  ASSERT_EQ(f.damaged.size(), 2u);
+  EXPECT_EQ(f.damaged[0].kind, DamageKind::duplicated);
+  EXPECT_EQ(f.damaged[1].kind, DamageKind::malformed);
+  EXPECT_EQ(damage_summary(f, "samples.csv"),
+            "left out 2 damaged rows of samples.csv: 1 malformed, 1 duplicated (the first at line "
+            "6)");
+  f = parse_samples(gap, "s.csv", lenient);
+  EXPECT_EQ(f.rows.size(), 2u);
+  EXPECT_EQ(damage_summary(f, "s.csv"),
+            "left out 1 damaged row of s.csv: 1 in an incomplete sample (the first at line 2)");
+  EXPECT_EQ(damage_summary(parse_samples(two, "s.csv", lenient), "s.csv"), "");
+}
+
+// The last sample of an interrupted run may lack rows (its one write was
+// cut): left out as unfinished. Of a completed run it is damage.
+TEST(SamplesSchema, TheLastPartialSampleOfAnInterruptedRunIsUnfinished) {
+  const std::string text =
+      file({row("k", "zero", 0, 5), row("k", "access", 0, 6), row("k", "zero", 1, 7)}) + "k,th";
+  SamplesFile f = parse_samples(text, "s.csv");
+  EXPECT_TRUE(f.torn);
+  EXPECT_EQ(f.unfinished, 1u);
+  EXPECT_EQ(f.rows.size(), 2u);
+  EXPECT_EQ(f.whole_bytes, file({row("k", "zero", 0, 5), row("k", "access", 0, 6)}).size());
+  EXPECT_EQ(parse_samples(file({row("k", "zero", 0, 5)}), "s.csv").whole_bytes,
+            format_header(kLayout).size());
+  const std::string whole = file({row("k", "zero", 0, 5), row("k", "access", 0, 6)});
+  EXPECT_EQ(parse_samples(whole, "s.csv").whole_bytes, whole.size());
+  ReadOptions complete;
+  complete.complete_run = true;
+  try {
+    parse_samples(text, "s.csv", complete);
+    ADD_FAILURE() << "a completed run's torn line was accepted";
+  } catch (const SetupError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "s.csv:4: sample 1 of k has no access row (and 1 more "
+              "damaged row)" +
+                  kFix);
+  }
+  complete.lenient = true;
+  f = parse_samples(text, "s.csv", complete);
+  EXPECT_FALSE(f.torn);
+  ASSERT_EQ(f.damaged.size(), 2u);
+  EXPECT_EQ(f.damaged[1].kind, DamageKind::torn);
+  EXPECT_EQ(f.damaged[1].problem,
+            "s.csv:5: the last line has no line end (cut short), but meta.json says the run "
+            "completed");
+}
+
+TEST(SamplesSchema, RowsOfPointsTheRunDoesNotHaveAreDamage) {
+  const std::set<std::string> keys = {"k"};
+  ReadOptions opt;
+  opt.keys = &keys;
+  const std::string text =
+      file({row("k", "zero", 0, 5), row("k", "access", 0, 6), row("q", "zero", 0, 5)});
+  try {
+    parse_samples(text, "s.csv", opt);
+    ADD_FAILURE() << "an unknown key was accepted";
+  } catch (const SetupError& e) {
+    EXPECT_EQ(
+        std::string(e.what()),
+        "s.csv:4: column 'key': 'q' is not a point of the run (meta.json's config.points)" + kFix);
+  }
 }
 
 TEST(SamplesWriter, AppendsReadsBackAndCutsATornLineOnResume) {
@@ -189,16 +285,16 @@ TEST(SamplesWriter, AppendsReadsBackAndCutsATornLineOnResume) {
   EXPECT_TRUE(read_samples(path).torn);
   {
     SamplesWriter w(path, kLayout);  // resume: the torn line goes
-    SampleRow left = row("k", "access", 1, 7);
-    left.left_out = "not huge";
-    w.append({left});
+    SampleRow zero = row("k", "zero", 1, 7), left = row("k", "access", 1, 7);
+    zero.left_out = left.left_out = "not huge";
+    w.append({zero, left});
   }
   SamplesFile f = read_samples(path);
   EXPECT_FALSE(f.torn);
-  EXPECT_EQ(f.rows.size(), 3u);
+  EXPECT_EQ(f.rows.size(), 4u);
   CompletedSamples c = read_completed(path);
   EXPECT_EQ(c.done.size(), 2u);
-  EXPECT_EQ(c.rows, 3u);
+  EXPECT_EQ(c.rows, 4u);
   EXPECT_EQ(c.left_out.at("not huge"), 1u);
   EXPECT_THROW(SamplesWriter(path, SamplesLayout{{"cycles"}}), SetupError);
 }

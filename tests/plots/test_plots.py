@@ -3,7 +3,8 @@
 (tests/fixtures/results/): every plot is run on a temporary copy, as a user
 runs it, and its PNG, SVG and JSON sidecar are checked (files exist and are
 what they claim, panel counts, titles name the CPU and kernel, axes carry
-units, missing phases are not drawn, empty selections exit 2 with one line).
+units, missing phases are not drawn, empty selections exit 2 with one line;
+damaged results are refused with zeroscope's own line, or left out with --lenient).
 Prints PASS/FAIL per check and 'N passed, N failed'; exit 1 on any failure,
 77 (skipped) where /usr/bin/python3 lacks matplotlib, numpy or scipy.
 
@@ -35,6 +36,8 @@ PY = "/usr/bin/python3"
 sys.path.insert(0, PLOTS)
 import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
 from zsplot import fit, intervals, results, units  # noqa: E402
+sys.path.insert(0, HERE)
+import damaged  # noqa: E402  (the damaged-results corpus, tests/fixtures/damaged)
 
 # Panels each plot must draw for each fixture (see tests/fixtures/results/README.md).
 EXPECTED = {
@@ -275,6 +278,11 @@ def test_quoted_cells_and_a_torn_line():
     with open(path, "w", newline="") as f:
         csv.writer(f).writerows(rows)
         f.write(",".join(rows[2][:5]))  # torn: a run killed while writing
+    with open(os.path.join(d, "meta.json")) as f:
+        meta = json.load(f)
+    meta["status"] = "interrupted"  # of a completed run, a torn line is damage (test_damaged_corpus)
+    with open(os.path.join(d, "meta.json"), "w") as f:
+        json.dump(meta, f)
     res = results.Results(d)
     first = rows[1][rows[0].index("key")], rows[1][rows[0].index("phase")]
     kept = res.values(*first).size
@@ -285,7 +293,36 @@ def test_quoted_cells_and_a_torn_line():
         results.Results(d)
         raise AssertionError("a short line inside samples.csv was accepted")
     except results.NoData as e:
-        assert "line 4 has 5 cells" in str(e), str(e)
+        assert "samples.csv:4: 5 cells where the header has 41" in str(e), str(e)
+
+
+def test_damaged_corpus():
+    """tests/fixtures/damaged: each case refused with zeroscope's own line (exit 2), and with --lenient plotted,
+    the damaged rows left out and counted on stderr, or the same refusal."""
+    n = 0
+    for case in damaged.cases():
+        fields, d = damaged.make(case, os.path.join(WORK, "damaged-" + case[:-4]))
+        for flags, want in (([], fields["expect"]), (["--lenient"], fields["lenient"])):
+            rc, out, err = run("medians.py", d, *flags)
+            what = "%s %s" % (case, " ".join(flags))
+            if want.startswith("accepted"):
+                assert rc == 0, "%s: exit %d: %s" % (what, rc, err)
+                notes = want.partition("says: ")[2].split(" | ")
+                assert err.splitlines() == ["medians.py: %s: %s" % (d, note) for note in notes], (what, err)
+            else:
+                message = fields["expect"] if want == "refused, the same" else want
+                assert rc == 2, "%s: exit %d" % (what, rc)
+                assert err == "medians.py: %s\n" % message.replace("DIR", d), (what, err)
+        n += 1
+    assert n >= 15, n
+
+
+def test_same_directory_twice():
+    d = os.path.join(WORK, "quick-a")
+    os.symlink(d, os.path.join(WORK, "link-a"))
+    for other in (d, d + "/", os.path.join(WORK, ".", "quick-a"), os.path.join(WORK, "link-a")):
+        line = expect_refusal("compare_machines.py", d, other)
+        assert "are the same results directory" in line, line
 
 
 def test_loader():
@@ -332,6 +369,8 @@ def main():
         check("empty selections exit 2 with one line", test_empty_selection)
         check("left-out samples are not plotted", test_left_out)
         check("same data, same SVG", test_reproducible)
+        check("damaged results refused, or left out and counted with --lenient", test_damaged_corpus)
+        check("compare_machines refuses a directory given twice", test_same_directory_twice)
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
