@@ -63,6 +63,8 @@ std::string_view flag_of(Option o) {
       return "--batch";
     case Option::width:
       return "--width";
+    case Option::restart:
+      return "--restart";
     case Option::count:
       break;
   }

@@ -58,6 +58,8 @@ std::string_view option_name(Option o) {
       return "batch";
     case Option::width:
       return "width";
+    case Option::restart:
+      return "restart";
     case Option::count:
       break;
   }

@@ -46,6 +46,7 @@ enum class Option {
   cache,            //
   batch,            //
   width,            //
+  restart,          // a resume whose samples.csv is missing, measured again
   count
 };
 

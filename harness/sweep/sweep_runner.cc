@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "memory/setting_guard.h"
 #include "results/results_dir.h"
 #include "sweep/run_meta.h"
+#include "sweep/sample_rows.h"
 
 namespace zs {
 
@@ -32,6 +34,37 @@ double SweepPlan::estimate_seconds() const {
   return est;
 }
 
+namespace {
+// Refuses a resume whose config.toml is not the one the run started with,
+// naming what changed in the sweep.
+void check_config_unchanged(const std::string& dir, const nlohmann::json& meta) {
+  const std::string text = file_text(dir + "/config.toml");
+  const nlohmann::json now = config_fingerprint(text);
+  const nlohmann::json then = meta.value("config_fingerprint", nlohmann::json());
+  const nlohmann::json started = meta.value("config", nlohmann::json::object());
+  const bool changed = then.is_object() ? then != now : started.value("text", text) != text;
+  if (!changed) return;
+  std::string what;
+  try {
+    SweepConfig c = load_sweep_config(dir + "/config.toml");
+    const std::vector<Point> points = expand_sweep(c);
+    what = config_difference(started, sweep_to_json(c, points));
+    if (what.empty()) what = "the text only; the sweep is the same";
+  } catch (const SetupError& e) {
+    what = fmt::format("it no longer loads: {}", e.what());
+  }
+  throw SetupError(Option::resume_dir,
+                   fmt::format("{}/config.toml changed since the run started (fingerprint {}, "
+                               "now {}: {}); put the original back, or start a new run",
+                               dir, fingerprint_text(then), fingerprint_text(now), what));
+}
+
+bool nonempty_file(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > 0;
+}
+}  // namespace
+
 SweepPlan plan_sweep(const SweepRunOptions& opt) {
   SweepPlan plan;
   plan.config_file = opt.config_path;
@@ -48,6 +81,18 @@ SweepPlan plan_sweep(const SweepRunOptions& opt) {
           fmt::format("{} was run with a different config than {}; resume without {}, or start a "
                       "new run",
                       dir, opt.config_path, option_ref(Option::config)));
+    check_config_unchanged(dir, read_json(dir + "/meta.json"));
+    const bool have_samples = std::filesystem::exists(dir + "/samples.csv");
+    if (!have_samples && !opt.restart)
+      throw SetupError(Option::resume_dir,
+                       fmt::format("{}/samples.csv is missing, and every sample in it with it; "
+                                   "measure them all again with {}, or start a new run",
+                                   dir, option_ref(Option::restart)));
+    if (opt.restart && nonempty_file(dir + "/samples.csv"))
+      throw SetupError(Option::restart,
+                       fmt::format("{}/samples.csv is there: resume it without {} (nothing is "
+                                   "measured twice), or start a new run",
+                                   dir, option_ref(Option::restart)));
     plan.config_file = dir + "/config.toml";
   }
   plan.config = load_sweep_config(plan.config_file);
@@ -56,11 +101,45 @@ SweepPlan plan_sweep(const SweepRunOptions& opt) {
   return plan;
 }
 
-SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObserver& observer) {
+namespace {
+// On a resume: samples.csv with only whole samples, each (key, rep, phase)
+// once, rewritten atomically when anything had to go.
+SamplesRepair repair_on_resume(const std::string& dir, const SweepPlan& plan,
+                               CompletedSamples& done) {
+  const std::string path = dir + "/samples.csv";
+  if (!nonempty_file(path)) return {};
+  SamplesFile f = read_samples(path);
+  std::map<std::string, std::vector<std::string>> phases;
+  for (const Point& p : plan.points) phases[point_key(p)] = sample_phases(p);
+  const SamplesRepair repair = repair_samples(
+      f, path,
+      [&](const std::string& key) {
+        auto it = phases.find(key);
+        return it == phases.end() ? std::vector<std::string>() : it->second;
+      },
+      plan.config.settings.repetitions);
+  if (repair.any()) {
+    std::string text = format_header(f.layout);
+    for (const SampleRow& r : f.rows) text += format_row(r);
+    write_file_atomically(dir, "samples.csv", text);
+  }
+  done = completed_samples(f);
+  return repair;
+}
+}  // namespace
+
+SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunObserver& observer) {
   const SweepSettings& set = plan.config.settings;
-  const std::string label = !opt.label.empty() ? opt.label : set.label;
+  SweepRunOptions opt = given;
   nlohmann::json old_meta;
-  if (opt.resume_dir) old_meta = read_json(*opt.resume_dir + "/meta.json");
+  std::string label = !opt.label.empty() ? opt.label : set.label;
+  if (opt.resume_dir) {
+    old_meta = read_json(*opt.resume_dir + "/meta.json");
+    const nlohmann::json ro = old_meta.value("run_options", nlohmann::json::object());
+    opt.reserve_hugetlb = opt.reserve_hugetlb || ro.value("reserve_hugetlb", false);
+    opt.enable_mthp = opt.enable_mthp || ro.value("enable_mthp", false);
+    if (opt.label.empty()) label = old_meta.value("label", label);
+  }
 
   // ---- the machine: placement, caches, counters, pools. Any refusal
   // happens here, before a results directory exists.
@@ -91,32 +170,74 @@ SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObse
     std::filesystem::copy_file(plan.config_file, dir + "/config.toml");
   }
   const std::string samples_csv = dir + "/samples.csv";
-  SamplesWriter writer(samples_csv, session.layout());
-  const CompletedSamples done = read_completed(samples_csv);
-  const std::uint64_t done_before = done.done.size();
-  nlohmann::json meta = start_meta({plan.config, session, capability, label,
-                                    opt.resume_dir ? &old_meta : nullptr, plan.total, done_before});
-  write_json_atomically(dir, "meta.json", meta);
-
-  // ---- measuring.
-  observer.started(dir, plan, done_before);
-  const double t0 = monotonic_seconds();
-  const RunStatus status = session.measure(
-      done.done, [&](std::size_t, std::vector<SampleRow> rows) { writer.append(rows); }, observer);
-  writer.sync();
-
-  // ---- the end: summary and the final meta.
-  const SamplesFile samples = read_samples(samples_csv);
   SweepResult r;
-  r.status = status;
   r.dir = dir;
   r.total = plan.total;
-  r.summary = summarize_samples(samples);
-  write_summary_csv(r.summary, dir + "/summary.csv");
-  const CompletedSamples after = completed_samples(samples);
-  r.done = after.done.size();
-  finish_meta(meta, status, after, plan.total, done_before, monotonic_seconds() - t0);
-  write_json_atomically(dir, "meta.json", meta);
+  r.reserve_hugetlb = opt.reserve_hugetlb;
+  r.enable_mthp = opt.enable_mthp;
+  nlohmann::json meta;
+  std::optional<SamplesWriter> writer;
+  std::optional<SpaceReserve> reserve;
+  try {
+    CompletedSamples done;
+    const SamplesRepair repair =
+        opt.resume_dir ? repair_on_resume(dir, plan, done) : SamplesRepair{};
+    if (repair.any()) observer.repaired(samples_csv, repair);
+    writer.emplace(samples_csv, session.layout());
+    const std::uint64_t done_before = done.done.size();
+    meta = start_meta({plan.config,
+                       session,
+                       capability,
+                       label,
+                       opt.resume_dir ? &old_meta : nullptr,
+                       plan.total,
+                       done_before,
+                       config_fingerprint(file_text(dir + "/config.toml")),
+                       {{"reserve_hugetlb", opt.reserve_hugetlb}, {"enable_mthp", opt.enable_mthp}},
+                       repair});
+    write_json_atomically(dir, "meta.json", meta);
+    // Room for the failed status should the disk fill up while measuring.
+    reserve.emplace(dir, 2 * meta.dump(2).size() + 65536);
+
+    // ---- measuring.
+    observer.started(dir, plan, done_before);
+    const double t0 = monotonic_seconds();
+    r.status = session.measure(
+        done.done, [&](std::size_t, std::vector<SampleRow> rows) { writer->append(rows); },
+        observer);
+    writer->sync();
+
+    // ---- the end: summary and the final meta.
+    const SamplesFile samples = read_samples(samples_csv);
+    r.summary = summarize_samples(samples);
+    reserve->release();
+    write_file_atomically(dir, "summary.csv", format_summary(r.summary));
+    const CompletedSamples after = completed_samples(samples);
+    r.done = after.done.size();
+    finish_meta(meta, r.status, after, plan.total, done_before, monotonic_seconds() - t0);
+    write_json_atomically(dir, "meta.json", meta);
+  } catch (const WriteError& e) {
+    if (reserve) reserve->release();
+    r.status = RunStatus::failed;
+    r.failure = e.what();
+    if (writer) {
+      const std::string cut = writer->cut_to_whole_sample();
+      if (!cut.empty()) r.failure += "; " + cut;
+      writer.reset();
+    }
+    try {
+      r.done = read_completed(samples_csv).done.size();
+    } catch (const std::exception&) {
+    }
+    if (meta.is_object()) {
+      fail_meta(meta, r.failure);
+      try {
+        write_json_atomically(dir, "meta.json", meta);
+      } catch (const WriteError& e2) {
+        r.failure += fmt::format("; meta.json not updated ({})", e2.what());
+      }
+    }
+  }
   return r;
 }
 
