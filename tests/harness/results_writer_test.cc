@@ -82,8 +82,7 @@ TEST_F(ResultsWriter, FullDiskMidSampleCutsBackToTheLastWholeSample) {
     w.append({row("b", 0, "zero"), row("b", 0, "access")});
     FAIL() << "no WriteError";
   } catch (const WriteError& e) {
-    EXPECT_NE(std::string(e.what()).find("No space left on device"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("No space left on device"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
   }
   EXPECT_NE(slurp(path), whole);  // the torn sample is on disk ...
@@ -139,9 +138,9 @@ std::vector<std::string> zero_access(const std::string& key) {
 
 TEST(RepairSamples, KeepsOnlyWholeSamplesOnce) {
   SamplesFile f;
-  f.rows = {row("a", 0, "zero"), row("a", 0, "access"), row("k", 0, "fault"),
-            row("a", 0, "zero"),                          // duplicated
-            row("k", 0, "access"), row("b", 1, "zero"),   // b/1 without access: partial
+  f.rows = {row("a", 0, "zero"),   row("a", 0, "access"),
+            row("k", 0, "fault"),  row("a", 0, "zero"),     // duplicated
+            row("k", 0, "access"), row("b", 1, "zero"),     // b/1 without access: partial
             row("a", 1, "access"), row("a", 0, "access")};  // a/1 without zero; duplicated
   f.torn = true;
   const SamplesRepair r = repair_samples(f, "samples.csv", zero_access, 2);
