@@ -167,14 +167,14 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
   // ---- the results directory.
   if (!opt.resume_dir) {
     std::filesystem::create_directories(dir);
-    std::filesystem::copy_file(plan.config_file, dir + "/config.toml");
+    // Durable before meta.json names its fingerprint, or a power cut could
+    // leave a meta.json whose config.toml never reached the disk.
+    write_file_atomically(dir, "config.toml", plan.config.text);
   }
   const std::string samples_csv = dir + "/samples.csv";
   SweepResult r;
   r.dir = dir;
   r.total = plan.total;
-  r.reserve_hugetlb = opt.reserve_hugetlb;
-  r.enable_mthp = opt.enable_mthp;
   nlohmann::json meta;
   std::optional<SamplesWriter> writer;
   std::optional<SpaceReserve> reserve;

@@ -59,9 +59,6 @@ struct SweepResult {
   std::uint64_t total = 0, done = 0;  // samples expected, in samples.csv now
   std::vector<SummaryRow> summary;    // summary.csv, resumed samples included
   std::string failure;                // status failed: what could not be written, and why
-  // Options the run started with, reused by a resume (the printed resume
-  // command needs none of them).
-  bool reserve_hugetlb = false, enable_mthp = false;
 };
 
 // `plan` is plan_sweep(opt). Throws SetupError before measuring (bad config, another machine's
