@@ -1,6 +1,7 @@
 #include "results/results_dir.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,6 +163,25 @@ std::string SamplesWriter::cut_to_whole_sample() {
                        std::strerror(errno));
   if (ops_.fsync(fd_) != 0) return fmt::format("{}: fsync failed: {}", path_, std::strerror(errno));
   return "";
+}
+
+DirectoryLock::DirectoryLock(const std::string& dir) {
+  fd_ = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) throw SetupError(fmt::format("{}: cannot open: {}", dir, std::strerror(errno)));
+  if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(fd_);
+    fd_ = -1;
+    throw SetupError(err == EWOULDBLOCK
+                         ? fmt::format("{} is being written by a zeroscope run that is still "
+                                       "running; wait for it to end, then resume",
+                                       dir)
+                         : fmt::format("{}: cannot lock it: {}", dir, std::strerror(err)));
+  }
+}
+
+DirectoryLock::~DirectoryLock() {
+  if (fd_ >= 0) close(fd_);
 }
 
 SpaceReserve::SpaceReserve(const std::string& dir, std::size_t bytes) : path_(dir + "/.reserve") {

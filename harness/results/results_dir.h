@@ -82,6 +82,20 @@ class SamplesWriter {
   std::uint64_t last_sync_ns_ = 0;
 };
 
+// A results directory held by the run writing it (flock on the directory,
+// released by the kernel when the run ends, however it ends): a second run
+// resuming it while the first is alive is refused instead of interleaving.
+class DirectoryLock {
+ public:
+  explicit DirectoryLock(const std::string& dir);  // throws SetupError when held
+  ~DirectoryLock();
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 // Space set aside in a results directory at the start of a run, given back
 // when a write fails so that the failed status can still be recorded.
 class SpaceReserve {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -141,6 +142,9 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
     if (opt.label.empty()) label = old_meta.value("label", label);
   }
 
+  std::optional<DirectoryLock> lock;
+  if (opt.resume_dir) lock.emplace(*opt.resume_dir);
+
   // ---- the machine: placement, caches, counters, pools. Any refusal
   // happens here, before a results directory exists.
   install_restore_on_signal();
@@ -167,6 +171,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
   // ---- the results directory.
   if (!opt.resume_dir) {
     std::filesystem::create_directories(dir);
+    lock.emplace(dir);
     // Durable before meta.json names its fingerprint, or a power cut could
     // leave a meta.json whose config.toml never reached the disk.
     write_file_atomically(dir, "config.toml", plan.config.text);

@@ -186,8 +186,9 @@ TEST_F(SweepDurability, DuplicatedRowsAreRemovedAndCounted) {
   ASSERT_EQ(testing::run_zeroscope("run " + config(3) + " --out " + out()).rc, 0);
   const std::string csv = out() + "/samples.csv";
   std::string text = slurp(csv);
-  const std::size_t first = text.find('\n') + 1, third = text.find('\n', text.find('\n', first) + 1);
-  text += text.substr(first, third + 1 - first);  // the first sample again
+  const std::size_t first = text.find('\n') + 1,
+                    third = text.find('\n', text.find('\n', first) + 1);
+  text += text.substr(first, third + 1 - first);                   // the first sample again
   text += text.substr(first, text.find('\n', first) + 1 - first);  // and its first row a third time
   spit(csv, text);
   auto r = testing::run_zeroscope("run --resume " + out());
@@ -219,6 +220,23 @@ TEST_F(SweepDurability, MissingSamplesIsRefusedUnlessRestart) {
   r = testing::run_zeroscope("run --resume " + out() + " --restart");
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.err.find("samples.csv is there"), std::string::npos) << r.err;
+}
+
+// A resume while the run is still writing the directory is refused: two
+// writers would interleave and repeat samples.
+TEST_F(SweepDurability, ResumeOfALiveRunIsRefused) {
+  const pid_t pid = start({config(3000), "--out", out()});
+  ASSERT_GT(pid, 0);
+  wait_for_rows(out(), 20);
+  auto r = testing::run_zeroscope("run --resume " + out());
+  kill(pid, SIGINT);
+  EXPECT_EQ(wait_exit(pid), 130) << slurp(err_);
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("still running"), std::string::npos) << r.err;
+  r = testing::run_zeroscope("run --resume " + out());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  expect_whole(out(), 3000);
 }
 
 // Row 8: under nohup (SIGHUP ignored when started) a hang-up changes
