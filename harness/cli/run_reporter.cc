@@ -131,9 +131,11 @@ int RunReporter::finish(const SweepResult& r, const SweepPlan& plan) {
   if (tty_) fmt::print(stderr, "\n");
   if (r.status == RunStatus::failed) {
     fmt::print(stderr,
-               "zeroscope run: failed after {} of {} samples: {}; free space (or fix the disk), "
-               "then complete it with: zeroscope run --resume {}\n",
-               r.done, r.total, r.failure, r.dir);
+               "zeroscope run: failed after {} of {} samples: {}; free space (or fix the "
+               "disk), then {}\n",
+               r.done, r.total, r.failure,
+               r.resumable ? "complete it with: zeroscope run --resume " + r.dir
+                           : "remove " + r.dir + " and start the run again");
     return kExitWriteFailed;
   }
   print_medians(r.summary, plan.points, plan.config.settings.record_batches);

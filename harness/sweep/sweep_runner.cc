@@ -83,12 +83,15 @@ SweepPlan plan_sweep(const SweepRunOptions& opt) {
                       "new run",
                       dir, opt.config_path, option_ref(Option::config)));
     check_config_unchanged(dir, read_json(dir + "/meta.json"));
-    const bool have_samples = std::filesystem::exists(dir + "/samples.csv");
-    if (!have_samples && !opt.restart)
-      throw SetupError(Option::resume_dir,
-                       fmt::format("{}/samples.csv is missing, and every sample in it with it; "
-                                   "measure them all again with {}, or start a new run",
-                                   dir, option_ref(Option::restart)));
+    // meta.json is written after samples.csv has its header: without one
+    // (or with an empty one) the samples were lost, not never taken.
+    if (!nonempty_file(dir + "/samples.csv") && !opt.restart)
+      throw SetupError(
+          Option::resume_dir,
+          fmt::format("{}/samples.csv is {}, and every sample in it with it; measure them all "
+                      "again with {}, or start a new run",
+                      dir, std::filesystem::exists(dir + "/samples.csv") ? "empty" : "missing",
+                      option_ref(Option::restart)));
     if (opt.restart && nonempty_file(dir + "/samples.csv"))
       throw SetupError(Option::restart,
                        fmt::format("{}/samples.csv is there: resume it without {} (nothing is "
@@ -234,10 +237,12 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
       r.done = read_completed(samples_csv).done.size();
     } catch (const std::exception&) {
     }
+    r.resumable = opt.resume_dir.has_value() || std::filesystem::exists(dir + "/meta.json");
     if (meta.is_object()) {
       fail_meta(meta, r.failure);
       try {
         write_json_atomically(dir, "meta.json", meta);
+        r.resumable = true;
       } catch (const WriteError& e2) {
         r.failure += fmt::format("; meta.json not updated ({})", e2.what());
       }

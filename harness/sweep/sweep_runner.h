@@ -59,6 +59,7 @@ struct SweepResult {
   std::uint64_t total = 0, done = 0;  // samples expected, in samples.csv now
   std::vector<SummaryRow> summary;    // summary.csv, resumed samples included
   std::string failure;                // status failed: what could not be written, and why
+  bool resumable = true;              // false: failed before meta.json was written
 };
 
 // `plan` is plan_sweep(opt). Throws SetupError before measuring (bad config, another machine's

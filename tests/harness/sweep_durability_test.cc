@@ -214,6 +214,10 @@ TEST_F(SweepDurability, MissingSamplesIsRefusedUnlessRestart) {
   r = testing::run_zeroscope("run --restart " + config(2) + " --out " + out("other"));
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.err.find("--restart: only with --resume"), std::string::npos) << r.err;
+  spit(out() + "/samples.csv", "");  // emptied: the same
+  r = testing::run_zeroscope("run --resume " + out());
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("samples.csv is empty"), std::string::npos) << r.err;
   r = testing::run_zeroscope("run --resume " + out() + " --restart");
   ASSERT_EQ(r.rc, 0) << r.err;
   expect_whole(out(), 2);
