@@ -8,8 +8,10 @@
 
 #include "cli/error_text.h"
 #include "cli/usage.h"
+#include "cli/validators.h"
 #include "common/build_info.h"
 #include "common/errors.h"
+#include "common/parse.h"
 #include "memory/settings_recovery.h"
 
 int main(int argc, char** argv) {
@@ -32,6 +34,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (app.get_subcommands().empty() && !dynamic_cast<const CLI::ValidationError*>(&e)) {
+      fmt::print(stderr, "zeroscope: {}\n", zs::cli::subcommand_problem(app, argc, argv, e.what()));
+      return zs::cli::kExitUsage;
+    }
     std::string where = app.get_subcommands().empty()
                             ? "zeroscope"
                             : "zeroscope " + app.get_subcommands()[0]->get_name();
@@ -39,10 +45,10 @@ int main(int argc, char** argv) {
     // "--flag: what is wrong; allowed: ..."; other parse errors (an unknown
     // flag, a missing value) point to the help.
     if (dynamic_cast<const CLI::ValidationError*>(&e) != nullptr)
-      fmt::print(stderr, "{}: {}\n", where, e.what());
+      fmt::print(stderr, "{}: {}\n", where, zs::printable(e.what()));
     else
-      fmt::print(stderr, "{}: {}; allowed: the flags listed by '{} --help'\n", where, e.what(),
-                 where);
+      fmt::print(stderr, "{}: {}; allowed: the flags listed by '{} --help'\n", where,
+                 zs::printable(e.what()), where);
     return zs::cli::kExitUsage;
   }
   const std::string cmd = app.get_subcommands()[0]->get_name();
@@ -63,11 +69,11 @@ int main(int argc, char** argv) {
       }
   } catch (const zs::SetupError& e) {
     print_notices();
-    fmt::print(stderr, "zeroscope {}: {}\n", cmd, zs::cli::error_text(e));
+    fmt::print(stderr, "zeroscope {}: {}\n", cmd, zs::printable(zs::cli::error_text(e)));
     return zs::cli::kExitUsage;
   } catch (const zs::cli::UsageError& e) {
     print_notices();
-    fmt::print(stderr, "zeroscope {}: {}\n", cmd, e.what());
+    fmt::print(stderr, "zeroscope {}: {}\n", cmd, zs::printable(e.what()));
     return zs::cli::kExitUsage;
   } catch (const std::exception& e) {
     print_notices();

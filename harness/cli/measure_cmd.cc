@@ -22,6 +22,7 @@
 #include "common/parse.h"
 #include "memory/setting_guard.h"
 #include "results/samples_schema.h"
+#include "sweep/settings_reader.h"
 #include "sweep/sweep_checks.h"
 #include "sweep/sweep_config.h"
 #include "sweep/sweep_session.h"
@@ -65,8 +66,10 @@ SweepConfig flags_sweep(const MeasureArgs& a) {
   if (!a.llc_size.empty()) {
     s.llc_size = parse_size(a.llc_size);
     if (!s.llc_size || *s.llc_size == 0)
-      throw UsageError(
-          fmt::format("--llc-size: '{}' is not a size; allowed: e.g. 32MiB", a.llc_size));
+      throw UsageError(fmt::format("--llc-size: '{}' is not a size; allowed: e.g. 32MiB",
+                                   printable(a.llc_size)));
+    if (auto why = llc_size_problem(a.llc_size, *s.llc_size))
+      throw UsageError(fmt::format("--llc-size: {}", *why));
   }
   s.random_lines = static_cast<std::uint32_t>(a.random_lines);
   s.pool = a.pool;
@@ -122,6 +125,7 @@ SweepConfig flags_sweep(const MeasureArgs& a) {
 
 // Refuses an output file that cannot be written before anything is measured.
 void check_writable(const std::string& path) {
+  check_output_path(path, false, Option::csv);
   const std::string tmp = path + ".tmp";
   {
     std::ofstream probe(tmp);
@@ -148,11 +152,11 @@ void write_csv(const std::string& path, const SamplesLayout& layout,
 }
 
 int run_measure(const MeasureArgs& a) {
+  if (!a.csv.empty()) check_writable(a.csv);
   for (const std::string& line : recover_leftover_settings())
     fmt::print(stderr, "zeroscope: {}\n", line);
   const SweepConfig config = flags_sweep(a);
   const std::vector<Point> points = expand_sweep(config);
-  if (!a.csv.empty()) check_writable(a.csv);
 
   install_restore_on_signal();
   SweepSession session(points, config.settings,

@@ -6,6 +6,7 @@
 
 #include "cli/run_reporter.h"
 #include "cli/usage.h"
+#include "cli/validators.h"
 #include "memory/setting_guard.h"
 #include "sweep/sweep_runner.h"
 
@@ -21,7 +22,8 @@ Runner add_run(CLI::App& app) {
   sub->add_option("config", o->config_path, "sweep config (TOML); see configs/");
   sub->add_option("--out", *out,
                   "results directory (default results/<yyyymmdd-hhmmss>-<host>[-<label>])");
-  sub->add_option("--label", o->label, "label for the results directory (overrides the config's)");
+  sub->add_option("--label", o->label, "label for the results directory (overrides the config's)")
+      ->check(label());
   sub->add_option("--resume", *resume, "complete an interrupted sweep in this results directory");
   sub->add_flag("--restart", o->restart,
                 "with --resume: measure every sample again when DIR's samples.csv is missing");
@@ -42,6 +44,7 @@ Runner add_run(CLI::App& app) {
       throw UsageError("--out: not allowed with --resume, which writes into DIR itself");
     if (o->restart && !o->resume_dir)
       throw UsageError("--restart: only with --resume DIR (a new run starts from zero anyway)");
+    if (o->out_dir) check_output_path(*o->out_dir, true, Option::out_dir);
     for (const std::string& line : recover_leftover_settings())
       fmt::print(stderr, "zeroscope: {}\n", line);
     const SweepPlan plan = plan_sweep(*o);

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/errors.h"
 #include "common/limits.h"
 
 namespace zs::cli {
@@ -26,5 +27,22 @@ CLI::Validator one_of(std::function<std::vector<std::string>()> choices,
 CLI::Validator one_of(std::vector<std::string> choices);
 // A non-zero byte size (common/parse.h): "'x' is not a size; allowed: e.g. 32MiB".
 CLI::Validator byte_size(std::string example);
+// A results directory's label (common/limits.h: label_problem), the same
+// rule as the config's `label`.
+CLI::Validator label();
+
+// An output path checked before anything is measured, with the fix:
+// "results/x: the directory results cannot be written: Read-only file
+// system; choose another place". A file (`is_dir` false) must not be a
+// directory; a directory must not exist yet when `must_be_new`.
+// Throws SetupError(about, ...).
+void check_output_path(const std::string& path, bool is_dir, Option about);
+
+// The line for a command line that names no known subcommand:
+// "unknown subcommand 'rnu'; did you mean 'run'? allowed: run, report, ..."
+// or "a subcommand is required; allowed: ..." (`error`, CLI11's message,
+// when the command line has only flags).
+std::string subcommand_problem(const CLI::App& app, int argc, const char* const* argv,
+                               std::string_view error);
 
 }  // namespace zs::cli

@@ -6,6 +6,7 @@
 // and configs (sweep/).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,16 @@ inline constexpr Limit loops{"loops", 1, 1u << 30, ""};
 inline constexpr Limit cpu_id{"cpu_id", 0, UINT32_MAX, ""};
 inline constexpr Limit perf_config{"config", 0, UINT64_MAX, ""};
 }  // namespace limits
+
+// A label (the config's `label`, run's flag) ends the results directory's
+// name: at most kLabelMax characters of [A-Za-z0-9._-].
+inline constexpr std::size_t kLabelMax = 64;
+// nullopt for a valid label, else why not (the label quoted, control
+// characters escaped): "'a/b' cannot be a directory suffix; use ...".
+std::optional<std::string> label_problem(std::string_view label);
+
+// "must be in [1, 1000000], got 0" for a value outside [min, max].
+std::string range_problem(std::uint64_t min, std::uint64_t max, std::int64_t got);
 
 // "an integer in [1, 1000000]" (with " pages" etc. when the limit has a unit).
 std::string allowed(const Limit& l);

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace zs {
 
 std::optional<std::uint64_t> parse_u64(std::string_view s) {
@@ -35,10 +37,31 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
     mult = 1ull << 20;
   else if (unit == "G" || unit == "GB" || unit == "GIB")
     mult = 1ull << 30;
+  else if (unit == "T" || unit == "TB" || unit == "TIB")
+    mult = 1ull << 40;
   else
     return std::nullopt;
   if (*num > UINT64_MAX / mult) return std::nullopt;
   return *num * mult;
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (ch == '\n')
+      out += "\\n";
+    else if (ch == '\t')
+      out += "\\t";
+    else if (ch == '\r')
+      out += "\\r";
+    else if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += ch;
+  }
+  return out;
 }
 
 }  // namespace zs

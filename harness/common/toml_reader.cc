@@ -1,12 +1,19 @@
 #include "common/toml_reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "common/errors.h"
+#include "common/parse.h"
 #include "common/suggest.h"
 
 namespace zs {
@@ -36,6 +43,58 @@ std::string unknown_name(std::string_view value, const std::vector<std::string>&
            : fmt::format("unknown '{}'; allowed: {}", value, fmt::join(allowed, ", "));
 }
 
+namespace {
+
+std::string_view file_kind(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a plain file";
+}
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+std::string read_input_file(const std::string& path, std::string_view what) {
+  const std::string where = fmt::format("{}: cannot read the {}", printable(path), what);
+  // O_NONBLOCK: opening a FIFO with no writer must not wait for one.
+  Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
+  if (f.fd < 0) throw SetupError(fmt::format("{}: {}", where, std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) throw SetupError(fmt::format("{}: {}", where, std::strerror(errno)));
+  if (!S_ISREG(st.st_mode))
+    throw SetupError(fmt::format("{}: {}, not a regular file; give the path of a .toml file", where,
+                                 file_kind(st.st_mode)));
+  const auto too_big = [&](std::uint64_t size) {
+    return SetupError(
+        fmt::format("{}: {} bytes is over the limit of {} bytes (1 MiB); give a "
+                    "{} of at most 1 MiB",
+                    where, size, kMaxInputFile, what));
+  };
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxInputFile) throw too_big(st.st_size);
+  // The file may grow while it is read: never read more than the limit + 1.
+  std::string text(kMaxInputFile + 1, '\0');
+  std::size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = ::read(f.fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw SetupError(fmt::format("{}: {}", where, std::strerror(errno)));
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got > kMaxInputFile) throw too_big(got);
+  text.resize(got);
+  return text;
+}
+
 toml::table TomlReader::parse(const std::string& text) const {
   try {
     return toml::parse(text, path_);
@@ -45,7 +104,8 @@ toml::table TomlReader::parse(const std::string& text) const {
 }
 
 void TomlReader::fail(int line, std::string_view key, std::string_view problem) const {
-  throw SetupError(fmt::format("{}:{}: {}: {}", path_, line, key, problem));
+  throw SetupError(
+      printable(fmt::format("{}:{}: {}: {}", path_, line, std::string(key), std::string(problem))));
 }
 
 void TomlReader::wrong_type(const toml::node& n, std::string_view key,
@@ -90,16 +150,17 @@ std::int64_t TomlReader::integer(const toml::node& n, std::string_view key, std:
                                  std::int64_t max) const {
   if (!n.is_integer()) wrong_type(n, key, "an integer");
   const std::int64_t v = *n.value<std::int64_t>();
-  if (v < min) fail(n, key, fmt::format("must be at least {}, got {}", min, v));
-  if (v > max) fail(n, key, fmt::format("must be at most {}, got {}", max, v));
+  if (v < min || v > max) fail(n, key, fmt::format("must be in [{}, {}], got {}", min, max, v));
   return v;
 }
 
 std::uint64_t TomlReader::integer(const toml::node& n, std::string_view key, const Limit& l) const {
   // A TOML integer is signed 64-bit: a larger bound cannot be reached.
-  constexpr std::uint64_t kTomlMax = std::numeric_limits<std::int64_t>::max();
-  return static_cast<std::uint64_t>(integer(n, key, static_cast<std::int64_t>(l.min),
-                                            static_cast<std::int64_t>(std::min(l.max, kTomlMax))));
+  if (!n.is_integer()) wrong_type(n, key, "an integer");
+  const std::int64_t v = *n.value<std::int64_t>();
+  if (v < 0 || static_cast<std::uint64_t>(v) < l.min || static_cast<std::uint64_t>(v) > l.max)
+    fail(n, key, range_problem(l.min, l.max, v));
+  return static_cast<std::uint64_t>(v);
 }
 
 std::string TomlReader::string(const toml::node& n, std::string_view key) const {

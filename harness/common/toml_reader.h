@@ -26,6 +26,16 @@ int line_of(const toml::node& n);
 // likely typo).
 std::string unknown_name(std::string_view value, const std::vector<std::string>& allowed);
 
+// Sweep and event files are short texts: at most this many bytes.
+inline constexpr std::uint64_t kMaxInputFile = 1u << 20;
+
+// The text of a sweep or event file (`what`: "sweep file", "event file").
+// The file is opened without blocking and checked with fstat before a byte
+// is read: a FIFO, a device (/dev/zero), a directory or a file over
+// kMaxInputFile is refused in one line naming the cause and the fix:
+//   "x.toml: cannot read the sweep file: a FIFO, not a regular file; ..."
+std::string read_input_file(const std::string& path, std::string_view what);
+
 class TomlReader {
  public:
   explicit TomlReader(std::string path) : path_(std::move(path)) {}
@@ -34,6 +44,7 @@ class TomlReader {
   // The file's text parsed; a syntax error is "path:line: syntax: ...".
   toml::table parse(const std::string& text) const;
 
+  // "path:line: key: problem", control characters escaped (one line).
   [[noreturn]] void fail(int line, std::string_view key, std::string_view problem) const;
   [[noreturn]] void fail(const toml::node& n, std::string_view key,
                          std::string_view problem) const {
@@ -53,8 +64,11 @@ class TomlReader {
   // The tables of an array of tables ([[key]]); empty when absent.
   std::vector<const toml::table*> tables(const toml::node* n, const char* key) const;
 
+  // An integer in [min, max]: "must be in [1, 1000000], got 0".
   std::int64_t integer(const toml::node& n, std::string_view key, std::int64_t min,
                        std::int64_t max) const;
+  // A TOML integer is signed 64-bit: a bound above 2^63-1 cannot be reached,
+  // but the message states the limit's own bounds.
   std::uint64_t integer(const toml::node& n, std::string_view key, const Limit& l) const;
   std::string string(const toml::node& n, std::string_view key) const;
   // A string with something other than blanks in it.

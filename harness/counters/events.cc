@@ -7,9 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -179,13 +177,10 @@ MatchRule read_match(const TomlReader& c, const toml::table& t) {
 
 std::string read_text(const std::string& path) {
   std::error_code ec;
-  std::ifstream in(path, std::ios::binary);
-  if (!fs::is_regular_file(path, ec) || !in)
+  if (!fs::exists(path, ec))
     throw SetupError(fmt::format("{}: no such event file; the files in {} are: {}", path,
                                  events_dir(), fmt::join(known_uarchs(), ", ")));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return read_input_file(path, "event file");
 }
 
 }  // namespace

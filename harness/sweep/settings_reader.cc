@@ -1,7 +1,8 @@
 #include "sweep/settings_reader.h"
 
+#include <unistd.h>
+
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include "common/errors.h"
 #include "common/limits.h"
 #include "common/parse.h"
+#include "common/units.h"
 #include "counters/events.h"
 #include "sweep/machine_checks.h"
 
@@ -32,7 +34,7 @@ std::optional<double> parse_duration(std::string_view s) {
   const char unit = s.back();
   const double scale = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 0;
   auto n = parse_u64(s.substr(0, s.size() - 1));
-  if (scale == 0 || !n || *n == 0) return std::nullopt;
+  if (scale == 0 || !n) return std::nullopt;
   return double(*n) * scale;
 }
 
@@ -43,9 +45,11 @@ std::string resolve_events(const TomlReader& c, const toml::node& n, const std::
   std::error_code ec;
   if (p.is_relative()) {
     fs::path beside = fs::path(c.path()).parent_path() / p;
-    if (fs::is_regular_file(beside, ec)) return beside.lexically_normal().string();
+    if (fs::exists(beside, ec)) return beside.lexically_normal().string();
   }
-  if (fs::is_regular_file(p, ec)) return given;
+  // Anything that exists is the loader's to refuse (a FIFO, a directory:
+  // common/toml_reader.h), with the reason.
+  if (fs::exists(p, ec)) return given;
   c.fail(n, key("events"),
          fmt::format("no event file '{}' (relative paths are looked up beside this file, then in "
                      "the working directory); the shipped files are in {}",
@@ -54,14 +58,22 @@ std::string resolve_events(const TomlReader& c, const toml::node& n, const std::
 
 std::string read_label(const TomlReader& c, const toml::node& n) {
   std::string label = c.string(n, key("label"));
-  const bool ok = !label.empty() && std::all_of(label.begin(), label.end(), [](char ch) {
-    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
-  });
-  if (!ok)
-    c.fail(n, key("label"),
-           fmt::format("'{}' cannot be a directory suffix; use letters, digits, '-', '_', '.'",
-                       label));
+  if (auto why = label_problem(label)) c.fail(n, key("label"), *why);
   return label;
+}
+
+// A TOML integer is signed 64-bit: a seed above 2^63-1 is given as a string.
+std::uint64_t read_seed(const TomlReader& c, const toml::node& n) {
+  if (n.is_integer()) return c.integer(n, key("seed"), limits::seed);
+  if (!n.is_string())
+    c.wrong_type(n, key("seed"),
+                 "an integer (or a string of digits for a seed above 9223372036854775807)");
+  const std::string text = *n.value<std::string>();
+  auto v = parse_u64(text);
+  if (!v)
+    c.fail(n, key("seed"),
+           fmt::format("'{}' is not a whole number; allowed: {}", text, allowed(limits::seed)));
+  return *v;
 }
 
 std::vector<std::string> read_metrics(const TomlReader& c, const toml::node& n) {
@@ -81,6 +93,17 @@ std::vector<std::string> read_metrics(const TomlReader& c, const toml::node& n) 
 
 }  // namespace
 
+std::optional<std::string> llc_size_problem(std::string_view text, std::uint64_t bytes) {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return std::nullopt;
+  const auto memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+  if (bytes <= memory) return std::nullopt;
+  return fmt::format(
+      "'{}' ({}) is more than this machine's memory ({}); give the last-level cache's size, "
+      "e.g. \"32MiB\"",
+      printable(text), approx_size(bytes), approx_size(memory));
+}
+
 SweepSettings read_settings(const TomlReader& c, const toml::table* t) {
   SweepSettings s;
   if (t == nullptr) return s;
@@ -88,7 +111,7 @@ SweepSettings read_settings(const TomlReader& c, const toml::table* t) {
   if (auto* n = t->get("repetitions"))
     s.repetitions = c.integer(*n, key("repetitions"), limits::repetitions);
   if (auto* n = t->get("warmup")) s.warmup = c.integer(*n, key("warmup"), limits::warmup);
-  if (auto* n = t->get("seed")) s.seed = c.integer(*n, key("seed"), limits::seed);
+  if (auto* n = t->get("seed")) s.seed = read_seed(c, *n);
   if (auto* n = t->get("label")) s.label = read_label(c, *n);
   if (auto* n = t->get("cpu")) {
     s.cpu = static_cast<int>(c.integer(*n, key("cpu"), limits::cpu));
@@ -113,6 +136,7 @@ SweepSettings read_settings(const TomlReader& c, const toml::table* t) {
     auto v = parse_size(text);
     if (!v || *v == 0)
       c.fail(*n, key("llc_size"), fmt::format("'{}' is not a size; e.g. \"32MiB\"", text));
+    if (auto why = llc_size_problem(text, *v)) c.fail(*n, key("llc_size"), *why);
     s.llc_size = *v;
   }
   if (auto* n = t->get("time_budget")) {
@@ -122,6 +146,11 @@ SweepSettings read_settings(const TomlReader& c, const toml::table* t) {
       c.fail(*n, key("time_budget"),
              fmt::format("'{}' is not a duration; give a whole number of s, m or h, e.g. \"90s\", "
                          "\"10m\", \"2h\"",
+                         text));
+    if (*v == 0)
+      c.fail(*n, key("time_budget"),
+             fmt::format("'{}' would stop before the first sample; give at least \"1s\", or "
+                         "leave the key out for no budget",
                          text));
     s.time_budget_s = *v;
   }

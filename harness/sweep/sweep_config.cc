@@ -7,15 +7,10 @@
 // exclude_reader; the checks that need the points are in sweep_checks.
 #include "sweep/sweep_config.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/parse.h"
 #include "common/toml_reader.h"
 #include "sweep/axis_readers.h"
 #include "sweep/exclude_reader.h"
@@ -28,32 +23,25 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"settings", "axes", "exclude"};
 
-std::string read_text(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path, ec))
-    throw SetupError(
-        fmt::format("{}: cannot read the sweep file: {}", path,
-                    fs::is_directory(path, ec) ? "a directory" : std::strerror(errno)));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 SweepConfig load_sweep_config(const std::string& path) {
   using namespace sweep_axes;
   SweepConfig cfg;
   cfg.path = path;
-  cfg.text = read_text(path);
+  cfg.text = read_input_file(path, "sweep file");
   TomlReader c(path);
   const toml::table t = c.parse(cfg.text);
   c.only_keys(t, kTopKeys, "");
   cfg.settings = read_settings(c, c.table(t, "settings"));
   const toml::table* axes = c.table(t, "axes");
-  if (axes != nullptr) c.only_keys(*axes, kKeys, "axes.");
+  // An empty or truncated file would otherwise run the default one-point
+  // sweep without a word. (After [settings], whose mistakes come first.)
+  if (axes == nullptr || axes->empty())
+    throw SetupError(fmt::format(
+        "{}: names no axis; a sweep needs at least one [axes] entry, see configs/quick.toml",
+        printable(path)));
+  c.only_keys(*axes, kKeys, "axes.");
 
   read_axis(c, axes, kBacking, cfg.backing, read_backing);
   read_axis(c, axes, kFolio, cfg.folio_size, [](const ValueReader& r, const toml::node& n) {

@@ -4,31 +4,35 @@
 // extent, batch for left-right, primitive/width/batch for kernel-fault)
 // does not multiply the points. Everything is checked before anything is
 // measured; a problem is reported as "file:line: key: problem" (SetupError).
+// The file must be a regular file of at most 1 MiB (common/toml_reader.h).
 //
 //   # What question this sweep answers.
 //   [settings]
 //   repetitions = 20          # samples per point
 //   warmup = 2                # unrecorded samples per point first
-//   seed = 1                  # order, random targets, random lines
-//   label = "quick"           # results directory suffix
+//   seed = 1                  # order, random targets, random lines; [0, 2^64-1], a seed
+//                             #   above 2^63-1 as a string: "18446744073709551615"
+//   label = "quick"           # results directory suffix: <= 64 of [A-Za-z0-9._-]
 //   cpu = 1                   # optional; default: highest allowed CPU
 //   node = 0                  # optional; default: the CPU's node
 //   metrics = ["page_faults"] # optional; default: every metric of the event file
 //   events = "path.toml"      # optional event file override
 //   llc_size = "32MiB"        # optional; overrides sysfs and the CPU's cache descriptors
-//   time_budget = "10m"       # optional; stop (resumable) when exceeded: s, m, h
+//   time_budget = "10m"       # optional; stop (resumable) when exceeded: s, m, h; not 0
 //   record_batches = false    # time each clear batch (preemption latency); perturbs the zero phase
 //   random_lines = 64         # K for access "random"
 //   pool = 0                  # folios per pool; 0 = at least 4x the LLC (cold)
 //
-//   [axes]
+//   [axes]                    # required, with at least one key (an empty file is refused)
 //   backing = ["thp"]                        # thp | mthp | hugetlb | base
-//   folio_size = ["2MB", "1GB?"]             # sizes: 4KB 64KiB 2MB 1GB ...; "?": only where
-//   available strategy = ["extent", "kernel-fault"]    # strategies of `zeroscope strategies` and
-//   kernel-fault primitive = ["kernel"]                   # `zeroscope primitives` target =
-//   ["first", "middle", 300, "offset:1MiB", "random"] access = ["page", "stream:read"]         #
-//   pattern[:op], op write by default cache = ["cold", "cold:clflush", "warm"] batch = [0, 1,
-//   "8MiB"]                   # pages (0 = whole range) or a size width = [2]
+//   folio_size = ["2MB", "1GB?"]             # 4KB 64KiB 2MB 1GB ... 1TB; "?": where available
+//   strategy = ["extent", "kernel-fault"]    # `zeroscope strategies`, and kernel-fault
+//   primitive = ["kernel"]                   # `zeroscope primitives`
+//   target = ["first", "middle", 300, "offset:1MiB", "random"]
+//   access = ["page", "stream:read"]         # pattern[:op], op write by default
+//   cache = ["cold", "cold:clflush", "warm"]
+//   batch = [0, 1, "8MiB"]                   # pages (0 = whole range) or a size
+//   width = [2]
 //
 //   [[exclude]]                              # a point matching every key is left out
 //   backing = "hugetlb"

@@ -355,11 +355,12 @@ TEST(EventsBadFile, WrongTypeSaysTheExpectedType) {
 
 TEST(EventsBadFile, IntegersAreBoundedInTheSharedWording) {
   std::string r = std::string(kHeader) + kGoodMetric + "raw = { config = -1 }\n";
-  EXPECT_EQ(load_error(r), bad_path() + ":13: config: must be at least 0, got -1");
+  EXPECT_EQ(load_error(r),
+            bad_path() + ":13: config: must be in [0, 18446744073709551615], got -1");
   std::string m = std::string(kHeader) +
                   "[[match]]\nname = \"x\"\nvendor = \"AuthenticAMD\"\nfamily = 4294967296\n" +
                   kGoodMetric;
-  EXPECT_EQ(load_error(m), bad_path() + ":7: family: must be at most 4294967295, got 4294967296");
+  EXPECT_EQ(load_error(m), bad_path() + ":7: family: must be in [0, 4294967295], got 4294967296");
 }
 
 TEST(EventsBadFile, MissingRequiredKeyNamesTheTable) {

@@ -254,7 +254,8 @@ TEST_F(SweepFile, TimeBudgetUnits) {
   fs::create_directories(dir);
   for (auto [text, seconds] : {std::pair{"90s", 90.0}, {"10m", 600.0}, {"2h", 7200.0}}) {
     const fs::path f = dir / "budget.toml";
-    std::ofstream(f) << "[settings]\ntime_budget = \"" << text << "\"\n";
+    std::ofstream(f) << "[settings]\ntime_budget = \"" << text
+                     << "\"\n[axes]\nstrategy = [\"upstream\"]\n";
     EXPECT_EQ(load_sweep_config(f.string()).settings.time_budget_s, seconds) << text;
   }
   fs::remove_all(dir);

@@ -217,7 +217,7 @@ TEST_F(SweepRun, ResumeRefusesADifferentConfig) {
   const std::string cfg = config(2);
   ASSERT_EQ(testing::run_zeroscope("run " + cfg + " --out " + out()).rc, 0);
   std::string other = (dir_ / "other.toml").string();
-  std::ofstream(other) << "[settings]\nrepetitions = 3\n";
+  std::ofstream(other) << "[settings]\nrepetitions = 3\n[axes]\nbacking = [\"thp\"]\n";
   auto r = testing::run_zeroscope("run " + other + " --resume " + out());
   EXPECT_EQ(r.rc, 2);
   EXPECT_EQ(testing::count_lines(r.err), 1) << r.err;

@@ -3,6 +3,14 @@
 // "path:line: key: problem".
 #include "common/toml_reader.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+
 #include <gtest/gtest.h>
 
 #include "common/errors.h"
@@ -47,9 +55,9 @@ TEST(TomlReader, TypesAndBounds) {
   EXPECT_EQ(error_of([&] { c.integer(*t.get("s"), "s", limits::repetitions); }),
             "f.toml:1: s: expected an integer, got a string");
   EXPECT_EQ(error_of([&] { c.integer(*t.get("n"), "n", limits::repetitions); }),
-            "f.toml:2: n: must be at least 1, got 0");
+            "f.toml:2: n: must be in [1, 1000000], got 0");
   EXPECT_EQ(error_of([&] { c.integer(*t.get("big"), "big", limits::repetitions); }),
-            "f.toml:4: big: must be at most 1000000, got 2000000");
+            "f.toml:4: big: must be in [1, 1000000], got 2000000");
   EXPECT_EQ(error_of([&] { c.boolean(*t.get("f"), "f"); }),
             "f.toml:3: f: expected a boolean, got a floating-point number");
   EXPECT_EQ(error_of([&] { c.array(*t.get("n"), "n"); }),
@@ -73,6 +81,93 @@ TEST(TomlReader, ChoicesTablesAndMissingKeys) {
             "f.toml:2: t: expected a table ([t]), got an integer");
   EXPECT_EQ(error_of([&] { c.missing(3, "name", "[[r]]"); }),
             "f.toml:3: name: missing; required in [[r]]");
+}
+
+// The special files of issue 10 row 6 (a config that was /dev/zero or a
+// FIFO hung and grew without bound): refused at once, in a thread given a
+// few seconds, so a regression fails instead of hanging the suite.
+std::string input_error(const std::string& path) {
+  auto f = std::async(std::launch::async,
+                      [path] { return error_of([&] { read_input_file(path, "sweep file"); }); });
+  if (f.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    ADD_FAILURE() << path << ": still reading after 5 s";
+    std::_Exit(1);  // the reader is stuck; nothing else can be trusted
+  }
+  return f.get();
+}
+
+class InputFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("zs-input-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string path(const char* name) const { return (dir_ / name).string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(InputFile, SpecialFilesAreRefusedAtOnce) {
+  EXPECT_EQ(input_error("/dev/zero"),
+            "/dev/zero: cannot read the sweep file: a character device, not a regular file; give "
+            "the path of a .toml file");
+  EXPECT_EQ(input_error("/dev/urandom")
+                .rfind("/dev/urandom: cannot read the sweep file: a "
+                       "character device, not a regular file",
+                       0),
+            0u);
+  const std::string fifo = path("fifo.toml");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(input_error(fifo), fifo +
+                                   ": cannot read the sweep file: a FIFO, not a regular file; "
+                                   "give the path of a .toml file");
+  EXPECT_EQ(input_error(dir_.string()),
+            dir_.string() +
+                ": cannot read the sweep file: a directory, not a regular file; give the path of "
+                "a .toml file");
+  EXPECT_EQ(input_error(path("missing.toml")),
+            path("missing.toml") + ": cannot read the sweep file: No such file or directory");
+}
+
+TEST_F(InputFile, AtMostOneMebibyte) {
+  const std::string ok = path("ok.toml"), big = path("big.toml");
+  std::ofstream(ok) << std::string(kMaxInputFile, '#');
+  EXPECT_EQ(read_input_file(ok, "sweep file").size(), kMaxInputFile);
+  std::ofstream(big) << std::string(kMaxInputFile + 1, '#');
+  EXPECT_EQ(input_error(big), big +
+                                  ": cannot read the sweep file: 1048577 bytes is over the limit "
+                                  "of 1048576 bytes (1 MiB); give a sweep file of at most 1 MiB");
+}
+
+TEST(TomlReader, MessagesStayOneLine) {
+  TomlReader c("f.toml");
+  toml::table t = c.parse("s = \"a\\nb\\u001b\"\n");
+  EXPECT_EQ(error_of([&] {
+              c.choice(*t.get("s"), "s", {"x", "y"});
+            }),
+            "f.toml:1: s: unknown 'a\\nb\\x1b'; allowed: x, y");
+}
+
+TEST(TomlReader, RangesStateBothBounds) {
+  TomlReader c("f.toml");
+  toml::table t = c.parse("neg = -1\nbig = 1048577\n");
+  EXPECT_EQ(error_of([&] { c.integer(*t.get("neg"), "neg", limits::seed); }),
+            "f.toml:1: neg: must be in [0, 18446744073709551615], got -1");
+  EXPECT_EQ(error_of([&] { c.integer(*t.get("big"), "big", limits::cpu); }),
+            "f.toml:2: big: must be in [0, 1048576], got 1048577");
+}
+
+TEST(Label, SameRuleForFlagAndConfig) {
+  EXPECT_EQ(label_problem("all-settings_1.0"), std::nullopt);
+  EXPECT_EQ(label_problem(std::string(kLabelMax, 'x')), std::nullopt);
+  EXPECT_EQ(label_problem(std::string(kLabelMax + 1, 'x')),
+            "a label of 65 characters is too long; at most 64, use letters, digits, '-', '_', "
+            "'.'");
+  EXPECT_EQ(label_problem("../../x"),
+            "'../../x' cannot be a directory suffix; use letters, digits, '-', '_', '.'");
+  EXPECT_EQ(label_problem("a\nb"),
+            "'a\\nb' cannot be a directory suffix; use letters, digits, '-', '_', '.'");
+  EXPECT_NE(label_problem(""), std::nullopt);
 }
 
 }  // namespace
