@@ -65,6 +65,8 @@ std::string_view flag_of(Option o) {
       return "--width";
     case Option::lenient:
       return "--lenient";
+    case Option::restart:
+      return "--restart";
     case Option::count:
       break;
   }

@@ -25,10 +25,12 @@ Runner add_run(CLI::App& app) {
   sub->add_option("--label", o->label, "label for the results directory (overrides the config's)")
       ->check(label());
   sub->add_option("--resume", *resume, "complete an interrupted sweep in this results directory");
+  sub->add_flag("--restart", o->restart,
+                "with --resume: measure every sample again when DIR's samples.csv is missing");
   sub->add_flag("--reserve-hugetlb", o->reserve_hugetlb,
-                "raise nr_hugepages for the run (root), restored at exit");
+                "raise nr_hugepages for the run (root), restored at exit; a resume reuses it");
   sub->add_flag("--enable-mthp", o->enable_mthp,
-                "enable the mTHP sizes for the run (root), restored at exit");
+                "enable the mTHP sizes for the run (root), restored at exit; a resume reuses it");
   sub->add_flag("--dry-run", *dry_run,
                 "print the expanded points, the sample count and an estimate; measure nothing");
   return [sub, o, out, resume, dry_run]() {
@@ -40,6 +42,8 @@ Runner add_run(CLI::App& app) {
           "CONFIG is required (or --resume DIR); allowed: a sweep file such as configs/quick.toml");
     if (o->out_dir && o->resume_dir)
       throw UsageError("--out: not allowed with --resume, which writes into DIR itself");
+    if (o->restart && !o->resume_dir)
+      throw UsageError("--restart: only with --resume DIR (a new run starts from zero anyway)");
     if (o->out_dir) check_output_path(*o->out_dir, true, Option::out_dir);
     for (const std::string& line : recover_leftover_settings())
       fmt::print(stderr, "zeroscope: {}\n", line);

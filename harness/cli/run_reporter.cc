@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace zs::cli {
 
@@ -31,14 +33,17 @@ void on_stop_signal(int sig) {
 }
 
 // Installed once measuring starts, after the setting guards' handlers,
-// which a second signal falls through to.
+// which a second signal falls through to. An inherited SIG_IGN (nohup,
+// background jobs) is left in place: whoever started us asked for it.
 void install_stop_handlers() {
   g_stop = 0;
   for (int i = 0; i < 3; ++i) {
+    sigaction(kSignals[i], nullptr, &g_previous[i]);
+    if (g_previous[i].sa_handler == SIG_IGN) continue;
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(kSignals[i], &sa, &g_previous[i]);
+    sigaction(kSignals[i], &sa, nullptr);
   }
 }
 
@@ -96,6 +101,15 @@ void RunReporter::started(const std::string& dir, const SweepPlan& plan,
   install_stop_handlers();
 }
 
+void RunReporter::repaired(const std::string& samples_csv, const SamplesRepair& what) {
+  std::vector<std::string> parts;
+  if (what.duplicate_rows) parts.push_back(fmt::format("{} duplicated rows", what.duplicate_rows));
+  if (what.partial_samples)
+    parts.push_back(fmt::format("{} partial samples (measured again)", what.partial_samples));
+  if (what.torn_line) parts.push_back("a torn last line");
+  fmt::print(stderr, "zeroscope run: {}: removed {}\n", samples_csv, fmt::join(parts, ", "));
+}
+
 void RunReporter::sample_done(std::uint64_t finished, std::uint64_t total, std::uint64_t this_run,
                               double elapsed_s) {
   const bool due = elapsed_s - last_progress_ > 10;
@@ -115,6 +129,15 @@ void RunReporter::sample_done(std::uint64_t finished, std::uint64_t total, std::
 
 int RunReporter::finish(const SweepResult& r, const SweepPlan& plan) {
   if (tty_) fmt::print(stderr, "\n");
+  if (r.status == RunStatus::failed) {
+    fmt::print(stderr,
+               "zeroscope run: failed after {} of {} samples: {}; free space (or fix the "
+               "disk), then {}\n",
+               r.done, r.total, r.failure,
+               r.resumable ? "complete it with: zeroscope run --resume " + r.dir
+                           : "remove " + r.dir + " and start the run again");
+    return kExitWriteFailed;
+  }
   print_medians(r.summary, plan.points, plan.config.settings.record_batches);
   fmt::print("results: {}\n", r.dir);
   if (r.status == RunStatus::complete) return 0;
@@ -122,7 +145,7 @@ int RunReporter::finish(const SweepResult& r, const SweepPlan& plan) {
       stderr,
       "zeroscope run: {} after {} of {} samples; complete it with: zeroscope run --resume {}\n",
       to_string(r.status), r.done, r.total, r.dir);
-  return r.status == RunStatus::interrupted ? 130 : 3;
+  return r.status == RunStatus::interrupted ? kExitInterrupted : kExitTimeBudget;
 }
 
 }  // namespace zs::cli

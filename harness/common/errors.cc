@@ -60,6 +60,8 @@ std::string_view option_name(Option o) {
       return "width";
     case Option::lenient:
       return "lenient";
+    case Option::restart:
+      return "restart";
     case Option::count:
       break;
   }

@@ -47,6 +47,7 @@ enum class Option {
   batch,            //
   width,            //
   lenient,          // report, compare: leave damaged rows of samples.csv out
+  restart,          // a resume whose samples.csv is missing, measured again
   count
 };
 

@@ -1,6 +1,7 @@
 #include "sweep/run_meta.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/build_info.h"
 #include "common/clock.h"
@@ -30,6 +31,42 @@ std::string identity_difference(const nlohmann::json& then, const nlohmann::json
   return "";
 }
 
+nlohmann::json config_fingerprint(std::string_view bytes) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+  return {{"fnv1a64", fmt::format("{:016x}", h)}, {"bytes", bytes.size()}};
+}
+
+std::string fingerprint_text(const nlohmann::json& f) {
+  if (!f.is_object()) return "none";
+  return fmt::format("{}/{} bytes", f.value("fnv1a64", "?"), f.value("bytes", 0));
+}
+
+std::string config_difference(const nlohmann::json& then, const nlohmann::json& now) {
+  std::vector<std::string> diffs;
+  for (const char* part : {"settings", "axes", "exclude", "point_count"}) {
+    const nlohmann::json a = then.value(part, nlohmann::json()).flatten(),
+                         b = now.value(part, nlohmann::json()).flatten();
+    nlohmann::json keys = a;
+    keys.update(b);
+    for (auto& [k, v] : keys.items()) {
+      const nlohmann::json x = a.value(k, nlohmann::json()), y = b.value(k, nlohmann::json());
+      if (x != y) {
+        std::string name = std::string(part) + k;
+        for (char& c : name)
+          if (c == '/') c = '.';
+        diffs.push_back(fmt::format("{} was {}, now {}", name, x.dump(), y.dump()));
+      }
+    }
+  }
+  if (diffs.size() > 4) {
+    const std::size_t more = diffs.size() - 3;
+    diffs.resize(3);
+    diffs.push_back(fmt::format("{} more", more));
+  }
+  return fmt::format("{}", fmt::join(diffs, "; "));
+}
+
 nlohmann::json start_meta(const RunMetaInputs& in) {
   const SweepSession& s = in.session;
   nlohmann::json meta;
@@ -38,6 +75,8 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
   meta["label"] = in.label;
   meta["capability"] = in.capability;
   meta["config"] = sweep_to_json(in.config, s.points());
+  meta["config_fingerprint"] = in.fingerprint;
+  meta["run_options"] = in.run_options;
   meta["placement"] = {{"cpu", s.placement.cpu},
                        {"cpu_source", s.placement.cpu_source},
                        {"node", s.placement.node},
@@ -68,7 +107,12 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
   meta["started"] = old ? old->value("started", utc_iso_now()) : utc_iso_now();
   nlohmann::json resumes =
       old ? old->value("resumed", nlohmann::json::array()) : nlohmann::json::array();
-  if (old) resumes.push_back({{"at", utc_iso_now()}, {"samples_already_done", in.done_before}});
+  if (old)
+    resumes.push_back({{"at", utc_iso_now()},
+                       {"samples_already_done", in.done_before},
+                       {"duplicate_rows_removed", in.repair.duplicate_rows},
+                       {"partial_samples_cut", in.repair.partial_samples},
+                       {"torn_line_cut", in.repair.torn_line}});
   meta["resumed"] = resumes;
   meta["status"] = "running";
   meta["samples"] = {{"expected", in.total}, {"done_before", in.done_before}};
@@ -92,6 +136,17 @@ void finish_meta(nlohmann::json& meta, RunStatus status, const CompletedSamples&
                      {"left_out", left},
                      {"done_before", done_before},
                      {"wall_seconds_this_run", wall_seconds}};
+  std::uint64_t duplicates = 0;
+  for (const nlohmann::json& r : meta["resumed"])
+    duplicates += r.value("duplicate_rows_removed", std::uint64_t(0));
+  meta["samples"]["duplicate_rows_removed"] = duplicates;
+  meta.erase("failure");
+}
+
+void fail_meta(nlohmann::json& meta, const std::string& reason) {
+  meta["status"] = std::string(to_string(RunStatus::failed));
+  meta["ended"] = utc_iso_now();
+  meta["failure"] = reason;
 }
 
 }  // namespace zs

@@ -15,6 +15,10 @@ std::string left_out_reason(const Point& p, const Sample& s) {
   return "";
 }
 
+std::vector<std::string> sample_phases(const Point& p) {
+  return {p.kernel_fault() ? "fault" : "zero", "access"};
+}
+
 SamplesLayout samples_layout(const CounterSet* counters) {
   SamplesLayout l;
   if (counters == nullptr) return l;

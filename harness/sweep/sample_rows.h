@@ -23,6 +23,10 @@ std::string left_out_reason(const Point& p, const Sample& s);
 // metrics, then those that could not be counted here (always empty).
 SamplesLayout samples_layout(const CounterSet* counters);
 
+// The phases a sample of `p` has rows for, in order: zero and access, or
+// fault and access for kernel-fault. A sample is on disk only with all.
+std::vector<std::string> sample_phases(const Point& p);
+
 struct RowContext {
   const CounterSet* counters = nullptr;
   std::optional<double> tsc_hz;  // to turn batch ticks into ns

@@ -2,6 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -12,6 +15,7 @@
 #include "memory/setting_guard.h"
 #include "results/results_dir.h"
 #include "sweep/run_meta.h"
+#include "sweep/sample_rows.h"
 
 namespace zs {
 
@@ -32,6 +36,37 @@ double SweepPlan::estimate_seconds() const {
   return est;
 }
 
+namespace {
+// Refuses a resume whose config.toml is not the one the run started with,
+// naming what changed in the sweep.
+void check_config_unchanged(const std::string& dir, const nlohmann::json& meta) {
+  const std::string text = file_text(dir + "/config.toml");
+  const nlohmann::json now = config_fingerprint(text);
+  const nlohmann::json then = meta.value("config_fingerprint", nlohmann::json());
+  const nlohmann::json started = meta.value("config", nlohmann::json::object());
+  const bool changed = then.is_object() ? then != now : started.value("text", text) != text;
+  if (!changed) return;
+  std::string what;
+  try {
+    SweepConfig c = load_sweep_config(dir + "/config.toml");
+    const std::vector<Point> points = expand_sweep(c);
+    what = config_difference(started, sweep_to_json(c, points));
+    if (what.empty()) what = "the text only; the sweep is the same";
+  } catch (const SetupError& e) {
+    what = fmt::format("it no longer loads: {}", e.what());
+  }
+  throw SetupError(Option::resume_dir,
+                   fmt::format("{}/config.toml changed since the run started (fingerprint {}, "
+                               "now {}: {}); put the original back, or start a new run",
+                               dir, fingerprint_text(then), fingerprint_text(now), what));
+}
+
+bool nonempty_file(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > 0;
+}
+}  // namespace
+
 SweepPlan plan_sweep(const SweepRunOptions& opt) {
   SweepPlan plan;
   plan.config_file = opt.config_path;
@@ -48,6 +83,21 @@ SweepPlan plan_sweep(const SweepRunOptions& opt) {
           fmt::format("{} was run with a different config than {}; resume without {}, or start a "
                       "new run",
                       dir, opt.config_path, option_ref(Option::config)));
+    check_config_unchanged(dir, read_json(dir + "/meta.json"));
+    // meta.json is written after samples.csv has its header: without one
+    // (or with an empty one) the samples were lost, not never taken.
+    if (!nonempty_file(dir + "/samples.csv") && !opt.restart)
+      throw SetupError(
+          Option::resume_dir,
+          fmt::format("{}/samples.csv is {}, and every sample in it with it; measure them all "
+                      "again with {}, or start a new run",
+                      dir, std::filesystem::exists(dir + "/samples.csv") ? "empty" : "missing",
+                      option_ref(Option::restart)));
+    if (opt.restart && nonempty_file(dir + "/samples.csv"))
+      throw SetupError(Option::restart,
+                       fmt::format("{}/samples.csv is there: resume it without {} (nothing is "
+                                   "measured twice), or start a new run",
+                                   dir, option_ref(Option::restart)));
     plan.config_file = dir + "/config.toml";
   }
   plan.config = load_sweep_config(plan.config_file);
@@ -56,11 +106,80 @@ SweepPlan plan_sweep(const SweepRunOptions& opt) {
   return plan;
 }
 
-SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObserver& observer) {
+namespace {
+// On a resume: samples.csv with only whole samples, each (key, rep, phase)
+// once, rewritten atomically when anything had to go.
+SamplesRepair repair_on_resume(const std::string& dir, const SweepPlan& plan,
+                               CompletedSamples& done) {
+  const std::string path = dir + "/samples.csv";
+  if (!nonempty_file(path)) return {};
+  // Read leniently: what a crash or a repeated append leaves (a torn line,
+  // an unfinished or incomplete sample, a duplicated row) is repaired here;
+  // any other damage means the file was edited, and is refused.
+  std::set<std::string> keys;
+  for (const Point& p : plan.points) keys.insert(point_key(p));
+  ReadOptions ro;
+  ro.lenient = true;
+  ro.keys = &keys;
+  SamplesFile f = read_samples(path, ro);
+  SamplesRepair found;
+  found.torn_line = f.torn;
+  found.partial_samples = f.unfinished > 0 ? 1 : 0;
+  for (const DamagedRow& d : f.damaged) {
+    switch (d.kind) {
+      case DamageKind::duplicated:
+        ++found.duplicate_rows;
+        break;
+      case DamageKind::incomplete:
+        ++found.partial_samples;
+        break;
+      case DamageKind::torn:
+        found.torn_line = true;
+        break;
+      case DamageKind::malformed:
+        throw SetupError(fmt::format(
+            "{}; the file was edited or damaged, so the run cannot be completed from it: restore "
+            "it, or start a new run",
+            d.problem));
+    }
+  }
+  std::map<std::string, std::vector<std::string>> phases;
+  for (const Point& p : plan.points) phases[point_key(p)] = sample_phases(p);
+  SamplesRepair repair = repair_samples(
+      f, path,
+      [&](const std::string& key) {
+        auto it = phases.find(key);
+        return it == phases.end() ? std::vector<std::string>() : it->second;
+      },
+      plan.config.settings.repetitions);
+  repair.duplicate_rows += found.duplicate_rows;
+  repair.partial_samples += found.partial_samples;
+  repair.torn_line = repair.torn_line || found.torn_line;
+  if (repair.any()) {
+    std::string text = format_header(f.layout);
+    for (const SampleRow& r : f.rows) text += format_row(r);
+    write_file_atomically(dir, "samples.csv", text);
+  }
+  done = completed_samples(f);
+  return repair;
+}
+}  // namespace
+
+SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunObserver& observer) {
   const SweepSettings& set = plan.config.settings;
-  const std::string label = !opt.label.empty() ? opt.label : set.label;
+  SweepRunOptions opt = given;
   nlohmann::json old_meta;
-  if (opt.resume_dir) old_meta = read_json(*opt.resume_dir + "/meta.json");
+  std::string label = !opt.label.empty() ? opt.label : set.label;
+  if (opt.resume_dir) {
+    old_meta = read_json(*opt.resume_dir + "/meta.json");
+    const nlohmann::json ro = old_meta.value("run_options", nlohmann::json::object());
+    opt.reserve_hugetlb = opt.reserve_hugetlb || ro.value("reserve_hugetlb", false);
+    opt.enable_mthp = opt.enable_mthp || ro.value("enable_mthp", false);
+    if (opt.label.empty()) label = old_meta.value("label", label);
+  }
+
+  std::optional<DirectoryLock> lock;
+  if (opt.resume_dir) lock.emplace(*opt.resume_dir);
 
   // ---- the machine: placement, caches, counters, pools. Any refusal
   // happens here, before a results directory exists.
@@ -88,35 +207,80 @@ SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObse
   // ---- the results directory.
   if (!opt.resume_dir) {
     std::filesystem::create_directories(dir);
-    std::filesystem::copy_file(plan.config_file, dir + "/config.toml");
+    lock.emplace(dir);
+    // Durable before meta.json names its fingerprint, or a power cut could
+    // leave a meta.json whose config.toml never reached the disk.
+    write_file_atomically(dir, "config.toml", plan.config.text);
   }
   const std::string samples_csv = dir + "/samples.csv";
-  SamplesWriter writer(samples_csv, session.layout());
-  const CompletedSamples done = read_completed(samples_csv);
-  const std::uint64_t done_before = done.done.size();
-  nlohmann::json meta = start_meta({plan.config, session, capability, label,
-                                    opt.resume_dir ? &old_meta : nullptr, plan.total, done_before});
-  write_json_atomically(dir, "meta.json", meta);
-
-  // ---- measuring.
-  observer.started(dir, plan, done_before);
-  const double t0 = monotonic_seconds();
-  const RunStatus status = session.measure(
-      done.done, [&](std::size_t, std::vector<SampleRow> rows) { writer.append(rows); }, observer);
-  writer.sync();
-
-  // ---- the end: summary and the final meta.
-  const SamplesFile samples = read_samples(samples_csv);
   SweepResult r;
-  r.status = status;
   r.dir = dir;
   r.total = plan.total;
-  r.summary = summarize_samples(samples);
-  write_summary_csv(r.summary, dir + "/summary.csv");
-  const CompletedSamples after = completed_samples(samples);
-  r.done = after.done.size();
-  finish_meta(meta, status, after, plan.total, done_before, monotonic_seconds() - t0);
-  write_json_atomically(dir, "meta.json", meta);
+  nlohmann::json meta;
+  std::optional<SamplesWriter> writer;
+  std::optional<SpaceReserve> reserve;
+  try {
+    CompletedSamples done;
+    const SamplesRepair repair =
+        opt.resume_dir ? repair_on_resume(dir, plan, done) : SamplesRepair{};
+    if (repair.any()) observer.repaired(samples_csv, repair);
+    writer.emplace(samples_csv, session.layout());
+    const std::uint64_t done_before = done.done.size();
+    meta = start_meta({plan.config,
+                       session,
+                       capability,
+                       label,
+                       opt.resume_dir ? &old_meta : nullptr,
+                       plan.total,
+                       done_before,
+                       config_fingerprint(file_text(dir + "/config.toml")),
+                       {{"reserve_hugetlb", opt.reserve_hugetlb}, {"enable_mthp", opt.enable_mthp}},
+                       repair});
+    write_json_atomically(dir, "meta.json", meta);
+    // Room for the failed status should the disk fill up while measuring.
+    reserve.emplace(dir, 2 * meta.dump(2).size() + 65536);
+
+    // ---- measuring.
+    observer.started(dir, plan, done_before);
+    const double t0 = monotonic_seconds();
+    r.status = session.measure(
+        done.done, [&](std::size_t, std::vector<SampleRow> rows) { writer->append(rows); },
+        observer);
+    writer->sync();
+
+    // ---- the end: summary and the final meta.
+    const SamplesFile samples = read_samples(samples_csv);
+    r.summary = summarize_samples(samples);
+    reserve->release();
+    write_file_atomically(dir, "summary.csv", format_summary(r.summary));
+    const CompletedSamples after = completed_samples(samples);
+    r.done = after.done.size();
+    finish_meta(meta, r.status, after, plan.total, done_before, monotonic_seconds() - t0);
+    write_json_atomically(dir, "meta.json", meta);
+  } catch (const WriteError& e) {
+    if (reserve) reserve->release();
+    r.status = RunStatus::failed;
+    r.failure = e.what();
+    if (writer) {
+      const std::string cut = writer->cut_to_whole_sample();
+      if (!cut.empty()) r.failure += "; " + cut;
+      writer.reset();
+    }
+    try {
+      r.done = read_completed(samples_csv).done.size();
+    } catch (const std::exception&) {
+    }
+    r.resumable = opt.resume_dir.has_value() || std::filesystem::exists(dir + "/meta.json");
+    if (meta.is_object()) {
+      fail_meta(meta, r.failure);
+      try {
+        write_json_atomically(dir, "meta.json", meta);
+        r.resumable = true;
+      } catch (const WriteError& e2) {
+        r.failure += fmt::format("; meta.json not updated ({})", e2.what());
+      }
+    }
+  }
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "results/results_dir.h"
 #include "results/summary.h"
 #include "sweep/sweep_config.h"
 #include "sweep/sweep_session.h"
@@ -23,10 +24,15 @@ struct SweepRunOptions {
   bool reserve_hugetlb = false;
   bool enable_mthp = false;
   std::optional<std::string> resume_dir;
+  // With resume_dir whose samples.csv is missing: measure every sample
+  // again (without it such a resume is refused).
+  bool restart = false;
 };
 
 // The config, checked completely, and its points: for a resume the
-// directory's own config (a CONFIG given too must be the same file).
+// directory's own config (a CONFIG given too must be the same file), which
+// must be the one the run started with (meta.json's fingerprint), and its
+// samples.csv must be there (or `restart`).
 struct SweepPlan {
   SweepConfig config;
   std::vector<Point> points;
@@ -43,6 +49,8 @@ class RunObserver : public SweepObserver {
   // The directory is written and measuring starts.
   virtual void started(const std::string& /*dir*/, const SweepPlan& /*plan*/,
                        std::uint64_t /*done_before*/) {}
+  // A resume cut duplicated rows, partial samples or a torn line.
+  virtual void repaired(const std::string& /*samples_csv*/, const SamplesRepair& /*what*/) {}
 };
 
 struct SweepResult {
@@ -50,11 +58,16 @@ struct SweepResult {
   std::string dir;
   std::uint64_t total = 0, done = 0;  // samples expected, in samples.csv now
   std::vector<SummaryRow> summary;    // summary.csv, resumed samples included
+  std::string failure;                // status failed: what could not be written, and why
+  bool resumable = true;              // false: failed before meta.json was written
 };
 
 // `plan` is plan_sweep(opt). Throws SetupError before measuring (bad config, another machine's
 // directory, pools that cannot be had); nothing is written before the
-// machine is set up.
+// machine is set up. A resume reuses the run's reserve_hugetlb and
+// enable_mthp. A write that fails (disk full, I/O error) ends the run with
+// status failed: samples.csv cut back to its last whole sample, meta.json
+// saying why, settings restored (the session's guards) before returning.
 SweepResult run_sweep(const SweepRunOptions& opt, const SweepPlan& plan, RunObserver& observer);
 
 }  // namespace zs

@@ -18,6 +18,8 @@ std::string_view to_string(RunStatus s) {
       return "interrupted";
     case RunStatus::time_budget:
       return "time budget reached";
+    case RunStatus::failed:
+      return "failed";
   }
   return "";
 }

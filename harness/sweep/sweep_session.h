@@ -31,9 +31,9 @@ namespace zs {
 
 class CounterSet;
 
-// How a measuring loop ended.
-enum class RunStatus { complete, interrupted, time_budget };
-// "complete", "interrupted", "time budget reached" (meta.json's status).
+// How a measuring loop ended; failed: results could not be written.
+enum class RunStatus { complete, interrupted, time_budget, failed };
+// "complete", "interrupted", "time budget reached", "failed" (meta.json's status).
 std::string_view to_string(RunStatus s);
 
 // What the loop reports while it runs, and how it is asked to stop.
