@@ -63,6 +63,8 @@ std::string_view flag_of(Option o) {
       return "--batch";
     case Option::width:
       return "--width";
+    case Option::wait:
+      return "--wait";
     case Option::count:
       break;
   }

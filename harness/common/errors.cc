@@ -58,6 +58,8 @@ std::string_view option_name(Option o) {
       return "batch";
     case Option::width:
       return "width";
+    case Option::wait:
+      return "wait";
     case Option::count:
       break;
   }

@@ -46,6 +46,7 @@ enum class Option {
   cache,            //
   batch,            //
   width,            //
+  wait,             // wait for a live run that owns a setting instead of refusing
   count
 };
 
