@@ -1,6 +1,7 @@
 #include "memory/settings_recovery.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -48,6 +49,9 @@ void recover_record(const std::string& file, const std::string& only,
     return;
   }
   if (rec->pid == ::getpid()) return;
+  // A record without `order` comes from a version that held no lock: its
+  // owner may be alive without one, so a live pid keeps it, whatever the name.
+  if (rec->order == 0 && (::kill(static_cast<pid_t>(rec->pid), 0) == 0 || errno == EPERM)) return;
   std::set<std::string> paths, missing;
   for (const auto& s : rec->settings) paths.insert(s.first);
   if (!only.empty() && paths.count(only) == 0) return;
