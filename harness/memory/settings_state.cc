@@ -137,7 +137,12 @@ std::vector<std::string> settings_records_in(const std::string& dir) {
 void ensure_state_dir(const std::string& dir) {
   if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) {
     struct stat st {};
-    if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
+    if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      // Readable by all (an older version made it 0700): any user's command
+      // learns that a dead root run left a setting changed.
+      if (st.st_uid == ::geteuid() && (st.st_mode & 0755) != 0755) ::chmod(dir.c_str(), 0755);
+      return;
+    }
   }
   throw SetupError(
       fmt::format("cannot create the settings state directory {} ({}); set ZS_STATE_DIR "
