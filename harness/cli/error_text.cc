@@ -67,6 +67,8 @@ std::string_view flag_of(Option o) {
       return "--lenient";
     case Option::restart:
       return "--restart";
+    case Option::wait:
+      return "--wait";
     case Option::count:
       break;
   }

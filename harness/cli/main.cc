@@ -59,6 +59,10 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "zeroscope {}: {}\n", cmd, line);
   };
   try {
+    // Every command first restores what a dead run left changed, one line a
+    // setting; a live run's settings are never touched (memory/settings_lock.h).
+    for (const std::string& line : zs::recover_leftover_settings())
+      fmt::print(stderr, "zeroscope {}: {}\n", cmd, line);
     for (auto& run : runners)
       if (run) {
         int rc = run();

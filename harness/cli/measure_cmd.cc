@@ -43,6 +43,7 @@ struct MeasureArgs {
   std::uint64_t cpu = 0, node = 0, pool = 0;
   std::vector<std::string> metrics;
   bool reserve_hugetlb = false, enable_mthp = false, no_counters = false;
+  bool wait = false;  // --wait: for a live run owning a setting this one changes
   CLI::App* sub = nullptr;
   bool given(const char* flag) const { return sub->count(flag) > 0; }
 };
@@ -153,8 +154,8 @@ void write_csv(const std::string& path, const SamplesLayout& layout,
 
 int run_measure(const MeasureArgs& a) {
   if (!a.csv.empty()) check_writable(a.csv);
-  for (const std::string& line : recover_leftover_settings())
-    fmt::print(stderr, "zeroscope: {}\n", line);
+  set_wait_for_setting_owners(
+      a.wait, [](const std::string& line) { fmt::print(stderr, "zeroscope measure: {}\n", line); });
   const SweepConfig config = flags_sweep(a);
   const std::vector<Point> points = expand_sweep(config);
 
@@ -231,6 +232,8 @@ Runner add_measure(CLI::App& app) {
                 "raise nr_hugepages for the run (root), restored at exit");
   sub->add_flag("--enable-mthp", a->enable_mthp,
                 "enable the mTHP size for the run (root), restored at exit");
+  sub->add_flag("--wait", a->wait,
+                "when a live run owns a setting this one changes, wait for it instead of refusing");
   return [sub, a]() { return sub->parsed() ? run_measure(*a) : -1; };
 }
 

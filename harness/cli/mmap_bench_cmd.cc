@@ -30,6 +30,7 @@ struct MmapArgs {
   std::string page = "4KB", backing = "hugetlb", size = "1GB", fault = "demand", offset = "first";
   std::uint64_t loops = 1, warmup = 0, seed = 1;
   bool seed_given = false, reserve_hugetlb = false, enable_mthp = false;
+  bool wait = false;  // --wait: for a live run owning a setting this one changes
 };
 
 std::uint64_t mem_total_bytes() {
@@ -127,8 +128,9 @@ void flush_stdout() {
 
 int run_mmap_bench_cmd(const MmapArgs& a) {
   install_restore_on_signal();
-  for (const auto& line : recover_leftover_settings())
+  set_wait_for_setting_owners(a.wait, [](const std::string& line) {
     fmt::print(stderr, "zeroscope mmap-bench: {}\n", line);
+  });
 
   const MmapBenchConfig cfg = parse_config(a);
   // Both restore their settings when this function returns, throws, or a
@@ -197,6 +199,8 @@ Runner add_mmap_bench(CLI::App& app) {
                 "with --backing thp: set THP 'enabled' to madvise for the run if it is 'never' "
                 "(root); restored "
                 "at exit");
+  sub->add_flag("--wait", a->wait,
+                "when a live run owns a setting this one changes, wait for it instead of refusing");
   return [sub, a]() {
     if (!sub->parsed()) return -1;
     a->seed_given = sub->count("--seed") > 0;

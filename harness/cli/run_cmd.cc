@@ -17,6 +17,7 @@ Runner add_run(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto resume = std::make_shared<std::string>();
   auto dry_run = std::make_shared<bool>(false);
+  auto wait = std::make_shared<bool>(false);
   CLI::App* sub =
       app.add_subcommand("run", "Run a sweep from a config file into a results directory");
   sub->add_option("config", o->config_path, "sweep config (TOML); see configs/");
@@ -33,7 +34,9 @@ Runner add_run(CLI::App& app) {
                 "enable the mTHP sizes for the run (root), restored at exit; a resume reuses it");
   sub->add_flag("--dry-run", *dry_run,
                 "print the expanded points, the sample count and an estimate; measure nothing");
-  return [sub, o, out, resume, dry_run]() {
+  sub->add_flag("--wait", *wait,
+                "when a live run owns a setting this one changes, wait for it instead of refusing");
+  return [sub, o, out, resume, dry_run, wait]() {
     if (!sub->parsed()) return -1;
     if (!out->empty()) o->out_dir = *out;
     if (!resume->empty()) o->resume_dir = *resume;
@@ -45,8 +48,8 @@ Runner add_run(CLI::App& app) {
     if (o->restart && !o->resume_dir)
       throw UsageError("--restart: only with --resume DIR (a new run starts from zero anyway)");
     if (o->out_dir) check_output_path(*o->out_dir, true, Option::out_dir);
-    for (const std::string& line : recover_leftover_settings())
-      fmt::print(stderr, "zeroscope: {}\n", line);
+    set_wait_for_setting_owners(
+        *wait, [](const std::string& line) { fmt::print(stderr, "zeroscope run: {}\n", line); });
     const SweepPlan plan = plan_sweep(*o);
     if (*dry_run) {
       print_dry_run(plan);

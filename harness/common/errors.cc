@@ -62,6 +62,8 @@ std::string_view option_name(Option o) {
       return "lenient";
     case Option::restart:
       return "restart";
+    case Option::wait:
+      return "wait";
     case Option::count:
       break;
   }

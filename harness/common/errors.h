@@ -48,6 +48,7 @@ enum class Option {
   width,            //
   lenient,          // report, compare: leave damaged rows of samples.csv out
   restart,          // a resume whose samples.csv is missing, measured again
+  wait,             // wait for a live run that owns a setting instead of refusing
   count
 };
 

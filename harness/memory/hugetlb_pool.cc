@@ -83,9 +83,18 @@ HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t 
         "offers: {}; {}",
         exact_size(page_bytes), kHugepagesDir, page_bytes >> 10, offered(hugetlb_pools()), fix));
   }
-  if (pool->available() >= needed) return {};
-
   const std::string nr_path = pool->dir + "/nr_hugepages";
+  std::optional<SettingLock> lock;
+  if (reserve) {
+    lock.emplace(nr_path);  // a dead owner's count is restored first
+    pool = hugetlb_pool(page_bytes);
+    if (!pool)
+      throw SetupError(
+          fmt::format("hugetlb {} pool: {} vanished", exact_size(page_bytes), nr_path));
+  }
+  if (pool->available() >= needed)
+    return lock ? HugetlbReservation(std::move(*lock)) : HugetlbReservation{};
+
   // nr_hugepages reads persistent + surplus pages but sets the persistent
   // count, so the target is counted from the persistent pages.
   const std::uint64_t persistent = pool->nr > pool->surplus ? pool->nr - pool->surplus : 0;
@@ -110,7 +119,7 @@ HugetlbReservation ensure_hugetlb_pages(std::uint64_t page_bytes, std::uint64_t 
         exact_size(page_bytes), needed, target, nr_path, got, guard.original(),
         boot_size(page_bytes), target));
   }
-  return HugetlbReservation(std::move(guard));
+  return HugetlbReservation(std::move(*lock), std::move(guard));
 }
 
 }  // namespace zs

@@ -24,20 +24,27 @@ struct HugetlbPool {
 std::vector<HugetlbPool> hugetlb_pools();
 std::optional<HugetlbPool> hugetlb_pool(std::uint64_t page_bytes);
 
-// Pages reserved for this run: holds the nr_hugepages change (if any) and
-// restores it when destroyed.
+// Pages reserved for this run: owns the pool's nr_hugepages (when asked to
+// reserve) and holds its change (if any), restored when destroyed.
 class HugetlbReservation {
  public:
   HugetlbReservation() = default;
-  explicit HugetlbReservation(SettingGuard guard) : guard_(std::move(guard)), raised_(true) {}
+  explicit HugetlbReservation(SettingLock lock) : lock_(std::move(lock)) {}
+  HugetlbReservation(SettingLock lock, SettingGuard guard)
+      : lock_(std::move(lock)), guard_(std::move(guard)), raised_(true) {}
   bool raised() const { return raised_; }
 
  private:
+  std::optional<SettingLock> lock_;  // before guard_: released after it restores
   std::optional<SettingGuard> guard_;
   bool raised_ = false;
 };
 
 // Makes sure `needed` pages of `page_bytes` can be faulted in by this run.
+// With `reserve`, the pool's nr_hugepages is owned (settings_lock.h) for as
+// long as the reservation lives, whether or not it is raised: a second run
+// reserving the same pool is refused naming this one, or waits, and never
+// mistakes this run's raised count for the original.
 // When the pool has them: nothing changes. When short and `reserve` (root):
 // raises nr_hugepages by the shortfall through a SettingGuard; if the kernel
 // then still has too few (fragmented memory), restores and throws. When short

@@ -1,8 +1,9 @@
 // The originals live in two places: a fixed static table that the signal
-// handler can read without allocating or locking, and a state file that
-// survives SIGKILL. The table is the truth inside the process; the file is
-// rewritten from it (write to a temporary, then link/rename, so a reader
-// never sees half a file) before every change and after every restore.
+// handler can read without allocating or locking, and one record file per
+// setting that survives SIGKILL. The table is the truth inside the process;
+// a record is rewritten from it (write to a temporary, then rename, so a
+// reader never sees half a file) before every change and after every
+// restore, always with the setting's lock held (settings_lock.h).
 #include "memory/setting_guard.h"
 
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "machine/sysfs.h"
 #include "memory/settings_recovery.h"
@@ -27,12 +29,15 @@ namespace zs {
 namespace {
 
 constexpr int kMaxSlots = 16;
-constexpr std::size_t kPathMax = 256, kValueMax = 128;
+constexpr std::size_t kPathMax = 256, kValueMax = 128, kRecordMax = 512;
 
 struct Slot {
   char path[kPathMax];
   char original[kValueMax];
+  char record[kRecordMax];           // its record file (settings_state.h)
+  char record_tmp[kRecordMax + 32];  // where that is written before the rename
   unsigned long seq;
+  std::uint64_t order;
   volatile sig_atomic_t live;
 };
 
@@ -41,33 +46,35 @@ struct Slot {
 // handler never sees a half-filled slot as live.
 Slot g_slots[kMaxSlots];
 unsigned long g_next_seq = 1;
-char g_state_path[512];
-char g_state_tmp[560];
-volatile sig_atomic_t g_owns_state = 0;
 std::mutex g_mutex;
 
 // Restores every live slot, newest first (an mTHP size before the top-level
-// switch it was enabled under). Returns how many could not be restored.
-int restore_live_slots_signal_safe() {
-  int failed = 0;
-  bool done[kMaxSlots] = {};
+// switch it was enabled under), then removes the records of what came back.
+// A setting that could not be written back stays recorded for the next run.
+void restore_live_slots_signal_safe() {
+  bool done[kMaxSlots] = {}, failed[kMaxSlots] = {};
   for (;;) {
     int pick = -1;
     for (int i = 0; i < kMaxSlots; ++i)
       if (g_slots[i].live && !done[i] && (pick < 0 || g_slots[i].seq > g_slots[pick].seq)) pick = i;
     if (pick < 0) break;
     done[pick] = true;
-    if (write_setting(g_slots[pick].path, g_slots[pick].original) != 0) ++failed;
+    failed[pick] = write_setting(g_slots[pick].path, g_slots[pick].original) != 0;
   }
-  return failed;
+  for (int i = 0; i < kMaxSlots; ++i) {
+    if (!g_slots[i].live) continue;
+    bool keep = false;
+    for (int j = 0; j < kMaxSlots; ++j)
+      if (g_slots[j].live && failed[j] && std::strcmp(g_slots[j].record, g_slots[i].record) == 0)
+        keep = true;
+    if (!keep) ::unlink(g_slots[i].record);
+    ::unlink(g_slots[i].record_tmp);
+  }
 }
 
 void on_fatal_signal(int sig) {
   int saved_errno = errno;
-  int failed = restore_live_slots_signal_safe();
-  // A setting that could not be written back stays recorded for the next run.
-  if (g_owns_state && failed == 0) ::unlink(g_state_path);
-  if (g_state_tmp[0] != '\0') ::unlink(g_state_tmp);
+  restore_live_slots_signal_safe();
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
@@ -92,62 +99,38 @@ std::string fix_for(int err) {
   }
 }
 
-std::vector<std::pair<std::string, std::string>> live_settings_locked() {
+// Brings the record of the setting `path` in line with the table: every
+// live slot of it (nested guards of one process), or no file. Throws
+// SetupError when the record cannot be written (the caller must then not
+// change the setting).
+void sync_record_locked(const std::string& path) {
   std::vector<int> idx;
   for (int i = 0; i < kMaxSlots; ++i)
-    if (g_slots[i].live) idx.push_back(i);
+    if (g_slots[i].live && path == g_slots[i].path) idx.push_back(i);
+  const std::string record = settings_record_path(settings_state_dir(), path);
+  if (idx.empty()) {
+    ::unlink(record.c_str());
+    return;
+  }
   std::sort(idx.begin(), idx.end(), [](int a, int b) { return g_slots[a].seq < g_slots[b].seq; });
-  std::vector<std::pair<std::string, std::string>> out;
-  for (int i : idx) out.emplace_back(g_slots[i].path, g_slots[i].original);
-  return out;
-}
-
-// Brings the state file in line with the table. Throws SetupError when the
-// record cannot be written (the caller must then not change the setting).
-void sync_state_locked() {
-  auto settings = live_settings_locked();
-  if (settings.empty()) {
-    if (g_owns_state) ::unlink(g_state_path);
-    g_owns_state = 0;
-    return;
+  SettingsRecord rec{::getpid(), boot_id(), own_command_line(), g_slots[idx[0]].order, {}};
+  for (int i : idx) rec.settings.emplace_back(g_slots[i].path, g_slots[i].original);
+  const char* tmp = g_slots[idx[0]].record_tmp;
+  int err = write_private_file(tmp, format_settings_record(rec));
+  if (err == 0 && ::rename(tmp, record.c_str()) != 0) {
+    err = errno;
+    ::unlink(tmp);
   }
-  if (!g_owns_state) {
-    std::string path = settings_state_path();
-    if (path.size() >= sizeof g_state_path)
-      throw SetupError(
-          fmt::format("settings state path {} is too long; set ZS_STATE_DIR to a shorter "
-                      "directory",
-                      path));
-    ensure_state_dir(path);
-    std::string tmp = fmt::format("{}.{}.tmp", path, ::getpid());
-    std::snprintf(g_state_path, sizeof g_state_path, "%s", path.c_str());
-    std::snprintf(g_state_tmp, sizeof g_state_tmp, "%s", tmp.c_str());
-  }
-  std::string text = format_settings_record({::getpid(), boot_id(), settings});
-  if (int err = write_private_file(g_state_tmp, text))
+  if (err)
     throw SetupError(
-        fmt::format("cannot record the original settings in {} ({}); set ZS_STATE_DIR "
-                    "to a writable directory",
-                    g_state_tmp, std::strerror(err)));
-  if (g_owns_state) {
-    if (::rename(g_state_tmp, g_state_path) != 0) {
-      int err = errno;
-      ::unlink(g_state_tmp);
-      throw SetupError(
-          fmt::format("cannot record the original settings in {} ({}); set ZS_STATE_DIR "
-                      "to a writable directory",
-                      g_state_path, std::strerror(err)));
-    }
-    return;
-  }
-  // First record of this process: claim the file (settings_recovery.h).
-  claim_state_file(g_state_tmp, g_state_path);
-  g_owns_state = 1;
+        fmt::format("cannot record the original of {} in {} ({}); set ZS_STATE_DIR to a "
+                    "writable directory",
+                    path, record, std::strerror(err)));
 }
 
-void sync_state_locked_nothrow() {
+void sync_record_locked_nothrow(const std::string& path) {
   try {
-    sync_state_locked();
+    sync_record_locked(path);
   } catch (const std::exception& e) {
     add_settings_notice(e.what());
   }
@@ -155,7 +138,9 @@ void sync_state_locked_nothrow() {
 
 }  // namespace
 
-SettingGuard::SettingGuard(std::string path, std::string value) : path_(std::move(path)) {
+SettingGuard::SettingGuard(std::string path, std::string value)
+    : lock_(path), path_(std::move(path)) {
+  // Owned from here on (settings_lock.h): what is read now is the original.
   auto current = sysfs::read(path_);
   if (!current) {
     int err = errno;
@@ -168,6 +153,14 @@ SettingGuard::SettingGuard(std::string path, std::string value) : path_(std::mov
       path_.find('\t') != std::string::npos || original_.find('\n') != std::string::npos)
     throw SetupError(fmt::format(
         "{}: path or value too long to record for restoring; use a shorter path", path_));
+  const std::string dir = settings_state_dir();
+  const std::string record = settings_record_path(dir, path_);
+  if (record.size() >= kRecordMax)
+    throw SetupError(
+        fmt::format("settings state directory {} is too long a path; set ZS_STATE_DIR to a "
+                    "shorter directory",
+                    dir));
+  ensure_state_dir(dir);
 
   std::lock_guard lock(g_mutex);
   int idx = -1;
@@ -180,19 +173,23 @@ SettingGuard::SettingGuard(std::string path, std::string value) : path_(std::mov
   Slot& s = g_slots[idx];
   std::snprintf(s.path, sizeof s.path, "%s", path_.c_str());
   std::snprintf(s.original, sizeof s.original, "%s", original_.c_str());
+  std::snprintf(s.record, sizeof s.record, "%s", record.c_str());
+  std::snprintf(s.record_tmp, sizeof s.record_tmp, "%s.%d.tmp", record.c_str(),
+                static_cast<int>(::getpid()));
   s.seq = g_next_seq++;
+  s.order = monotonic_ns();
   std::atomic_signal_fence(std::memory_order_seq_cst);
   s.live = 1;
   try {
-    sync_state_locked();  // recorded before the change: a SIGKILL from here on is recoverable
+    sync_record_locked(path_);  // recorded before the change: a SIGKILL from here on is recoverable
   } catch (...) {
     s.live = 0;
-    sync_state_locked_nothrow();
+    sync_record_locked_nothrow(path_);
     throw;
   }
   if (int err = write_setting(path_.c_str(), value.c_str())) {
     s.live = 0;
-    sync_state_locked_nothrow();
+    sync_record_locked_nothrow(path_);
     throw SetupError(fmt::format("{}: cannot write '{}' ({}); {}", path_, value, std::strerror(err),
                                  fix_for(err)));
   }
@@ -200,7 +197,10 @@ SettingGuard::SettingGuard(std::string path, std::string value) : path_(std::mov
 }
 
 SettingGuard::SettingGuard(SettingGuard&& other) noexcept
-    : path_(std::move(other.path_)), original_(std::move(other.original_)), slot_(other.slot_) {
+    : lock_(std::move(other.lock_)),
+      path_(std::move(other.path_)),
+      original_(std::move(other.original_)),
+      slot_(other.slot_) {
   other.slot_ = -1;
 }
 
@@ -216,8 +216,8 @@ SettingGuard::~SettingGuard() {
   }
   g_slots[slot_].live = 0;
   std::atomic_signal_fence(std::memory_order_seq_cst);
-  sync_state_locked_nothrow();
-}
+  sync_record_locked_nothrow(path_);
+}  // then lock_ goes: the setting is released only once restored and unrecorded
 
 void install_restore_on_signal() {
   static std::once_flag once;

@@ -4,14 +4,17 @@
 //  - SIGINT / SIGTERM: an async-signal-safe handler writes every original
 //    back, then re-raises the signal with its default action;
 //  - SIGKILL or power loss: each change is first recorded in a state file,
-//    and the next zeroscope run restores it before doing anything else and
-//    says so (recover_leftover_settings()).
+//    and the next zeroscope command restores it before doing anything else
+//    and says so (recover_leftover_settings()).
+// The guard owns the setting through a SettingLock (settings_lock.h), taken
+// before the original is read and released after it is written back.
 #pragma once
 
 #include <string>
 
-// recover_leftover_settings(), settings_state_path(): the state file, its
-// owner and the recovery of what a killed run left.
+// recover_leftover_settings(), the records, their owners and the recovery
+// of what a killed run left.
+#include "memory/settings_lock.h"
 #include "memory/settings_recovery.h"
 #include "memory/settings_state.h"
 
@@ -19,9 +22,10 @@ namespace zs {
 
 class SettingGuard {
  public:
-  // Reads the current value of `path`, records it in the state file, then
-  // writes `value`. Throws SetupError (one line: the file, the errno, the
-  // fix, e.g. "run as root") when the file cannot be read or written.
+  // Takes the setting's lock, reads the current value of `path`, records it
+  // in the state file, then writes `value`. Throws SetupError (one line:
+  // the file, the errno, the fix, e.g. "run as root") when the file cannot
+  // be read or written, or when another live process owns it (naming it).
   SettingGuard(std::string path, std::string value);
   ~SettingGuard();  // writes the original value back, drops the record; a
                     // failure becomes a settings notice (settings_recovery.h)
@@ -34,6 +38,7 @@ class SettingGuard {
   const std::string& original() const { return original_; }
 
  private:
+  SettingLock lock_;  // first: released after the destructor has restored
   std::string path_, original_;
   int slot_ = -1;  // index in the signal-safe table; -1 = moved from
 };

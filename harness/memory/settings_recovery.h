@@ -1,11 +1,10 @@
-// Who owns the settings state file (settings_state.h), and undoing what a
-// run that died without restoring its settings left behind.
+// Undoing what a run that died without restoring its settings left behind
+// (the records of settings_state.h).
 //
-// One run at a time owns the file: the first change of a run claims it with
-// link(), which fails when the file exists, so two runs can never both
-// believe they own it. A file left by a process that is no longer a live
-// zeroscope is recovered (its settings restored, newest first) before the
-// claim is tried again; one left before a reboot is stale and removed.
+// A record is touched only by a process holding its setting's lock
+// (settings_lock.h): the kernel grants that lock only once the owner has
+// died, so a live owner's setting is never restored, whatever the process
+// is called; a record left before a reboot is stale and removed.
 #pragma once
 
 #include <string>
@@ -20,28 +19,24 @@ int write_setting(const char* path, const char* value);
 // /proc/sys/kernel/random/boot_id, "" where unreadable.
 std::string boot_id();
 
-// Whether `pid` is a running process named zeroscope*.
-bool is_live_zeroscope(long pid);
-
-// Restores what a run killed by SIGKILL left changed (its state file), unless
-// the process that wrote it is still alive. Returns one human-readable line
-// per setting restored, e.g. "restored /sys/.../nr_hugepages to 0 (left by
-// zeroscope pid 1234, which did not exit cleanly)".
+// Restores what processes that died left changed (every record in
+// settings_state_dirs() whose setting's lock can be taken), newest first.
+// Returns one line per setting, e.g. "restored /sys/.../nr_hugepages to 0
+// (left by pid 1234 (zeroscope run x.toml --reserve-hugetlb), which did
+// not exit cleanly)", or, without permission, the setting, its value to
+// restore and the fix. Never throws; never blocks on a live owner.
 std::vector<std::string> recover_leftover_settings();
 
-// Makes this process the owner of the state file `path` by linking the
-// record already written to `tmp` there (tmp is removed either way).
-// Recovers a file left by a dead run first. Throws SetupError when another
-// live run owns it, when a leftover cannot be restored, or when the link
-// fails for another reason.
-void claim_state_file(const std::string& tmp, const std::string& path);
+// Called by SettingLock with `path`'s lock held, before the setting is
+// read: restores a dead owner's record of it (lines become settings
+// notices). Throws SetupError when its original cannot be written back.
+void recover_before_owning(const std::string& path);
 
 // Lines that could not be returned where they arose: a restore that failed
-// in SettingGuard's destructor, a state file not updated while unwinding,
-// leftovers recovered while claiming the state file. The CLI takes and
-// prints them when its command ends, before any error line. (The signal
-// handler prints nothing: what it cannot restore stays recorded for the
-// next run.)
+// in SettingGuard's destructor, a record not updated while unwinding,
+// leftovers recovered while taking a setting. The CLI takes and prints
+// them when its command ends, before any error line. (The signal handler
+// prints nothing: what it cannot restore stays recorded for the next run.)
 void add_settings_notice(std::string line);
 std::vector<std::string> take_settings_notices();
 

@@ -97,14 +97,20 @@ std::optional<std::string> thp_size_unusable(std::uint64_t bytes) {
 }
 
 MthpEnable::MthpEnable(std::uint64_t bytes) {
-  if (thp_size_unusable(bytes) == std::nullopt) return;
   auto sizes = thp_sizes();
   auto it =
       std::find_if(sizes.begin(), sizes.end(), [&](const ThpSize& s) { return s.bytes == bytes; });
-  if (it == sizes.end()) throw SetupError(*thp_size_unusable(bytes));
+  if (it == sizes.end()) {
+    if (auto why = thp_size_unusable(bytes)) throw SetupError(*why);
+    return;
+  }
   // An inheriting size follows the top-level switch: changing that one keeps
   // the user's `inherit` as it was, which is how distributions ship the PMD size.
   const std::string path = it->enabled == "inherit" ? top_enabled_path() : it->enabled_path;
+  // Owned even when usable as it is: another run's `madvise` may be what
+  // makes it usable, and that run would take it back while this one runs.
+  locks_.emplace_back(path);
+  if (thp_size_unusable(bytes) == std::nullopt) return;
   guards_.emplace_back(path, "madvise");
   if (auto still = thp_size_unusable(bytes))
     throw SetupError(fmt::format("{} (after writing 'madvise' to {})", *still, path));

@@ -35,15 +35,17 @@ std::vector<ThpSize> thp_sizes();
 // that enables it (or --enable-mthp), or the sizes that exist.
 std::optional<std::string> thp_size_unusable(std::uint64_t bytes);
 
-// --enable-mthp: sets the size's `enabled` to `madvise` for the run (and the
-// top-level one when the size inherits `never`), restored at exit. Throws
-// SetupError when not permitted.
+// --enable-mthp: owns the setting that governs the size (its `enabled`, or
+// the top-level one when it inherits; settings_lock.h) for the run and, when
+// the size is not usable, sets it to `madvise`, restored at exit. Throws
+// SetupError when not permitted, or when another live run owns it.
 class MthpEnable {
  public:
   explicit MthpEnable(std::uint64_t bytes);
   bool changed() const { return !guards_.empty(); }
 
  private:
+  std::vector<SettingLock> locks_;  // before guards_: released after they restore
   std::vector<SettingGuard> guards_;
 };
 

@@ -157,7 +157,7 @@ TEST_F(HugetlbReserveAsRoot, RestoredAfterANormalExit) {
   EXPECT_EQ(r.rc, 0) << r.err;
   EXPECT_NE(r.out.find("GB/sec"), std::string::npos) << r.out;
   EXPECT_EQ(nr(), before_);
-  EXPECT_FALSE(std::ifstream(settings_state_path()).good());
+  EXPECT_TRUE(settings_records_in(settings_state_dir()).empty());
 }
 
 TEST_F(HugetlbReserveAsRoot, RestoredAfterAnErrorExit) {
@@ -167,7 +167,7 @@ TEST_F(HugetlbReserveAsRoot, RestoredAfterAnErrorExit) {
   EXPECT_EQ(r.rc, 1) << r.err;
   EXPECT_NE(r.err.find("stdout"), std::string::npos) << r.err;
   EXPECT_EQ(nr(), before_);
-  EXPECT_FALSE(std::ifstream(settings_state_path()).good());
+  EXPECT_TRUE(settings_records_in(settings_state_dir()).empty());
 }
 
 TEST_F(HugetlbReserveAsRoot, RestoredAfterSigintMidRun) {
@@ -198,7 +198,8 @@ TEST_F(HugetlbReserveAsRoot, RestoredAfterSigintMidRun) {
   }
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
   EXPECT_EQ(nr(), before_);
-  EXPECT_FALSE(std::ifstream(settings_state_path()).good()) << "the handler removes the record";
+  EXPECT_TRUE(settings_records_in(settings_state_dir()).empty())
+      << "the handler removes the record";
   if (nr() != before_) recover_leftover_settings();
 }
 
