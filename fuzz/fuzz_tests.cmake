@@ -42,6 +42,7 @@ if(ZS_FUZZ_TESTS AND ZS_FUZZ_CXX AND ZS_FUZZ_WORKS_${ZS_FUZZ_CXX})
       -DCMAKE_C_COMPILER=${ZS_FUZZ_CC}
       -DCMAKE_BUILD_TYPE=Release
       -DCMAKE_CXX_FLAGS_RELEASE=-O1
+      -DZS_WERROR=${ZS_WERROR}
       ${launcher}
     INSTALL_COMMAND ""
     # The inner ninja rebuilds only what changed (readers, targets, the
