@@ -2,7 +2,7 @@
 # zeroscope set-up and entry point.
 #   ./run.sh                 install what is missing, build zeroscope, run the quick sweep
 #   ./run.sh CONFIG [OPTS]   same set-up, then zeroscope run CONFIG OPTS
-#   ./run.sh test            same set-up, build everything (tests, bench, arm64), run ctest
+#   ./run.sh test            same set-up, build everything (tests, bench, arm64, fuzz), run ctest
 #   ./run.sh bench [ARGS]    same set-up, build zeroscope-bench, run it with ARGS
 #   ./run.sh fuzz [SECONDS]  same set-up, build the libFuzzer targets (clang), run each
 #                            for SECONDS (default 60) over its corpus: one summary line each
@@ -118,7 +118,11 @@ fuzz_job() {
   # main build's zs_fuzz step into $BUILD_DIR/fuzz with clang; each runs for
   # SECONDS, one after the other, new inputs kept in $BUILD_DIR/fuzz/corpus.
   local seconds=${1:-60} t rc=0 why
-  case "$seconds" in '' | *[!0-9]*) say "fuzz: SECONDS must be a whole number, got '$seconds'"; exit 2 ;; esac
+  # (0 would be libFuzzer's "no limit".)
+  case "$seconds" in
+    '' | *[!0-9]*) say "fuzz: SECONDS must be a whole number of at least 1, got '$seconds'"; exit 2 ;;
+  esac
+  [ "$((10#$seconds))" -ge 1 ] || { say "fuzz: SECONDS must be a whole number of at least 1, got '$seconds'"; exit 2; }
   build zeroscope_core
   why=$(fuzz_skip_reason)
   if [ -n "$why" ]; then
