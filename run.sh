@@ -2,8 +2,10 @@
 # zeroscope set-up and entry point.
 #   ./run.sh                 install what is missing, build zeroscope, run the quick sweep
 #   ./run.sh CONFIG [OPTS]   same set-up, then zeroscope run CONFIG OPTS
-#   ./run.sh test            same set-up, build everything (tests, bench, arm64), run ctest
+#   ./run.sh test            same set-up, build everything (tests, bench, arm64, fuzz), run ctest
 #   ./run.sh bench [ARGS]    same set-up, build zeroscope-bench, run it with ARGS
+#   ./run.sh fuzz [SECONDS]  same set-up, build the libFuzzer targets (clang), run each
+#                            for SECONDS (default 60) over its corpus: one summary line each
 #   ./run.sh format          apply .clang-format to every tracked .cc/.h (tools/check-format.sh)
 # One build directory for all modes: `./run.sh test` after `./run.sh` reuses
 # the objects of the first. ZS_WERROR=ON makes warnings errors (CI does).
@@ -14,11 +16,12 @@ BUILD_DIR=${ZS_BUILD_DIR:-build}
 mode=${1:-main}
 
 # Debian 12 / Ubuntu 24.04 package names. REQUIRED fail the set-up when they
-# cannot be installed; OPTIONAL only enable the arm64 cross tests.
+# cannot be installed; OPTIONAL only enable the arm64 cross tests (cross g++,
+# qemu) and the fuzz targets (clang with its sanitizer and fuzzer runtime).
 REQUIRED=(g++ cmake ninja-build pkg-config libpfm4-dev libeigen3-dev libbenchmark-dev libgtest-dev
           libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libnuma-dev zlib1g-dev
           python3-matplotlib python3-numpy python3-scipy)
-OPTIONAL=(g++-aarch64-linux-gnu qemu-user)
+OPTIONAL=(g++-aarch64-linux-gnu qemu-user clang libclang-rt-dev)
 
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 
@@ -59,11 +62,11 @@ install_dependencies() {
   fi
   if [ -n "$opt" ]; then
     if [ "$(id -u)" -eq 0 ]; then
-      say "installing (optional, for the arm64 tests): $opt"
+      say "installing (optional, for the arm64 and fuzz tests): $opt"
       # shellcheck disable=SC2086
-      apt_install $opt || say "could not install $opt: the arm64 tests will be reported as skipped"
+      apt_install $opt || say "could not install $opt: the arm64 or fuzz tests will be reported as skipped"
     else
-      say "optional packages missing ($opt): the arm64 tests will be skipped; install with: sudo apt-get install -y $opt"
+      say "optional packages missing ($opt): the arm64 or fuzz tests will be skipped; install with: sudo apt-get install -y $opt"
     fi
   fi
 }
@@ -103,14 +106,49 @@ main_job() {
   exit "$rc"
 }
 
+# Why the fuzz targets are not built in $BUILD_DIR ("" when they are): the
+# reason its configure step wrote into the skipped ctest test fuzz.targets.
+fuzz_skip_reason() {
+  grep -ho 'SKIPPED: fuzz tests not run: [^"]*' "$BUILD_DIR"/tests/CTestTestfile.cmake 2>/dev/null |
+    head -n 1 | sed 's/^SKIPPED: fuzz tests not run: //' || true
+}
+
+fuzz_job() {
+  # The libFuzzer targets of the readers (fuzz/README.md), built by the
+  # main build's zs_fuzz step into $BUILD_DIR/fuzz with clang; each runs for
+  # SECONDS, one after the other, new inputs kept in $BUILD_DIR/fuzz/corpus.
+  local seconds=${1:-60} t rc=0 why
+  # (0 would be libFuzzer's "no limit".)
+  case "$seconds" in
+    '' | *[!0-9]*) say "fuzz: SECONDS must be a whole number of at least 1, got '$seconds'"; exit 2 ;;
+  esac
+  [ "$((10#$seconds))" -ge 1 ] || { say "fuzz: SECONDS must be a whole number of at least 1, got '$seconds'"; exit 2; }
+  build zeroscope_core
+  why=$(fuzz_skip_reason)
+  if [ -n "$why" ]; then
+    say "fuzz: the fuzz targets cannot be built here: $why"
+    exit 1
+  fi
+  build zs_fuzz
+  for t in sweep_config events samples; do
+    fuzz/run_fuzz.sh "$BUILD_DIR/fuzz" "$t" "$seconds" || rc=1
+  done
+  exit "$rc"
+}
+
 if [ "$mode" = format ]; then
   exec tools/check-format.sh --fix
 fi
 install_dependencies
 case "$mode" in
   main) build zeroscope; main_job ;;
-  test) build; ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" ;;
+  test)
+    build
+    why=$(fuzz_skip_reason)
+    [ -z "$why" ] || say "the fuzz tests (fuzz.*) are skipped: $why"
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" ;;
   bench) shift; build zeroscope-bench; "$BUILD_DIR/zeroscope-bench" "$@" ;;
+  fuzz) shift; fuzz_job "$@" ;;
   *.toml) build zeroscope; main_job "$@" ;;
-  *) say "unknown mode '$mode'; allowed: (none), CONFIG.toml [zeroscope run options], test, bench [ARGS], format"; exit 2 ;;
+  *) say "unknown mode '$mode'; allowed: (none), CONFIG.toml [zeroscope run options], test, bench [ARGS], fuzz [SECONDS], format"; exit 2 ;;
 esac
