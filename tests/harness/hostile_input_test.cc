@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "support/run_binary.h"
+#include "support/test_dir.h"
 
 namespace zs {
 namespace {
@@ -39,13 +40,7 @@ void expect_refused(const Result& r, const std::string& what) {
 
 class HostileInput : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("zs_hostile_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = zs::test::fresh_test_dir("zs_hostile_"); }
   void TearDown() override {
     fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add);
     fs::remove_all(dir_);

@@ -12,6 +12,7 @@
 
 #include "common/errors.h"
 #include "results/results_dir.h"
+#include "support/test_dir.h"
 
 namespace zs {
 namespace {
@@ -59,13 +60,7 @@ std::string slurp(const std::string& path) {
 
 class ResultsWriter : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("zs_writer_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = zs::test::fresh_test_dir("zs_writer_"); }
   void TearDown() override { fs::remove_all(dir_); }
   fs::path dir_;
 };

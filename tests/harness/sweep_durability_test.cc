@@ -21,6 +21,7 @@
 
 #include "results/samples_schema.h"
 #include "support/run_binary.h"
+#include "support/test_dir.h"
 
 namespace zs {
 namespace {
@@ -30,13 +31,7 @@ using Rows = std::vector<std::tuple<std::string, std::uint64_t, std::string>>;
 
 class SweepDurability : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("zs_durable_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = zs::test::fresh_test_dir("zs_durable_"); }
   void TearDown() override {
     if (mounted_) umount2(mounted_->c_str(), MNT_DETACH);
     fs::remove_all(dir_);

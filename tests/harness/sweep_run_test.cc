@@ -20,6 +20,7 @@
 
 #include "results/samples_schema.h"
 #include "support/run_binary.h"
+#include "support/test_dir.h"
 
 namespace zs {
 namespace {
@@ -28,13 +29,7 @@ namespace fs = std::filesystem;
 
 class SweepRun : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("zs_sweep_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = zs::test::fresh_test_dir("zs_sweep_"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   std::string config(int reps,
