@@ -14,7 +14,8 @@ namespace zs {
 namespace {
 
 std::optional<std::uint64_t> opt_u64(const nlohmann::json& j, const char* key) {
-  if (!j.contains(key) || !j[key].is_number_unsigned()) return std::nullopt;
+  if (!j.contains(key) || !j[key].is_number_integer() || j[key].get<std::int64_t>() < 0)
+    return std::nullopt;
   return j[key].get<std::uint64_t>();
 }
 
