@@ -134,6 +134,10 @@ void measure(const ResultsData& d, const PointInfo& replica, std::uint64_t seed,
   f.fault_median = stats::summarize(fault).median;
   f.replica_median = stats::summarize(rep).median;
   f.remainder_ns = f.fault_median - f.replica_median;
+  if (f.replica_median <= 0) {
+    f.note = "the replica's median is 0 ns: no ratio";
+    return;
+  }
   if (fault.size() < 2 || rep.size() < 2) {
     f.note = "fewer than 2 samples on a side: no interval";
     return;
@@ -143,6 +147,13 @@ void measure(const ResultsData& d, const PointInfo& replica, std::uint64_t seed,
 }
 
 }  // namespace
+
+bool records_kernel_path(const nlohmann::json& meta) {
+  const nlohmann::json* resolved = at(meta, "/kernel_strategy");
+  const nlohmann::json* capability = at(meta, "/capability/kernel/zeroing");
+  return (resolved != nullptr && resolved->is_array()) ||
+         (capability != nullptr && capability->is_array());
+}
 
 std::optional<RecordedKernelPath> recorded_kernel_path(const nlohmann::json& meta,
                                                        std::string_view backing,
@@ -156,9 +167,8 @@ std::optional<RecordedKernelPath> recorded_kernel_path(const nlohmann::json& met
     from = "capability.kernel.zeroing";
   }
   if (e == nullptr) {
-    const bool any = (resolved != nullptr && resolved->is_array()) ||
-                     (capability != nullptr && capability->is_array());
-    why = any ? fmt::format(
+    why = records_kernel_path(meta)
+              ? fmt::format(
                     "meta.json's kernel path has no entry for {} {}: this kernel does not "
                     "fault it as one folio here",
                     backing, exact_size(folio_size))
@@ -186,7 +196,7 @@ std::vector<Fidelity> replica_fidelity(const ResultsData& d, std::uint64_t seed)
     f.fault = p;
     f.fault_median = stats::summarize(d.phase(p.key, "fault")->ns).median;
     f.path = recorded_kernel_path(d.meta, p.backing, p.folio_size, f.note);
-    f.no_kernel_path = !f.path && f.note.rfind("meta.json records no", 0) == 0;
+    f.no_kernel_path = !records_kernel_path(d.meta);
     if (f.path && !f.path->strategy) {
       f.note = fmt::format("this kernel's path for {} {} is not covered: {}", p.backing,
                            exact_size(p.folio_size),

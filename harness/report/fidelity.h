@@ -32,6 +32,9 @@ struct RecordedKernelPath {
   std::string from;  // where in meta.json: "kernel_strategy" or "capability.kernel.zeroing"
 };
 
+// Whether meta.json records the kernel's path at all (results written
+// before zeroscope recorded it do not).
+bool records_kernel_path(const nlohmann::json& meta);
 // The entry for backing and folio_size: meta.json's kernel_strategy (what
 // the run resolved strategy "kernel" with) first, then the capability
 // record's kernel.zeroing. nullopt with `why` set when neither has one.
