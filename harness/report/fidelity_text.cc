@@ -98,21 +98,17 @@ std::string render_fidelity_text(const std::vector<Fidelity>& f) {
   std::vector<std::string> warnings;
   for (const auto& [group, rows] : by_group(f)) {
     o += wrap_lines(group);
-    const bool any =
-        std::any_of(rows.begin(), rows.end(), [](const Fidelity* x) { return x->measured(); });
-    if (any) {
-      o += fmt::format("{:<6} {:>8}  {:<18} {:>8}  {:<18} {:>7}\n", "target", "fault us", "replica",
-                       "rep us", "ratio [95% CI]", "rest us");
-      for (const Fidelity* x : rows) {
-        std::string line =
-            fmt::format("{:<6} {:>8}  {:<18} {:>8}  {:<18} {:>7}", cut(x->fault.target, 6),
-                        us(x->fault_median), cut(x->measured() ? x->replica_name : "-", 18),
-                        x->measured() ? us(x->replica_median) : "-", ratio_text(*x),
-                        x->remainder_ns ? us(*x->remainder_ns) : "-");
-        line.erase(line.find_last_not_of(' ') + 1);
-        o += line + "\n";
-        if (x->ratio && !x->explains()) warnings.push_back(warning(*x));
-      }
+    o += fmt::format("{:<6} {:>8}  {:<18} {:>8}  {:<18} {:>7}\n", "target", "fault us", "replica",
+                     "rep us", "ratio [95% CI]", "rest us");
+    for (const Fidelity* x : rows) {
+      std::string line =
+          fmt::format("{:<6} {:>8}  {:<18} {:>8}  {:<18} {:>7}", cut(x->fault.target, 6),
+                      us(x->fault_median), cut(x->measured() ? x->replica_name : "-", 18),
+                      x->measured() ? us(x->replica_median) : "-", ratio_text(*x),
+                      x->remainder_ns ? us(*x->remainder_ns) : "-");
+      line.erase(line.find_last_not_of(' ') + 1);
+      o += line + "\n";
+      if (x->ratio && !x->explains()) warnings.push_back(warning(*x));
     }
     for (const std::string& line : table_notes(rows))
       o += wrap_lines(fmt::format("  {}", line), 80, "    ");
