@@ -96,9 +96,8 @@ std::vector<const PointInfo*> candidates(const ResultsData& d, const PointInfo& 
 // `kernel` primitive alias resolved, else the only one.
 const PointInfo* choose_primitive(const ResultsData& d, const std::vector<const PointInfo*>& c,
                                   Fidelity& f) {
-  const std::string kernel = str_or(
-      d.meta.value("capability", nlohmann::json()).value("primitives", nlohmann::json::object()),
-      "kernel");
+  const nlohmann::json* primitives = at(d.meta, "/capability/primitives");
+  const std::string kernel = primitives != nullptr ? str_or(*primitives, "kernel") : "";
   auto real = [&](const PointInfo* p) { return d.phase(p->key, "zero")->primitive; };
   for (const PointInfo* p : c)
     if (!kernel.empty() && real(p) == kernel) {

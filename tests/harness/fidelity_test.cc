@@ -196,6 +196,12 @@ TEST(Fidelity, WithoutTheKernelsChoiceTheAliasOrTheOnlyOne) {
   EXPECT_EQ(fid[0].replica_name, "left-right/avx2");
   EXPECT_NE(fid[0].primitive_choice.find("the only one measured"), std::string::npos);
   EXPECT_NE(fid[0].primitive_choice.find("not the kernel's stosb"), std::string::npos);
+  // No capability record at all, the run's resolution only: still the only one.
+  g.d.meta.erase("capability");
+  g.d.meta["kernel_strategy"] = {zeroing("left-right")};
+  fid = replica_fidelity(g.d, 1);
+  EXPECT_EQ(fid[0].replica_name, "left-right/avx2");
+  EXPECT_EQ(fid[0].primitive_choice, "primitive avx2: the only one measured for left-right");
 }
 
 TEST(Fidelity, OlderResultsAndUncoveredKernelsSaySo) {
