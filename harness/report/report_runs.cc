@@ -58,7 +58,11 @@ stats::Interval runs_median(const std::vector<std::vector<double>>& runs, std::u
 
 Report build_runs_report(const std::vector<ResultsData>& runs, const std::string& dir,
                          const ReportOptions& opt) {
-  if (runs.size() == 1) return build_report(runs.front(), opt);
+  if (runs.size() == 1) {  // an ordinary directory, or a parent with one run left (lenient)
+    Report r = build_report(runs.front(), opt);
+    r.dir = dir;
+    return r;
+  }
   const ResultsData merged = merge_runs(runs, dir);
   Report r = build_report(merged, opt);
   r.runs = runs.size();
