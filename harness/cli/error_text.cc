@@ -69,6 +69,8 @@ std::string_view flag_of(Option o) {
       return "--restart";
     case Option::wait:
       return "--wait";
+    case Option::replicates:
+      return "--replicates";
     case Option::count:
       break;
   }

@@ -10,12 +10,16 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cli/error_text.h"
 #include "cli/usage.h"
 #include "common/data_dir.h"
 #include "common/errors.h"
 #include "report/compare.h"
 #include "report/plot_runner.h"
 #include "report/report.h"
+#include "report/report_runs.h"
+#include "results/replicates_meta.h"
+#include "results/results_runs.h"
 
 namespace zs::cli {
 
@@ -64,8 +68,13 @@ void print_notes_for_csv(const std::string& format, const std::vector<std::strin
 
 int run_report(const ReportArgs& a) {
   check_format(a.format);
-  ResultsData d = load_results(a.dir, a.lenient);
-  print_notes_for_csv(a.format, d.notes);
+  if (a.plots && is_replicates_parent(a.dir))
+    throw UsageError(
+        fmt::format("--plots: {} holds replicates; draw the plots of one of them (e.g. {}/rep-1)",
+                    a.dir, a.dir));
+  // One run, or a replicates parent's runs (results/results_runs.h).
+  const std::vector<ResultsData> runs = load_runs(a.dir, a.lenient);
+  for (const ResultsData& d : runs) print_notes_for_csv(a.format, d.notes);
   ReportOptions opt;
   opt.baseline = a.baseline;
   opt.metric = a.metric;
@@ -75,7 +84,7 @@ int run_report(const ReportArgs& a) {
   if (a.metric != "ns") args.insert(args.end(), {"--metric", a.metric});
   if (a.lenient) args.push_back("--lenient");
   opt.command = command_line("report", args);
-  Report r = build_report(d, opt);
+  Report r = build_runs_report(runs, a.dir, opt);
   if (a.format == "text") fmt::print("{}", render_report_text(r));
   if (a.format == "markdown") fmt::print("{}", render_report_markdown(r));
   if (a.format == "csv") fmt::print("{}", render_report_csv(r));
@@ -128,11 +137,17 @@ int run_compare(const CompareArgs& a) {
   std::vector<std::vector<ResultsData>> data;
   for (const auto& side : sides) {
     data.emplace_back();
-    for (const auto& d : side) {
-      data.back().push_back(load_results(d, a.lenient));
-      print_notes_for_csv(a.format, data.back().back().notes);
-    }
+    for (const auto& d : side)
+      for (ResultsData& run : load_runs(d, a.lenient)) {  // a replicates parent: its runs
+        print_notes_for_csv(a.format, run.notes);
+        data.back().push_back(std::move(run));
+      }
   }
+  // A replicates parent on one side and one of its runs on another.
+  std::vector<std::string> runs;
+  for (const auto& side : data)
+    for (const ResultsData& d : side) runs.push_back(d.dir);
+  refuse_same_directory(runs);
   CompareOptions opt;
   opt.by = a.by;
   std::stringstream ig(a.ignore);
@@ -144,6 +159,9 @@ int run_compare(const CompareArgs& a) {
   if (a.lenient) args.push_back("--lenient");
   opt.command = command_line("compare", args);
   Comparison c = build_comparison(data, opt);
+  c.verdict_why = error_text(SetupError(c.verdict_why));  // its option as a flag
+  print_notes_for_csv(a.format, c.verdict_why.empty() ? std::vector<std::string>()
+                                                      : std::vector<std::string>{c.verdict_why});
   if (a.format == "text") fmt::print("{}", render_comparison_text(c));
   if (a.format == "markdown") fmt::print("{}", render_comparison_markdown(c));
   if (a.format == "csv") fmt::print("{}", render_comparison_csv(c));

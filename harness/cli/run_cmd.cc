@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "cli/replicates_cmd.h"
 #include "cli/run_reporter.h"
 #include "cli/usage.h"
 #include "cli/validators.h"
 #include "memory/setting_guard.h"
+#include "results/replicates_meta.h"
 #include "sweep/sweep_runner.h"
 
 namespace zs::cli {
@@ -18,6 +20,9 @@ Runner add_run(CLI::App& app) {
   auto resume = std::make_shared<std::string>();
   auto dry_run = std::make_shared<bool>(false);
   auto wait = std::make_shared<bool>(false);
+  auto replicates = std::make_shared<int>(0);
+  auto rep_number = std::make_shared<int>(0);
+  auto rep_seed = std::make_shared<std::uint64_t>(0);
   CLI::App* sub =
       app.add_subcommand("run", "Run a sweep from a config file into a results directory");
   sub->add_option("config", o->config_path, "sweep config (TOML); see configs/");
@@ -36,8 +41,16 @@ Runner add_run(CLI::App& app) {
                 "print the expanded points, the sample count and an estimate; measure nothing");
   sub->add_flag("--wait", *wait,
                 "when a live run owns a setting this one changes, wait for it instead of refusing");
-  return [sub, o, out, resume, dry_run, wait]() {
+  sub->add_option("--replicates", *replicates,
+                  "N independent runs (a fresh process each, the order re-drawn) into "
+                  "DIR/rep-1..N; compare and report take DIR as replicates")
+      ->check(within(limits::replicates));
+  // A child of --replicates: its number and order seed (not for users).
+  sub->add_option("--replicate-number", *rep_number)->group("");
+  sub->add_option("--replicate-seed", *rep_seed)->group("");
+  return [sub, o, out, resume, dry_run, wait, replicates, rep_number, rep_seed]() {
     if (!sub->parsed()) return -1;
+    if (*rep_number > 0) o->replicate = SweepRunOptions::Replicate{*rep_number, *rep_seed};
     if (!out->empty()) o->out_dir = *out;
     if (!resume->empty()) o->resume_dir = *resume;
     if (o->config_path.empty() && !o->resume_dir)
@@ -48,6 +61,14 @@ Runner add_run(CLI::App& app) {
     if (o->restart && !o->resume_dir)
       throw UsageError("--restart: only with --resume DIR (a new run starts from zero anyway)");
     if (o->out_dir) check_output_path(*o->out_dir, true, Option::out_dir);
+    const bool parent = o->resume_dir && is_replicates_parent(*o->resume_dir);
+    if (*replicates > 0 && o->resume_dir)
+      throw UsageError("--replicates: not with --resume, which completes DIR's own replicates");
+    if (parent && (o->restart || !o->config_path.empty() || *dry_run))
+      throw UsageError(fmt::format(
+          "--resume: {} holds replicates; resume it without CONFIG, --restart or --dry-run",
+          *o->resume_dir));
+    if (*replicates > 0 || parent) return run_replicates_cmd({*o, *replicates, *dry_run, *wait});
     set_wait_for_setting_owners(
         *wait, [](const std::string& line) { fmt::print(stderr, "zeroscope run: {}\n", line); });
     const SweepPlan plan = plan_sweep(*o);

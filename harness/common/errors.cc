@@ -64,6 +64,8 @@ std::string_view option_name(Option o) {
       return "restart";
     case Option::wait:
       return "wait";
+    case Option::replicates:
+      return "replicates";
     case Option::count:
       break;
   }

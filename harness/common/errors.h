@@ -49,6 +49,7 @@ enum class Option {
   lenient,          // report, compare: leave damaged rows of samples.csv out
   restart,          // a resume whose samples.csv is missing, measured again
   wait,             // wait for a live run that owns a setting instead of refusing
+  replicates,       // run: independent runs of one config into DIR/rep-1..N
   count
 };
 

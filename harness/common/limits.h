@@ -35,6 +35,9 @@ inline constexpr Limit width{"width", 0, 1ull << 40, "pages"};
 inline constexpr Limit batch{"batch", 1, 1ull << 40, "pages"};
 inline constexpr Limit page_size{"page_size", 1, 1ull << 30, "bytes"};
 inline constexpr Limit loops{"loops", 1, 1u << 30, ""};
+// run --replicates: independent runs of one config (one run has no
+// run-to-run variance; more than 100 is a campaign, not a run).
+inline constexpr Limit replicates{"replicates", 2, 100, "runs"};
 // Event files: CPU identification fields (family, model, implementer,
 // part) and perf_event_attr config words.
 inline constexpr Limit cpu_id{"cpu_id", 0, UINT32_MAX, ""};

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "report/compare_verdict.h"
 #include "report/report.h"
 
 namespace zs {
@@ -172,6 +173,7 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides,
     e.verdict = !sig ? "n.s." : e.change.estimate < 0 ? "faster" : "slower";
   }
   c.comparisons = ps.size();
+  withhold_verdicts(c);
   return c;
 }
 
@@ -203,6 +205,7 @@ std::string render_comparison_text(const Comparison& c) {
         "several runs per side (A1,A2,A3 B1,B2,B3).",
         80, "");
   }
+  if (!c.verdict_why.empty()) o += wrap_lines(c.verdict_why, 80, "");
   std::string group;
   std::size_t against = 0;
   for (const CompareEntry& e : c.entries) {
@@ -224,8 +227,13 @@ std::string render_comparison_text(const Comparison& c) {
   }
   std::map<std::string, int> verdicts;
   for (const CompareEntry& e : c.entries) ++verdicts[e.verdict];
-  o += fmt::format("\n{} faster, {} slower, {} no significant change.\n", verdicts["faster"],
-                   verdicts["slower"], verdicts["n.s."]);
+  if (c.verdict_why.empty())
+    o += fmt::format("\n{} faster, {} slower, {} no significant change.\n", verdicts["faster"],
+                     verdicts["slower"], verdicts["n.s."]);
+  else
+    o += "\n" + wrap_lines(fmt::format("No verdict on {} points: {}.", c.entries.size(),
+                                       c.verdict_why.substr(0, c.verdict_why.find(':'))),
+                           80, "");
   if (c.one_side.empty()) {
     o += "Every point is on every side.\n";
   } else {
@@ -242,6 +250,7 @@ std::string render_comparison_markdown(const Comparison& c) {
     o += fmt::format("{}: `{}` ({} {}; CPU {}; kernel {})  \n", char('A' + i), c.dirs[i], c.by,
                      c.names[i], c.cpus[i], c.kernels[i]);
   for (const std::string& note : c.notes) o += fmt::format("**{}**  \n", note);
+  if (!c.verdict_why.empty()) o += fmt::format("{}  \n", c.verdict_why);
   o += "\n| point | vs | A median (us) | B median (us) | change | p (Holm) | verdict "
        "|\n|---|---|---|---|---|---|---|\n";
   for (const CompareEntry& e : c.entries)
@@ -272,7 +281,9 @@ nlohmann::json render_comparison_json(const Comparison& c) {
                       {"cpus", c.cpus},
                       {"kernels", c.kernels},
                       {"command", c.command},
-                      {"comparisons", c.comparisons}};
+                      {"comparisons", c.comparisons},
+                      {"runs", c.runs}};
+  if (!c.verdict_why.empty()) j["verdict_why"] = c.verdict_why;
   if (!c.notes.empty()) j["notes"] = c.notes;
   j["entries"] = nlohmann::json::array();
   for (const CompareEntry& e : c.entries)
@@ -286,7 +297,9 @@ nlohmann::json render_comparison_json(const Comparison& c) {
          {"change", {{"estimate", e.change.estimate}, {"lo", e.change.lo}, {"hi", e.change.hi}}},
          {"p", e.p},
          {"p_holm", e.p_holm},
-         {"verdict", e.verdict}});
+         {"verdict", verdict_json(e)}});
+  if (!c.verdict_why.empty())
+    for (auto& e : j["entries"]) e["verdict_why"] = c.verdict_why;
   j["one_side"] = nlohmann::json::array();
   for (const auto& [key, where] : c.one_side)
     j["one_side"].push_back({{"key", key}, {"where", where}});

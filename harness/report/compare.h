@@ -4,7 +4,9 @@
 // matched by their axes. Per point, each later directory against the first:
 // the change of the cost-phase median with its 95% bootstrap interval of the
 // ratio, the Mann-Whitney p (Holm over every comparison), and a verdict:
-// faster, slower, or no significant change. Points on one side only are
+// faster, slower, or no significant change. A verdict needs 2+ runs on every
+// side: one run cannot tell a change from the machine moving between runs
+// (report/compare_verdict.h). Points on one side only are
 // listed; directories that differ in more than `--by` names are refused.
 #pragma once
 
@@ -36,7 +38,7 @@ struct CompareEntry {
   stats::Summary a, b;
   stats::Interval change;  // ratio of medians b / a, minus 1
   double p = 1, p_holm = 1;
-  std::string verdict;  // faster | slower | n.s.
+  std::string verdict;  // faster | slower | n.s.; "-" (no verdict) with one run on a side
 };
 
 struct Comparison {
@@ -50,6 +52,10 @@ struct Comparison {
   std::vector<std::pair<std::string, std::string>> one_side;  // (key, "only in DIR")
   std::size_t comparisons = 0;
   std::vector<std::string> notes;  // "DIR: rows the reader left out" (ResultsData::notes)
+  // Why no entry has a verdict ("one run per side: no verdict, ..."); "" when
+  // every side has 2+ runs. It names option_ref(Option::replicates): the CLI
+  // renders it as a flag before printing.
+  std::string verdict_why;
 };
 
 // Each side is one or more results directories (replicate runs of the same

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "common/errors.h"
+#include "report/report_runs.h"
 
 namespace zs {
 
@@ -174,6 +175,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
       if (a == nullptr || b == nullptr || a->size() < 2 || b->size() < 2) continue;
       stats::Interval ratio = stats::bootstrap_median_ratio(*a, *b, opt.seed);
       e.change = stats::Interval{ratio.estimate - 1, ratio.lo - 1, ratio.hi - 1};
+      e.baseline_key = base->point.key;
       e.p = stats::mann_whitney(*a, *b).p;
       ps.push_back(*e.p);
       p_slots.push_back(&e.p_holm.emplace(0));
@@ -192,10 +194,14 @@ std::string render_report_text(const Report& r) {
       fmt::format("CPU: {}; kernel {}; THP {}; host {}", r.cpu, r.kernel, r.thp, r.host));
   if (!r.command.empty()) o += wrap_lines("command: " + r.command);
   for (const std::string& note : r.notes) o += wrap_lines(note);
-  o += fmt::format("baseline: {}. change = {} median ratio - 1, 95% BCa CI;\n", r.baseline,
-                   r.metric == "ns" ? "time" : r.metric);
-  o +=
-      fmt::format("p: Mann-Whitney two-sided, Holm-adjusted over {} comparisons.\n", r.comparisons);
+  if (r.runs > 1) {
+    o += runs_header_text(r);
+  } else {
+    o += fmt::format("baseline: {}. change = {} median ratio - 1, 95% BCa CI;\n", r.baseline,
+                     r.metric == "ns" ? "time" : r.metric);
+    o += fmt::format("p: Mann-Whitney two-sided, Holm-adjusted over {} comparisons.\n",
+                     r.comparisons);
+  }
   if (const std::string note = replica_baseline_note(r); !note.empty()) o += wrap_lines(note);
   bool any_kf = false, any_bimodal = false;
   for (const ReportGroup& g : r.groups) {
@@ -229,6 +235,7 @@ std::string render_report_text(const Report& r) {
       line.erase(line.find_last_not_of(' ') + 1);
       o += line + "\n";
     }
+    o += runs_group_text(g);
     // Counters that were measured: one line per entry, wrapped at 80.
     bool any = false;
     for (const ReportEntry& e : g.entries) any = any || !e.counters.empty();
@@ -278,6 +285,7 @@ std::string render_report_markdown(const Report& r) {
       fmt::format("**zeroscope report** `{}`  \nCPU: {}; kernel {}; THP {}; host {}  \n", r.dir,
                   r.cpu, r.kernel, r.thp, r.host);
   for (const std::string& note : r.notes) o += fmt::format("**{}**  \n", note);
+  if (r.runs > 1) o += runs_header_markdown(r);
   o += fmt::format(
       "Baseline `{}`; change = median ratio - 1 with 95% BCa CI; p = Mann-Whitney, Holm over {}.\n",
       r.baseline, r.comparisons);
@@ -380,6 +388,7 @@ nlohmann::json render_report_json(const Report& r) {
         {{"name", g.name}, {"baseline", baseline_of(r, g)}, {"entries", entries}});
   }
   if (!r.folio_fits.fits.empty()) j["folio_fit"] = folio_fits_json(r.folio_fits);
+  add_runs_json(r, j);
   return j;
 }
 

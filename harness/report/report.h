@@ -47,7 +47,11 @@ struct ReportEntry {
   stats::Bimodality bimodal;
   std::size_t outliers = 0;
   std::vector<std::pair<std::string, double>>
-      counters;  // medians of measured counter columns (cost phase)
+      counters;              // medians of measured counter columns (cost phase)
+  std::string baseline_key;  // the point `change` is against ("" when none)
+  // Replicate runs (report/report_runs.h): the cost's median of run medians
+  // with its 95% run-level interval; cost.median is that median too.
+  std::optional<stats::Interval> cost_runs;
 };
 
 struct ReportGroup {
@@ -65,6 +69,7 @@ struct Report {
   std::vector<std::string> notes;  // rows the reader left out (ResultsData::notes)
   FolioFits folio_fits;            // cost against folio size, where a series has two or more
   std::vector<Fidelity> fidelity;  // kernel-fault against the replica of the kernel's path
+  std::size_t runs = 1;            // replicate runs (report/report_runs.h)
 };
 
 // Throws SetupError for an unknown baseline or metric.

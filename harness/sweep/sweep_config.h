@@ -68,6 +68,9 @@ struct SweepSettings {
   bool record_batches = false;
   std::uint32_t random_lines = 64;
   std::uint64_t pool = 0;
+  // The seed of the interleaved order only, when it is not `seed`: a
+  // replicate run (run --replicates) draws its own order (sweep/replicates.h).
+  std::optional<std::uint64_t> order_seed;
 };
 
 // A value of an axis as written, with its line for messages.

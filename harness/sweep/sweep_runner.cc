@@ -101,6 +101,13 @@ SweepPlan plan_sweep(const SweepRunOptions& opt) {
     plan.config_file = dir + "/config.toml";
   }
   plan.config = load_sweep_config(plan.config_file);
+  if (opt.replicate) plan.config.settings.order_seed = opt.replicate->seed;
+  if (opt.resume_dir) {
+    const nlohmann::json rep =
+        read_json(*opt.resume_dir + "/meta.json").value("replicate", nlohmann::json());
+    if (rep.is_object() && rep.contains("seed") && rep.at("seed").is_number_unsigned())
+      plan.config.settings.order_seed = rep.at("seed").get<std::uint64_t>();
+  }
   plan.points = expand_sweep(plan.config);
   plan.total = plan.points.size() * plan.config.settings.repetitions;
   return plan;
@@ -236,6 +243,10 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
                        config_fingerprint(file_text(dir + "/config.toml")),
                        {{"reserve_hugetlb", opt.reserve_hugetlb}, {"enable_mthp", opt.enable_mthp}},
                        repair});
+    if (opt.replicate)
+      meta["replicate"] = {{"number", opt.replicate->number}, {"seed", opt.replicate->seed}};
+    else if (old_meta.is_object() && old_meta.contains("replicate"))
+      meta["replicate"] = old_meta["replicate"];
     write_json_atomically(dir, "meta.json", meta);
     // Room for the failed status should the disk fill up while measuring.
     reserve.emplace(dir, 2 * meta.dump(2).size() + 65536);

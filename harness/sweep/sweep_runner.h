@@ -27,6 +27,14 @@ struct SweepRunOptions {
   // With resume_dir whose samples.csv is missing: measure every sample
   // again (without it such a resume is refused).
   bool restart = false;
+  // A child of `run --replicates` (sweep/replicates.h): its number and the
+  // seed of its interleaved order, recorded in meta.json as "replicate"
+  // (which a resume reads back).
+  struct Replicate {
+    int number = 0;
+    std::uint64_t seed = 0;
+  };
+  std::optional<Replicate> replicate;
 };
 
 // The config, checked completely, and its points: for a resume the

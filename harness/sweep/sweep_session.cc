@@ -93,7 +93,8 @@ RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint6
   std::vector<std::size_t> order(points_.size());
   for (std::uint64_t rep = 0; rep < set.repetitions; ++rep) {
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::mt19937_64 rng(set.seed * 1000003 + rep);  // the same order on every resume
+    // The same order on every resume; a replicate's own (order_seed).
+    std::mt19937_64 rng(set.order_seed.value_or(set.seed) * 1000003 + rep);
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t i : order) {
       if (observer.stop_requested()) return RunStatus::interrupted;

@@ -113,7 +113,12 @@ TEST(CliCompare, SameConfigTwiceDoesNotCryWolf) {
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, golden("compare-quick-a-b.txt"));
   expect_80_columns(r.out);
-  EXPECT_NE(r.out.find("0 faster, 0 slower, 8 no significant change."), std::string::npos) << r.out;
+  // One run per side: the change and its within-run interval, no verdict.
+  EXPECT_NE(r.out.find("one run per side: no verdict, run-to-run variance unknown; use "
+                       "--replicates"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("No verdict on 8 points: one run per side."), std::string::npos) << r.out;
 }
 
 TEST(CliCompare, DifferentStrategiesGiveTheRightSign) {
@@ -122,8 +127,9 @@ TEST(CliCompare, DifferentStrategiesGiveTheRightSign) {
           "tests/fixtures/results/strategy-extent --ignore strategy");
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, golden("compare-strategy.txt"));
-  // One extent over the whole folio is faster than page at a time.
-  EXPECT_NE(r.out.find("2 faster, 0 slower"), std::string::npos) << r.out;
+  // One extent over the whole folio is faster than page at a time (the
+  // sign; with one run per side, no verdict).
+  EXPECT_NE(r.out.find("No verdict on 2 points"), std::string::npos) << r.out;
   auto js = nlohmann::json::parse(
       run("compare tests/fixtures/results/strategy-sequential "
           "tests/fixtures/results/strategy-extent --ignore strategy --format json")
