@@ -25,11 +25,13 @@
 #include "machine/tsc.h"
 #include "memory/cache_state.h"
 #include "results/samples_schema.h"
+#include "sweep/drift_control.h"
 #include "sweep/sweep_config.h"
 
 namespace zs {
 
 class CounterSet;
+class ControlPoint;
 
 // How a measuring loop ended; failed: results could not be written.
 enum class RunStatus { complete, interrupted, time_budget, failed };
@@ -80,6 +82,9 @@ class SweepSession {
   MeterOverhead timing_overhead, counter_overhead;
   const CounterSet* counters() const { return counters_.get(); }
   std::vector<const FolioPool*> pools() const;
+  // The drift control: its readings of this segment, and what it measures.
+  const DriftControl& control() const { return *drift_; }
+  std::string control_what() const;
 
  private:
   struct PoolKey {
@@ -93,6 +98,8 @@ class SweepSession {
   std::unique_ptr<CounterSet> counters_;
   std::map<PoolKey, std::unique_ptr<FolioPool>> pools_;
   std::vector<std::unique_ptr<PointRunner>> runners_;
+  std::unique_ptr<ControlPoint> control_point_;
+  std::unique_ptr<DriftControl> drift_;
 };
 
 }  // namespace zs
