@@ -30,12 +30,13 @@ ControlPoint::ControlPoint()
 
 void ControlPoint::execute_once() { execute(plan_, prim_->fn(), map_.data(), kPage); }
 
-std::string ControlPoint::what() const {
-  return fmt::format(
-      "one {} extent zero with primitive kernel ({}) of a pre-faulted, {}-aligned buffer{}, warmed "
-      "by an untimed zero just before",
+nlohmann::json ControlPoint::describe() const {
+  const std::string what = fmt::format(
+      "one {} extent zero with primitive kernel ({}) of a pre-faulted, {}-aligned buffer{}: the "
+      "fastest of {} timed zeros, after an untimed one that warms the buffer",
       exact_size(kBytes), prim_->name(), exact_size(kBytes),
-      huge_ ? " backed by a THP" : " (not THP-backed)");
+      huge_ ? " backed by a THP" : " (not THP-backed)", kTimed);
+  return {{"what", what}, {"primitive", prim_->name()}, {"bytes", kBytes}, {"thp", huge_}};
 }
 
 }  // namespace zs

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/drift.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
 
@@ -50,6 +51,7 @@ struct Comparison {
   std::vector<std::pair<std::string, std::string>> one_side;  // (key, "only in DIR")
   std::size_t comparisons = 0;
   std::vector<std::string> notes;  // "DIR: rows the reader left out" (ResultsData::notes)
+  ControlShift control;            // the drift control per side (report/drift.h)
 };
 
 // Each side is one or more results directories (replicate runs of the same

@@ -160,6 +160,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   for (std::size_t i = 0; i < adj.size(); ++i) *p_slots[i] = adj[i];
   r.comparisons = ps.size();
   r.folio_fits = fit_folio_sizes(r, base_page_of(d.meta));
+  r.control = summarize_control(d.meta);
   return r;
 }
 
@@ -246,6 +247,7 @@ std::string render_report_text(const Report& r) {
     for (const auto& [why, n] : r.left_out) s += fmt::format(" {} {};", n, why);
     o += wrap_lines(s);
   }
+  o += control_report_text(r.control);
   return o;
 }
 
@@ -351,6 +353,7 @@ nlohmann::json render_report_json(const Report& r) {
     j["groups"].push_back({{"name", g.name}, {"entries", entries}});
   }
   if (!r.folio_fits.fits.empty()) j["folio_fit"] = folio_fits_json(r.folio_fits);
+  j["control"] = control_report_json(r.control);
   return j;
 }
 

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/drift.h"
 #include "report/folio_fit.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
@@ -59,6 +60,7 @@ struct Report {
   std::map<std::string, std::uint64_t> left_out;
   std::vector<std::string> notes;  // rows the reader left out (ResultsData::notes)
   FolioFits folio_fits;            // cost against folio size, where a series has two or more
+  ControlSummary control;          // the drift control (report/drift.h)
 };
 
 // Throws SetupError for an unknown baseline or metric.

@@ -13,6 +13,7 @@ namespace zs {
 namespace {
 constexpr double kModelBytesPerSecond = 10e9;
 constexpr double kModelSampleOverheadS = 20e-6;
+constexpr double kModelCacheSpeedup = 2;
 }  // namespace
 
 std::uint64_t control_every(const std::vector<Point>& points) {
@@ -21,7 +22,9 @@ std::uint64_t control_every(const std::vector<Point>& points) {
   for (const Point& p : points)
     sample_s += 2.0 * double(p.folio_bytes) / kModelBytesPerSecond + kModelSampleOverheadS;
   sample_s /= double(points.size());
-  const double reading_s = 2.0 * double(ControlPoint::kBytes) / kModelBytesPerSecond;
+  const double reading_s = double(ControlPoint::kBytes) / kModelBytesPerSecond +
+                           ControlPoint::kTimed * double(ControlPoint::kBytes) /
+                               (kModelCacheSpeedup * kModelBytesPerSecond);
   return std::max<std::uint64_t>(
       1, static_cast<std::uint64_t>(std::ceil(reading_s / (kControlBudget * sample_s))));
 }
@@ -42,21 +45,20 @@ void DriftControl::take(std::uint64_t finished, double at_s) {
   readings_.push_back({finished, at_s, ns});
 }
 
-nlohmann::json control_meta(const std::string& what, std::uint64_t every,
+nlohmann::json control_meta(const nlohmann::json& point, std::uint64_t every,
                             const nlohmann::json* previous) {
-  nlohmann::json c = {
-      {"what", what},
-      {"bytes", ControlPoint::kBytes},
-      {"cadence",
-       {{"every", every},
-        {"rule", fmt::format("before the first sample a run segment measures, after each sample "
-                             "whose number in the run is a multiple of {}, and after a "
-                             "segment's last sample",
-                             every)},
-        {"budget", kControlBudget}}},
-      {"unit", "ns"},
-      {"series", nlohmann::json::array()},
-      {"segments", nlohmann::json::array()}};
+  nlohmann::json c = point;
+  c.update(
+      {{"cadence",
+        {{"every", every},
+         {"rule", fmt::format("before the first sample a run segment measures, after each sample "
+                              "whose number in the run is a multiple of {}, and after a "
+                              "segment's last sample",
+                              every)},
+         {"budget", kControlBudget}}},
+       {"unit", "ns"},
+       {"series", nlohmann::json::array()},
+       {"segments", nlohmann::json::array()}});
   if (previous != nullptr && previous->contains("control")) {
     const nlohmann::json& old = (*previous)["control"];
     c["series"] = old.value("series", nlohmann::json::array());

@@ -22,10 +22,12 @@ namespace zs {
 inline constexpr double kControlBudget = 0.02;
 
 // Samples between control readings, from the points alone (the same on a
-// resume): a reading costs two 2 MiB zeros and a sample one zero and one
-// access of its folio plus 20 us of overhead (SweepPlan::estimate_seconds'
-// model, 10 GB/s), so `every` keeps the readings under kControlBudget of
-// the samples' time. 50 for a sweep of 2 MiB folios; 1 for 1 GiB ones.
+// resume). By SweepPlan::estimate_seconds' model a sample costs two passes
+// over its folio at 10 GB/s plus 20 us; a reading costs one 2 MiB zero from
+// memory at that rate and ControlPoint::kTimed from the cache at twice it, so
+// `every` keeps the readings under kControlBudget of the samples' time
+// (meta.json records the share measured). 48 for a sweep of 2 MiB folios,
+// 1 for 1 GiB ones.
 std::uint64_t control_every(const std::vector<Point>& points);
 
 // Whether a reading follows sample number `finished` (1-based over the run).
@@ -69,10 +71,10 @@ class DriftControl {
   double seconds_ = 0;
 };
 
-// meta.json's "control" at a segment's start: what and how often, and the
-// earlier segments' series from the resumed run's meta.json (`previous`,
-// nullptr for a new run).
-nlohmann::json control_meta(const std::string& what, std::uint64_t every,
+// meta.json's "control" at a segment's start: what (`point`:
+// ControlPoint::describe()) and how often, and the earlier segments' series
+// from the resumed run's meta.json (`previous`, nullptr for a new run).
+nlohmann::json control_meta(const nlohmann::json& point, std::uint64_t every,
                             const nlohmann::json* previous);
 // Adds this segment's readings (segment = how many resumes meta.json
 // lists) to meta["control"]; calling it again replaces them.

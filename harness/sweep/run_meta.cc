@@ -115,7 +115,7 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
                        {"partial_samples_cut", in.repair.partial_samples},
                        {"torn_line_cut", in.repair.torn_line}});
   meta["resumed"] = resumes;
-  meta["control"] = control_meta(s.control_what(), s.control().every(), old);
+  meta["control"] = control_meta(s.control_point(), s.control().every(), old);
   meta["status"] = "running";
   meta["samples"] = {{"expected", in.total}, {"done_before", in.done_before}};
   return meta;

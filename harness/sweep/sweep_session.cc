@@ -76,7 +76,7 @@ std::string_view SweepSession::primitive_name(std::size_t i) const {
   return points_[i].kernel_fault() ? std::string_view() : runners_[i]->primitive_name();
 }
 
-std::string SweepSession::control_what() const { return control_point_->what(); }
+nlohmann::json SweepSession::control_point() const { return control_point_->describe(); }
 
 SamplesLayout SweepSession::layout() const { return samples_layout(counters_.get()); }
 

@@ -84,7 +84,7 @@ class SweepSession {
   std::vector<const FolioPool*> pools() const;
   // The drift control: its readings of this segment, and what it measures.
   const DriftControl& control() const { return *drift_; }
-  std::string control_what() const;
+  nlohmann::json control_point() const;  // ControlPoint::describe()
 
  private:
   struct PoolKey {
