@@ -112,9 +112,8 @@ std::string control_report_text(const ControlSummary& c) {
       break;
     case QuarterDrift::Verdict::drift:
       o += wrap_lines(fmt::format(
-          "WARNING: the machine drifted: the control median moved from {} in the first quarter "
-          "of the run to {} in the last ({}, more than {:.0f}%); rerun, and check the machine "
-          "(frequency, other load, the host) before trusting small changes.",
+          "WARNING: the machine drifted: control median {} in the first quarter, {} in the last "
+          "({}, over {:.0f}%); rerun, and check the machine (frequency, other load, the host).",
           us(d.first), us(d.last), signed_pct(d.change), 100 * kDriftThreshold));
       break;
   }
