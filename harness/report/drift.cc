@@ -91,7 +91,7 @@ std::string no_control_text(const ControlSummary& c) {
 }
 
 std::string control_report_text(const ControlSummary& c) {
-  if (!c.present) return wrap_lines("control: " + no_control_text(c));
+  if (!c.present) return wrap_lines("control: " + no_control_text(c) + ".");
   if (c.n == 0) return wrap_lines("control: the series is empty (no sample was measured)");
   std::string o = wrap_lines(fmt::format(
       "control ({} extent zero, {}, every {} samples): median {}, MAD {:.1f}%, IQR {:.1f}% of "
@@ -168,10 +168,15 @@ ControlShift compare_controls(const std::vector<std::vector<ResultsData>>& sides
 }
 
 std::string control_shift_text(const ControlShift& s) {
-  std::string o = wrap_lines(fmt::format(
-      "control (the same reference zero in every run; a side's median is the median of its runs' "
-      "medians; the machine moved when it differs from A's by more than {:.0f}%):",
-      100 * kDriftThreshold));
+  const bool none = std::none_of(s.sides.begin(), s.sides.end(), [](const auto& runs) {
+    return std::any_of(runs.begin(), runs.end(), [](const ControlSummary& c) { return c.present; });
+  });
+  if (none && !s.sides.empty() && !s.sides.front().empty())
+    return wrap_lines(
+        fmt::format("control: no side has a control series (recorded since "
+                    "zeroscope {}; A's run: {}).",
+                    kControlSince, s.sides.front().front().version));
+  std::string o = "control (a reference zero, the same in every run), median per side:\n";
   for (std::size_t i = 0; i < s.sides.size(); ++i) {
     const char side = char('A' + i);
     std::vector<std::string> runs;
@@ -186,14 +191,14 @@ std::string control_shift_text(const ControlShift& s) {
                          missing ? no_control_text(*missing) : std::string("no control series"));
     } else {
       line = fmt::format("{}: {}", side, us(*s.medians[i]));
-      if (runs.size() > 1) line += fmt::format(" (runs: {})", fmt::join(runs, ", "));
+      if (runs.size() > 1) line += fmt::format(" (runs {})", fmt::join(runs, ", "));
       if (s.change[i])
         line += s.moved[i] ? fmt::format(
-                                 ", {} vs A: the machine itself moved between the runs; "
-                                 "a change of that size in the table may be the machine, "
-                                 "not what differs between the runs",
-                                 signed_pct(*s.change[i]))
-                           : fmt::format(", {} vs A: the machine did not move beyond {:.0f}%",
+                                 ", {} vs A, over {:.0f}%: the machine itself moved "
+                                 "between the runs; a change of that size in the table "
+                                 "may be the machine, not what differs between the runs",
+                                 signed_pct(*s.change[i]), 100 * kDriftThreshold)
+                           : fmt::format(", {} vs A, within {:.0f}%: the machine did not move",
                                          signed_pct(*s.change[i]), 100 * kDriftThreshold);
       else if (i > 0)
         line += ": not compared (A has no control series)";

@@ -57,7 +57,9 @@ nlohmann::json control_report_json(const ControlSummary& c);
 // Between runs: each side's runs' control medians, and per later side
 // whether the machine moved against the first. A side's median is the
 // median of its runs' medians; it moved when that differs from side A's by
-// more than kDriftThreshold.
+// more than kDriftThreshold. (Not whether the runs' intervals overlap: the
+// control's spread within a run is a few %, so a 5% shift is what a
+// reader could take for an effect.)
 struct ControlShift {
   std::vector<std::vector<ControlSummary>> sides;  // per side, per run
   std::vector<std::optional<double>> medians;      // per side; nullopt when a run has none
