@@ -164,7 +164,8 @@ Runner add_report(CLI::App& app) {
       app.add_subcommand("report", "Tables of a results directory, ready for a cover letter");
   sub->add_option("dir", a->dir, "results directory")->required();
   sub->add_option("--baseline", a->baseline,
-                  "strategy the others are compared with (default upstream, else sequential)");
+                  "strategy the others are compared with (default upstream, else sequential; "
+                  "a table with kernel-fault: the replica of the kernel's path)");
   sub->add_option("--metric", a->metric,
                   "what the change compares: ns (default) or a counter column");
   sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");

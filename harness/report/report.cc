@@ -36,6 +36,20 @@ std::string pick_baseline(const ResultsData& d, const std::string& asked) {
   return d.points.empty() ? "" : d.points.front().strategy;
 }
 
+const std::string& baseline_of(const Report& r, const ReportGroup& g) {
+  return g.baseline.empty() ? r.baseline : g.baseline;
+}
+
+// Said once in the header when a table has the replica as its baseline.
+std::string replica_baseline_note(const Report& r) {
+  std::set<std::string> replicas;
+  for (const ReportGroup& g : r.groups)
+    if (!g.baseline.empty()) replicas.insert(g.baseline);
+  if (replicas.empty()) return "";
+  return fmt::format("a table with kernel-fault: baseline the replica of this kernel's path ({}).",
+                     fmt::join(replicas, ", "));
+}
+
 const std::vector<double>* values(const PhaseData* ph, const std::string& metric) {
   if (ph == nullptr) return nullptr;
   if (metric == "ns") return &ph->ns;
@@ -105,7 +119,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
     auto git = std::find_if(r.groups.begin(), r.groups.end(),
                             [&](const ReportGroup& g) { return g.name == p.group(); });
     if (git == r.groups.end()) {
-      r.groups.push_back({p.group(), {}});
+      r.groups.push_back({p.group(), {}, ""});
       git = r.groups.end() - 1;
     }
     ReportEntry e;
@@ -132,19 +146,27 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
       if (const auto* v = values(cost, opt.metric)) e.metric = stats::summarize(*v);
     git->entries.push_back(e);
   }
+  r.fidelity = replica_fidelity(d, opt.seed);
+  if (opt.baseline.empty())
+    for (ReportGroup& g : r.groups) g.baseline = replica_baseline(r.fidelity, g.name);
   // Changes against the baseline of the same group, target and primitive
-  // (kernel-fault has none, so it is compared with the baseline of any).
+  // (kernel-fault has none, so it is compared with the baseline of any, or
+  // with its replica where that is the table's baseline).
   for (ReportGroup& g : r.groups)
     for (ReportEntry& e : g.entries) {
-      if (e.point.strategy == r.baseline) {
+      const std::string& baseline = baseline_of(r, g);
+      if (e.point.strategy == baseline) {
         e.is_baseline = true;
         continue;
       }
+      const Fidelity* fid = g.baseline.empty() ? nullptr : find_fidelity(r.fidelity, e.point.key);
       const ReportEntry* base = nullptr;
       for (const ReportEntry& b : g.entries)
-        if (b.point.strategy == r.baseline && b.point.target == e.point.target &&
-            (b.point.primitive == e.point.primitive || b.point.kernel_fault() ||
-             e.point.kernel_fault()))
+        if (fid != nullptr && fid->measured()
+                ? b.point.key == fid->replica_key
+                : b.point.strategy == baseline && b.point.target == e.point.target &&
+                      (b.point.primitive == e.point.primitive || b.point.kernel_fault() ||
+                       e.point.kernel_fault()))
           if (base == nullptr) base = &b;
       if (base == nullptr) continue;
       const auto* a = values(d.phase(base->point.key, base->cost_phase), opt.metric);
@@ -175,12 +197,13 @@ std::string render_report_text(const Report& r) {
                    r.metric == "ns" ? "time" : r.metric);
   o +=
       fmt::format("p: Mann-Whitney two-sided, Holm-adjusted over {} comparisons.\n", r.comparisons);
+  if (const std::string note = replica_baseline_note(r); !note.empty()) o += wrap_lines(note);
   bool any_kf = false, any_bimodal = false;
   for (const ReportGroup& g : r.groups) {
     o += "\n" + wrap_lines(g.name);
     o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}\n", "strategy",
                      "prim", "target", r.metric == "ns" ? "cost us" : fit(r.metric, 8), "sd%",
-                     "GB/s", "acc us", fit("vs " + r.baseline, 19), "p");
+                     "GB/s", "acc us", fit("vs " + baseline_of(r, g), 19), "p");
     for (const ReportEntry& e : g.entries) {
       any_kf = any_kf || e.point.kernel_fault();
       any_bimodal = any_bimodal || e.bimodal.flagged;
@@ -227,6 +250,7 @@ std::string render_report_text(const Report& r) {
     }
   }
   o += render_folio_fits_text(r.folio_fits);
+  o += render_fidelity_text(r.fidelity);
   o += "\n";
   if (any_kf)
     o += "* kernel-fault: the fault phase (allocation + zeroing + mapping by the kernel).\n";
@@ -259,11 +283,12 @@ std::string render_report_markdown(const Report& r) {
   o += fmt::format(
       "Baseline `{}`; change = median ratio - 1 with 95% BCa CI; p = Mann-Whitney, Holm over {}.\n",
       r.baseline, r.comparisons);
+  if (const std::string note = replica_baseline_note(r); !note.empty()) o += note + "\n";
   for (const ReportGroup& g : r.groups) {
     o += fmt::format(
         "\n### {}\n\n| strategy | primitive | target | cost median (us) | sd % | GB/s | access "
         "median (us) | change vs {} | p (Holm) |\n|---|---|---|---|---|---|---|---|---|\n",
-        g.name, r.baseline);
+        g.name, baseline_of(r, g));
     for (const ReportEntry& e : g.entries)
       o += fmt::format("| {}{} | {} | {} | {:.1f} | {:.0f} | {} | {} | {} | {} |\n",
                        e.point.strategy, e.point.kernel_fault() ? " (fault)" : "",
@@ -278,6 +303,7 @@ std::string render_report_markdown(const Report& r) {
                        e.p_holm ? format_p(*e.p_holm) : "");
   }
   o += render_folio_fits_markdown(r.folio_fits);
+  o += render_fidelity_markdown(r.fidelity);
   std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& [col, why] : r.not_measured) by_reason[why].push_back(col);
   for (const auto& [why, cols] : by_reason)
@@ -296,7 +322,7 @@ std::string render_report_csv(const Report& r) {
                        g.name, e.point.key, e.point.strategy, e.primitive, e.point.target,
                        e.cost_phase, e.cost.n, e.cost.median, e.cost.mean, e.cost.stddev, e.cost.p5,
                        e.cost.p95, e.gbs ? fmt::format("{:.4f}", *e.gbs) : "",
-                       e.has_access ? fmt::format("{}", e.access.median) : "", r.baseline,
+                       e.has_access ? fmt::format("{}", e.access.median) : "", baseline_of(r, g),
                        e.change ? fmt::format("{:.6f}", e.change->estimate) : "",
                        e.change ? fmt::format("{:.6f}", e.change->lo) : "",
                        e.change ? fmt::format("{:.6f}", e.change->hi) : "",
@@ -348,9 +374,12 @@ nlohmann::json render_report_json(const Report& r) {
       nlohmann::json counters = nlohmann::json::object();
       for (const auto& [n, v] : e.counters) counters[n] = v;
       x["counters_median"] = counters;
+      if (const Fidelity* f = find_fidelity(r.fidelity, e.point.key))
+        x["fidelity"] = fidelity_json(*f);
       entries.push_back(x);
     }
-    j["groups"].push_back({{"name", g.name}, {"entries", entries}});
+    j["groups"].push_back(
+        {{"name", g.name}, {"baseline", baseline_of(r, g)}, {"entries", entries}});
   }
   if (!r.folio_fits.fits.empty()) j["folio_fit"] = folio_fits_json(r.folio_fits);
   j["control"] = control_report_json(r.control);

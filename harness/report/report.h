@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/drift.h"
+#include "report/fidelity.h"
 #include "report/folio_fit.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
@@ -23,7 +24,10 @@
 namespace zs {
 
 struct ReportOptions {
-  std::string baseline;       // "" = upstream if present, else sequential, else the first strategy
+  // "" = upstream if present, else sequential, else the first strategy; and
+  // for a table that holds kernel-fault, the replica of the kernel's path
+  // where it was measured (report/fidelity.h).
+  std::string baseline;
   std::string metric = "ns";  // what the change compares: ns or a counter column of the cost phase
   std::string format = "text";
   std::uint64_t seed = 1;  // bootstrap
@@ -50,6 +54,7 @@ struct ReportEntry {
 struct ReportGroup {
   std::string name;
   std::vector<ReportEntry> entries;
+  std::string baseline;  // "" = the report's; a table with kernel-fault: the replica's strategy
 };
 
 struct Report {
@@ -60,6 +65,7 @@ struct Report {
   std::map<std::string, std::uint64_t> left_out;
   std::vector<std::string> notes;  // rows the reader left out (ResultsData::notes)
   FolioFits folio_fits;            // cost against folio size, where a series has two or more
+  std::vector<Fidelity> fidelity;  // kernel-fault against the replica of the kernel's path
   ControlSummary control;          // the drift control (report/drift.h)
 };
 
