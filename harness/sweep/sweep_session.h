@@ -6,7 +6,8 @@
 // loop takes warm-up samples, then each repetition's points in a seeded
 // random order (the same on every resume, so drift does not bias one
 // strategy), and hands each sample's rows, with their left_out reason, to
-// a sink as it finishes.
+// a sink as it finishes. Between samples it takes the drift control's
+// readings (sweep/drift_control.h).
 #pragma once
 
 #include <cstdint>
