@@ -174,6 +174,7 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides,
   }
   c.comparisons = ps.size();
   withhold_verdicts(c);
+  c.control = compare_controls(sides);
   return c;
 }
 
@@ -241,6 +242,7 @@ std::string render_comparison_text(const Comparison& c) {
     for (const auto& [key, where] : c.one_side)
       o += wrap_lines(fmt::format("  {} ({})", key, where), 80, "    ");
   }
+  o += "\n" + control_shift_text(c.control);
   return o;
 }
 
@@ -303,6 +305,7 @@ nlohmann::json render_comparison_json(const Comparison& c) {
   j["one_side"] = nlohmann::json::array();
   for (const auto& [key, where] : c.one_side)
     j["one_side"].push_back({{"key", key}, {"where", where}});
+  j["control"] = control_shift_json(c.control);
   return j;
 }
 

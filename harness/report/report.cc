@@ -184,6 +184,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   for (std::size_t i = 0; i < adj.size(); ++i) *p_slots[i] = adj[i];
   r.comparisons = ps.size();
   r.folio_fits = fit_folio_sizes(r, base_page_of(d.meta));
+  r.control = summarize_control(d.meta);
   return r;
 }
 
@@ -277,6 +278,7 @@ std::string render_report_text(const Report& r) {
     for (const auto& [why, n] : r.left_out) s += fmt::format(" {} {};", n, why);
     o += wrap_lines(s);
   }
+  o += control_report_text(r.control);
   return o;
 }
 
@@ -389,6 +391,7 @@ nlohmann::json render_report_json(const Report& r) {
   }
   if (!r.folio_fits.fits.empty()) j["folio_fit"] = folio_fits_json(r.folio_fits);
   add_runs_json(r, j);
+  j["control"] = control_report_json(r.control);
   return j;
 }
 

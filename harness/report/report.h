@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/drift.h"
 #include "report/fidelity.h"
 #include "report/folio_fit.h"
 #include "results/results_data.h"
@@ -70,6 +71,7 @@ struct Report {
   FolioFits folio_fits;            // cost against folio size, where a series has two or more
   std::vector<Fidelity> fidelity;  // kernel-fault against the replica of the kernel's path
   std::size_t runs = 1;            // replicate runs (report/report_runs.h)
+  ControlSummary control;          // the drift control (report/drift.h)
 };
 
 // Throws SetupError for an unknown baseline or metric.

@@ -6,6 +6,7 @@
 #include "common/build_info.h"
 #include "common/clock.h"
 #include "counters/counter_set.h"
+#include "sweep/drift_control.h"
 
 namespace zs {
 
@@ -114,6 +115,7 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
                        {"partial_samples_cut", in.repair.partial_samples},
                        {"torn_line_cut", in.repair.torn_line}});
   meta["resumed"] = resumes;
+  meta["control"] = control_meta(s.control_point(), s.control().every(), old);
   meta["status"] = "running";
   meta["samples"] = {{"expected", in.total}, {"done_before", in.done_before}};
   return meta;

@@ -14,6 +14,7 @@
 #include "machine/capability.h"
 #include "memory/setting_guard.h"
 #include "results/results_dir.h"
+#include "sweep/drift_control.h"
 #include "sweep/run_meta.h"
 #include "sweep/sample_rows.h"
 
@@ -267,6 +268,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
     const CompletedSamples after = completed_samples(samples);
     r.done = after.done.size();
     finish_meta(meta, r.status, after, plan.total, done_before, monotonic_seconds() - t0);
+    record_control(meta, session.control(), monotonic_seconds() - t0);
     write_json_atomically(dir, "meta.json", meta);
   } catch (const WriteError& e) {
     if (reserve) reserve->release();
@@ -283,6 +285,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
     }
     r.resumable = opt.resume_dir.has_value() || std::filesystem::exists(dir + "/meta.json");
     if (meta.is_object()) {
+      record_control(meta, session.control(), 0);
       fail_meta(meta, r.failure);
       try {
         write_json_atomically(dir, "meta.json", meta);

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "counters/counter_set.h"
+#include "measure/control_point.h"
 #include "sweep/sample_rows.h"
 
 namespace zs {
@@ -61,6 +62,9 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
         counters_.get()));
     runners_.back()->set_record_batches(set.record_batches);
   }
+  control_point_ = std::make_unique<ControlPoint>();
+  drift_ = std::make_unique<DriftControl>(control_every(points_),
+                                          [cp = control_point_.get()] { return cp->measure(); });
   PhaseMeter plain, with_counters(counters_.get());
   timing_overhead = measure_meter_overhead(plain);
   counter_overhead = measure_meter_overhead(with_counters);
@@ -71,6 +75,8 @@ SweepSession::~SweepSession() = default;
 std::string_view SweepSession::primitive_name(std::size_t i) const {
   return points_[i].kernel_fault() ? std::string_view() : runners_[i]->primitive_name();
 }
+
+nlohmann::json SweepSession::control_point() const { return control_point_->describe(); }
 
 SamplesLayout SweepSession::layout() const { return samples_layout(counters_.get()); }
 
@@ -87,6 +93,11 @@ RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint6
   const RowContext ctx{counters_.get(), tsc.hz, set.record_batches};
   const double t0 = monotonic_seconds();
   std::uint64_t finished = done.size(), this_run = 0;
+  // The drift control's last reading, however the loop ends.
+  auto end = [&](RunStatus st) {
+    drift_->at_end(finished, monotonic_seconds() - t0);
+    return st;
+  };
 
   for (std::uint64_t w = 0; w < set.warmup && !observer.stop_requested(); ++w)
     for (auto& r : runners_) r->run(static_cast<std::uint32_t>(1000000 + w));
@@ -97,19 +108,21 @@ RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint6
     std::mt19937_64 rng(set.order_seed.value_or(set.seed) * 1000003 + rep);
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t i : order) {
-      if (observer.stop_requested()) return RunStatus::interrupted;
+      if (observer.stop_requested()) return end(RunStatus::interrupted);
       if (set.time_budget_s && monotonic_seconds() - t0 > *set.time_budget_s)
-        return RunStatus::time_budget;
+        return end(RunStatus::time_budget);
       if (done.count({keys_[i], rep})) continue;
+      drift_->before_sample(finished, monotonic_seconds() - t0);
       const Sample s = runners_[i]->run(static_cast<std::uint32_t>(rep));
       sink(i, sample_rows(points_[i], keys_[i], primitive_name(i), s, ctx,
                           left_out_reason(points_[i], s)));
       ++finished;
       ++this_run;
+      drift_->after_sample(finished, monotonic_seconds() - t0);
       observer.sample_done(finished, total, this_run, monotonic_seconds() - t0);
     }
   }
-  return RunStatus::complete;
+  return end(RunStatus::complete);
 }
 
 }  // namespace zs

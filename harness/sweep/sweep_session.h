@@ -6,7 +6,8 @@
 // loop takes warm-up samples, then each repetition's points in a seeded
 // random order (the same on every resume, so drift does not bias one
 // strategy), and hands each sample's rows, with their left_out reason, to
-// a sink as it finishes.
+// a sink as it finishes. Between samples it takes the drift control's
+// readings (sweep/drift_control.h).
 #pragma once
 
 #include <cstdint>
@@ -25,11 +26,13 @@
 #include "machine/tsc.h"
 #include "memory/cache_state.h"
 #include "results/samples_schema.h"
+#include "sweep/drift_control.h"
 #include "sweep/sweep_config.h"
 
 namespace zs {
 
 class CounterSet;
+class ControlPoint;
 
 // How a measuring loop ended; failed: results could not be written.
 enum class RunStatus { complete, interrupted, time_budget, failed };
@@ -80,6 +83,9 @@ class SweepSession {
   MeterOverhead timing_overhead, counter_overhead;
   const CounterSet* counters() const { return counters_.get(); }
   std::vector<const FolioPool*> pools() const;
+  // The drift control: its readings of this segment, and what it measures.
+  const DriftControl& control() const { return *drift_; }
+  nlohmann::json control_point() const;  // ControlPoint::describe()
 
  private:
   struct PoolKey {
@@ -93,6 +99,8 @@ class SweepSession {
   std::unique_ptr<CounterSet> counters_;
   std::map<PoolKey, std::unique_ptr<FolioPool>> pools_;
   std::vector<std::unique_ptr<PointRunner>> runners_;
+  std::unique_ptr<ControlPoint> control_point_;
+  std::unique_ptr<DriftControl> drift_;
 };
 
 }  // namespace zs
