@@ -57,7 +57,7 @@ struct Comparison {
   // every side has 2+ runs. It names option_ref(Option::replicates): the CLI
   // renders it as a flag before printing.
   std::string verdict_why;
-  ControlShift control;            // the drift control per side (report/drift.h)
+  ControlShift control;  // the drift control per side (report/drift.h)
 };
 
 // Each side is one or more results directories (replicate runs of the same
