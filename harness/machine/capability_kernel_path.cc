@@ -10,8 +10,11 @@ using nlohmann::json;
 
 namespace {
 
-json bool_fact(const BoolFact& f) {
-  return {{"value", f.value ? json(*f.value) : json(nullptr)}, {"source", f.source}};
+// {value, source}: an unknown value is null with its reason under
+// "missing", as every field of the record.
+void bool_fact(Record& r, const std::string& path, const BoolFact& f) {
+  r.maybe(path + ".value", f.value, f.source);
+  r.set(path + ".source", f.source);
 }
 
 }  // namespace
@@ -25,15 +28,17 @@ void kernel_zeroing_section(Record& r) {
   r.set("kernel.preemption.source", p.source);
   r.set("kernel.preemption.dynamic", p.dynamic);
   r.set("kernel.preemption.dynamic_source", p.dynamic_source);
-  r.set("kernel.init_on_alloc", bool_fact(f.init_on_alloc));
-  r.set("kernel.init_on_free", bool_fact(f.init_on_free));
+  bool_fact(r, "kernel.init_on_alloc", f.init_on_alloc);
+  bool_fact(r, "kernel.init_on_free", f.init_on_free);
   r.maybe("kernel.max_page_order", f.max_page_order.order, f.max_page_order.source);
   r.set("kernel.max_page_order_source", f.max_page_order.source);
   const FreePageReporting& fpr = f.free_page_reporting;
-  r.set("kernel.free_page_reporting", {{"active", fpr.active},
-                                       {"order", fpr.order ? json(*fpr.order) : json(nullptr)},
-                                       {"source", fpr.source}});
-  r.set("kernel.caches_alias", bool_fact(f.caches_alias));
+  r.set("kernel.free_page_reporting.active", fpr.active);
+  r.maybe("kernel.free_page_reporting.order", fpr.order, fpr.source);
+  r.set("kernel.free_page_reporting.source", fpr.source);
+  bool_fact(r, "kernel.caches_alias", f.caches_alias);
+  // Its nulls are not unread fields: width and batch a strategy does not
+  // take, and a strategy the table does not cover (with its `reason`).
   json table = json::array();
   for (const KernelZeroing& z : kernel_zeroing(kernel_path_inputs(f))) table.push_back(to_json(z));
   r.set("kernel.zeroing", table);

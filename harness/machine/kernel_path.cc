@@ -77,6 +77,16 @@ Zeroer folio_zero_user(const KernelPathInputs& in, KernelRelease rel, std::uint6
   std::uint64_t batch = 0;
   std::string batch_src;
   if (m == "none" || m == "voluntary") {
+    // PROCESS_PAGES_NON_PREEMPT_BATCH is 32 MiB of pages where the
+    // architecture has clear_pages() (x86_64 in 7.0), 1 page where not.
+    if (in.arch != "x86_64") {
+      z.why = fmt::format(
+          "release {} >= 7.0 under preemption {} clears in batches of 32 MiB of pages where the "
+          "architecture has clear_pages(), 1 page where not; which is true for {} is not in "
+          "the table",
+          r, m, in.arch.empty() ? "this architecture" : in.arch);
+      return z;
+    }
     batch = std::max<std::uint64_t>(1, kUpstreamBatchBytes / in.page_size);
     batch_src = fmt::format("preemption {} ({}): batches of {} pages (32 MiB)", m,
                             in.preemption_source, batch);

@@ -59,6 +59,8 @@ struct Report {
   std::map<std::string, std::uint64_t> left_out;
   std::vector<std::string> notes;  // rows the reader left out (ResultsData::notes)
   FolioFits folio_fits;            // cost against folio size, where a series has two or more
+  std::vector<std::string>
+      kernel_path;  // how the kernel zeroes the measured folios (kernel_path_note.h)
 };
 
 // Throws SetupError for an unknown baseline or metric.

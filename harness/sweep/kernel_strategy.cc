@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/units.h"
+#include "machine/kernel_path_text.h"
 #include "strategies/strategy.h"
 #include "sweep/sweep_config.h"
 
@@ -54,6 +55,18 @@ nlohmann::json kernel_strategy_json(const SweepConfig& c, const std::vector<Poin
         out.push_back(to_json(*z));
     }
   return out;
+}
+
+std::vector<std::string> kernel_path_header(const std::vector<Point>& points) {
+  nlohmann::json table = nlohmann::json::array();
+  for (const KernelZeroing& z : this_kernel_zeroing()) table.push_back(to_json(z));
+  std::set<std::pair<std::string, std::uint64_t>> seen;
+  std::vector<std::pair<std::string, std::uint64_t>> folios;
+  for (const Point& p : points)
+    if (p.backing != Backing::base && seen.insert({to_string(p.backing), p.folio_bytes}).second)
+      folios.emplace_back(to_string(p.backing), p.folio_bytes);
+  if (folios.empty()) return {};
+  return kernel_path_lines(&table, folios);
 }
 
 }  // namespace zs

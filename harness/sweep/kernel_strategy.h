@@ -37,4 +37,8 @@ std::string kernel_strategy_refusal(Backing backing, std::uint64_t folio_bytes,
 // (backing, size) pairs when the config names "kernel"; [] otherwise.
 nlohmann::json kernel_strategy_json(const SweepConfig& config, const std::vector<Point>& points);
 
+// For the run header: "kernel path: THP 2 MiB: left-right (...)" for each
+// huge (backing, size) of the points, from this kernel's table.
+std::vector<std::string> kernel_path_header(const std::vector<Point>& points);
+
 }  // namespace zs

@@ -106,9 +106,22 @@ TEST(KernelPath, From70ThreeRegionAndOneRangeBatchedByPreemption) {
     EXPECT_EQ(at(t, "hugetlb", kGiB).batch, 0u) << m;
   }
   in.release = "7.3.1";
-  in.page_size = 16384;
+  in.page_size = 16384;  // (a 16 KiB-page x86 does not exist; the arithmetic is the point)
   in.preemption = "none";
   EXPECT_EQ(at(kernel_zeroing(in), "thp", 2 * kMiB).batch, 2048u);
+}
+
+TEST(KernelPath, From70CooperativeBatchIsKnownForX86Only) {
+  KernelPathInputs in = dev_vm();
+  in.release = "7.0.0";
+  in.arch = "aarch64";
+  KernelZeroing z = at(kernel_zeroing(in), "thp", 2 * kMiB);
+  EXPECT_EQ(z.strategy, std::nullopt);
+  EXPECT_NE(z.reason.find("which is true for aarch64 is not in the table"), std::string::npos);
+  in.preemption = "full";  // preemptible: the whole range, whatever the architecture
+  z = at(kernel_zeroing(in), "thp", 2 * kMiB);
+  EXPECT_EQ(z.strategy, "three-region");
+  EXPECT_EQ(z.batch, 0u);
 }
 
 TEST(KernelPath, From70UnknownPreemptionIsNotAGuess) {
