@@ -208,13 +208,4 @@ nlohmann::json to_json(const KernelZeroing& z) {
   return j;
 }
 
-std::string describe(const KernelZeroing& z) {
-  if (!z.strategy) return "not covered: " + z.reason;
-  std::string params;
-  if (z.width) params += fmt::format(" w={}", *z.width);
-  if (z.batch) params += *z.batch ? fmt::format(" batch={}", *z.batch) : " batch=whole";
-  return fmt::format("{}{} {}", *z.strategy, params,
-                     z.function.empty() ? "" : "(" + z.function + ")");
-}
-
 }  // namespace zs

@@ -61,9 +61,6 @@ const KernelZeroing* find_kernel_zeroing(const std::vector<KernelZeroing>& table
 
 // {backing, folio_size, strategy, width, batch, function, source, reason?}
 nlohmann::json to_json(const KernelZeroing& z);
-// "left-right (process_huge_page, page at a time, target last)", or
-// "not covered: <reason>".
-std::string describe(const KernelZeroing& z);
 
 // This machine's inputs, from its facts and its THP/hugetlb sizes.
 KernelPathInputs kernel_path_inputs(const KernelFacts& facts);
