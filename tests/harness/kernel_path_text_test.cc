@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "machine/kernel_path.h"
+#include "machine/record_text.h"
 #include "report/kernel_path_note.h"
 #include "support/kernel_table.h"
 
@@ -51,6 +52,33 @@ TEST(KernelPathText, OlderResultsSaySoOnce) {
   EXPECT_EQ(kernel_path_lines(nullptr, {{"thp", 2u << 20}}),
             std::vector<std::string>{
                 "kernel path: not recorded (results from before zeroscope recorded it)"});
+}
+
+TEST(KernelPathText, InfoRowsWithSources) {
+  json rec;
+  rec["kernel"]["init_on_alloc"] = {{"value", false},
+                                    {"source", "default: CONFIG_INIT_ON_ALLOC_DEFAULT_ON not set"}};
+  rec["kernel"]["init_on_free"] = {{"value", nullptr}, {"source", "no config"}};
+  rec["missing"]["kernel.init_on_free.value"] = "no config";
+  rec["kernel"]["max_page_order"] = 10;
+  rec["kernel"]["max_page_order_source"] = "/proc/buddyinfo (11 order columns)";
+  rec["kernel"]["free_page_reporting"] = {{"active", true}, {"order", 9}, {"source", "balloon"}};
+  rec["kernel"]["caches_alias"] = {{"value", false}, {"source", "architecture x86_64"}};
+  rec["kernel"]["zeroing"] = table();
+  RecordText t(rec);
+  t.section("Kernel");
+  kernel_zeroing_text(t);
+  const std::string text = t.render();
+  for (const char* want :
+       {"init_on_alloc        no\n                       source: default: "
+        "CONFIG_INIT_ON_ALLOC_DEFAULT_ON not set\n",
+        "init_on_free         unknown: no config\n",
+        "free page reporting  yes, order 9 (free blocks of 2^9 pages and up are given to the host)",
+        "\nKernel zeroing (the replica of each folio's fault path; docs/kernel-zeroing.md)\n",
+        "  THP 2 MiB      left-right (folio_zero_user -> process_huge_page: page at a time, target "
+        "last)\n                 source: init_on_alloc off",
+        "  hugetlb 1 GiB  sequential (folio_zero_user -> clear_gigantic_page"})
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n---\n" << text;
 }
 
 TEST(KernelPathNote, FromMetaAndPoints) {
