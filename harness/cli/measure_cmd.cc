@@ -188,7 +188,8 @@ Runner add_measure(CLI::App& app) {
   a->sub = sub;
   sub->add_option("--backing", a->backing, "thp | mthp | hugetlb | base (default thp)");
   sub->add_option("--folio-size", a->folio_size, "folio size, e.g. 2MB, 64KB, 1GB (default 2MB)");
-  sub->add_option("--strategy", a->strategy, "comma list of strategies and kernel-fault")
+  sub->add_option("--strategy", a->strategy,
+                  "comma list of strategies, kernel-fault and kernel (this kernel's path)")
       ->delimiter(',');
   sub->add_option("--primitive", a->primitive, "comma list of primitives (default kernel)")
       ->delimiter(',');

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/strategy_aliases.h"
 #include "cli/usage.h"
 #include "primitives/registry.h"
 #include "strategies/strategy.h"
@@ -33,6 +34,7 @@ int run_strategies() {
                                                           : "-";
     fmt::print("{:<13} {:<16} {}\n", s.name, params, s.description);
   }
+  print_strategy_aliases();
   return 0;
 }
 }  // namespace

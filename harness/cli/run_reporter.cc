@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "sweep/kernel_strategy.h"
+
 namespace zs::cli {
 
 namespace {
@@ -98,6 +100,8 @@ void RunReporter::started(const std::string& dir, const SweepPlan& plan,
   fmt::print(stderr, "zeroscope run: {} points x {} repetitions = {} samples into {}{}\n",
              plan.points.size(), plan.config.settings.repetitions, plan.total, dir,
              done_before == 0 ? "" : fmt::format(" ({} already done)", done_before));
+  for (const std::string& line : kernel_path_header(plan.points))
+    fmt::print(stderr, "zeroscope run: {}\n", line);
   install_stop_handlers();
 }
 

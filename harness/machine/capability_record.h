@@ -50,6 +50,9 @@ void thp_section(Record& r);
 void hugetlb_section(Record& r);
 void numa_section(Record& r);
 void cpufreq_section(Record& r);
+// capability_kernel_path.cc: kernel.preemption, init_on_alloc/free,
+// max_page_order, free_page_reporting, zeroing
+void kernel_zeroing_section(Record& r);
 // capability_perf.cc
 void perf_section(Record& r, const PmuAccess& access);
 void primitives_section(Record& r);

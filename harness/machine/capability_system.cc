@@ -10,7 +10,6 @@
 #include "common/parse.h"
 #include "machine/capability_record.h"
 #include "machine/cpu_list.h"
-#include "machine/preempt_model.h"
 #include "machine/procfs.h"
 #include "machine/sysfs.h"
 #include "memory/hugetlb_pool.h"
@@ -33,11 +32,7 @@ void kernel_section(Record& r) {
       r.unknown(k, "uname() failed");
   }
   r.maybe("kernel.cmdline", sysfs::read("/proc/cmdline"), "/proc/cmdline unreadable");
-  // The live setting when debugfs shows it, else what the boot line or the
-  // build says, each with its source.
-  PreemptModel p = preemption_model(read_preempt_inputs());
-  r.maybe("kernel.preemption.model", p.model, p.why);
-  r.set("kernel.preemption.source", p.source);
+  kernel_zeroing_section(r);
 }
 
 void thp_section(Record& r) {

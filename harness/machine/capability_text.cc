@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "machine/capability.h"
+#include "machine/kernel_path_text.h"
 #include "machine/record_text.h"
 
 namespace zs {
@@ -50,8 +51,11 @@ void kernel(RecordText& t) {
   t.field("release", "kernel.release");
   t.field("version", "kernel.version");
   t.field("command line", "kernel.cmdline");
-  t.row("preemption",
-        t.str("kernel.preemption.model") + "\nsource: " + t.str("kernel.preemption.source"));
+  const bool dynamic =
+      t.known("kernel.preemption.dynamic") && t.at("kernel.preemption.dynamic")->get<bool>();
+  t.row("preemption", t.str("kernel.preemption.model") + (dynamic ? " (PREEMPT_DYNAMIC)" : "") +
+                          "\nsource: " + t.str("kernel.preemption.source"));
+  kernel_zeroing_text(t);
 }
 
 void tsc(RecordText& t) {

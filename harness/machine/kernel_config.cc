@@ -46,10 +46,12 @@ std::optional<std::string> read_config_file(const std::string& path) {
 }
 
 KernelConfig read_kernel_config(const std::string& release) {
+  // The kernel's own copy first: it is the running build by construction,
+  // while /boot may hold a file of the same name from another build.
   const std::string boot = "/boot/config-" + release, proc = "/proc/config.gz";
-  for (const std::string& path : {boot, proc})
+  for (const std::string& path : {proc, boot})
     if (auto text = read_config_file(path)) return {std::move(text), path};
-  return {std::nullopt, config_gzip_supported() ? boot + " or " + proc : boot};
+  return {std::nullopt, config_gzip_supported() ? proc + " or " + boot : boot};
 }
 
 }  // namespace zs

@@ -1,6 +1,6 @@
 // The running kernel's build config, for what only the build says (the
-// default preemption model): the distribution's copy in /boot, else the
-// kernel's own in /proc/config.gz (CONFIG_IKCONFIG_PROC).
+// default preemption model, init_on_alloc's default): the kernel's own in
+// /proc/config.gz (CONFIG_IKCONFIG_PROC), else the distribution's copy in /boot.
 #pragma once
 
 #include <optional>

@@ -12,24 +12,34 @@
 
 namespace zs {
 
-PreemptModel preemption_model(const PreemptInputs& in) {
+namespace {
+
+PreemptModel made(std::optional<std::string> model, std::string source, std::string why) {
+  PreemptModel m;
+  m.model = std::move(model);
+  m.source = std::move(source);
+  m.why = std::move(why);
+  return m;
+}
+
+PreemptModel model_of(const PreemptInputs& in, bool dynamic) {
   const std::string dbg = kPreemptDebugfs;
-  if (in.debugfs) return {procfs::selected_choice(*in.debugfs), dbg, ""};
+  if (in.debugfs) return made(procfs::selected_choice(*in.debugfs), dbg, "");
 
   std::istringstream words(in.uname_version);
-  bool dynamic = false, rt = false, full = false;
+  bool rt = false, full = false;
   for (std::string w; words >> w;) {
-    dynamic |= w == "PREEMPT_DYNAMIC";
     rt |= w == "PREEMPT_RT";
     full |= w == "PREEMPT";
   }
   const std::string uname = "uname -v '" + in.uname_version + "'";
   if (dynamic)
     if (auto arg = procfs::cmdline_value(in.cmdline, "preempt"))
-      return {*arg,
-              "/proc/cmdline preempt=" + *arg + " (PREEMPT_DYNAMIC kernel; " + dbg + " unreadable)",
-              ""};
-  if (rt || (full && !dynamic)) return {rt ? "rt" : "full", uname, ""};
+      return made(
+          *arg,
+          "/proc/cmdline preempt=" + *arg + " (PREEMPT_DYNAMIC kernel; " + dbg + " unreadable)",
+          "");
+  if (rt || (full && !dynamic)) return made(rt ? "rt" : "full", uname, "");
 
   if (in.config) {
     const std::set<std::string> set = procfs::config_enabled(*in.config);
@@ -43,12 +53,12 @@ PreemptModel preemption_model(const PreemptInputs& in) {
         {"CONFIG_PREEMPT_LAZY", "lazy"}};
     for (auto [opt, model] : kModels)
       if (set.count(opt))
-        return {model,
-                in.config_source + " " + opt + "=y" +
-                    (dynamic ? " (the build default of a PREEMPT_DYNAMIC kernel; " + dbg +
-                                   " unreadable, so a change at run time would not show)"
-                             : ""),
-                ""};
+        return made(model,
+                    in.config_source + " " + opt + "=y" +
+                        (dynamic ? " (the build default of a PREEMPT_DYNAMIC kernel; " + dbg +
+                                       " unreadable, so a change at run time would not show)"
+                                 : ""),
+                    "");
   }
   std::string why =
       dynamic
@@ -58,7 +68,26 @@ PreemptModel preemption_model(const PreemptInputs& in) {
           : "uname -v names no PREEMPT flag: none or voluntary, which it does not "
             "distinguish, and " +
                 in.config_source + (in.config ? " names neither" : " is unreadable");
-  return {std::nullopt, uname, std::move(why)};
+  return made(std::nullopt, uname, std::move(why));
+}
+
+}  // namespace
+
+PreemptModel preemption_model(const PreemptInputs& in) {
+  std::istringstream words(in.uname_version);
+  bool by_uname = false;
+  for (std::string w; words >> w;) by_uname |= w == "PREEMPT_DYNAMIC";
+  const bool by_config =
+      in.config && procfs::config_enabled(*in.config).count("CONFIG_PREEMPT_DYNAMIC");
+  PreemptModel m = model_of(in, by_uname || by_config);
+  m.dynamic = by_uname || by_config;
+  if (by_config)
+    m.dynamic_source = in.config_source + " CONFIG_PREEMPT_DYNAMIC=y";
+  else if (by_uname)
+    m.dynamic_source = "uname -v names PREEMPT_DYNAMIC";
+  else
+    m.dynamic_source = "neither uname -v nor " + in.config_source + " names PREEMPT_DYNAMIC";
+  return m;
 }
 
 PreemptInputs read_preempt_inputs() {

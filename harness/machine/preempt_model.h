@@ -1,7 +1,9 @@
 // The kernel's preemption model (none, voluntary, full, lazy, rt) and where
 // that answer comes from: the live setting in debugfs when readable, else
 // the boot argument of a PREEMPT_DYNAMIC kernel, else uname -v, else the
-// build config. A pure function of those texts, so each path is tested.
+// build config (/proc/config.gz, then /boot/config-<release>). A pure
+// function of those texts, so each path is tested. The model decides how
+// folio_zero_user() batches its clearing (docs/kernel-zeroing.md).
 #pragma once
 
 #include <optional>
@@ -25,12 +27,15 @@ struct PreemptModel {
   std::optional<std::string> model;  // nullopt: undetermined, `why` says so
   std::string source;                // where the model (or the verdict) came from
   std::string why;
+  // PREEMPT_DYNAMIC: the model can be chosen at boot (preempt=) or run time.
+  bool dynamic = false;
+  std::string dynamic_source;  // what says so (uname -v, the config), or where it was looked for
 };
 
 PreemptModel preemption_model(const PreemptInputs& in);
 
 // Reads the inputs from this machine: debugfs, uname, /proc/cmdline, and
-// the config from /boot/config-<release>, else /proc/config.gz.
+// the config from /proc/config.gz, else /boot/config-<release>.
 PreemptInputs read_preempt_inputs();
 
 }  // namespace zs

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "common/errors.h"
+#include "report/kernel_path_note.h"
 #include "report/report_runs.h"
 
 namespace zs {
@@ -104,6 +105,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   r.not_measured = d.not_measured;
   r.left_out = d.left_out;
   r.notes = d.notes;
+  r.kernel_path = kernel_path_notes(d);
   if (opt.metric != "ns" && std::find(d.metric_columns.begin(), d.metric_columns.end(),
                                       opt.metric) == d.metric_columns.end()) {
     std::vector<std::string> columns = {"ns"};
@@ -194,6 +196,7 @@ std::string render_report_text(const Report& r) {
   o += wrap_lines(
       fmt::format("CPU: {}; kernel {}; THP {}; host {}", r.cpu, r.kernel, r.thp, r.host));
   if (!r.command.empty()) o += wrap_lines("command: " + r.command);
+  for (const std::string& line : r.kernel_path) o += wrap_lines(line);
   for (const std::string& note : r.notes) o += wrap_lines(note);
   if (r.runs > 1) {
     o += runs_header_text(r);
@@ -286,6 +289,7 @@ std::string render_report_markdown(const Report& r) {
   std::string o =
       fmt::format("**zeroscope report** `{}`  \nCPU: {}; kernel {}; THP {}; host {}  \n", r.dir,
                   r.cpu, r.kernel, r.thp, r.host);
+  for (const std::string& line : r.kernel_path) o += fmt::format("{}  \n", line);
   for (const std::string& note : r.notes) o += fmt::format("**{}**  \n", note);
   if (r.runs > 1) o += runs_header_markdown(r);
   o += fmt::format(
@@ -353,6 +357,7 @@ nlohmann::json render_report_json(const Report& r) {
                       {"not_measured", r.not_measured},
                       {"left_out", r.left_out}};
   if (!r.notes.empty()) j["notes"] = r.notes;
+  j["kernel_path"] = r.kernel_path;
   auto summ = [](const stats::Summary& s) {
     return nlohmann::json{{"n", s.n},           {"mean", s.mean}, {"median", s.median},
                           {"stddev", s.stddev}, {"cv", s.cv},     {"mad", s.mad},

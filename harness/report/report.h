@@ -72,6 +72,8 @@ struct Report {
   std::vector<Fidelity> fidelity;  // kernel-fault against the replica of the kernel's path
   std::size_t runs = 1;            // replicate runs (report/report_runs.h)
   ControlSummary control;          // the drift control (report/drift.h)
+  std::vector<std::string>
+      kernel_path;  // how the kernel zeroes the measured folios (kernel_path_note.h)
 };
 
 // Throws SetupError for an unknown baseline or metric.

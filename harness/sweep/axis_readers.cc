@@ -7,6 +7,7 @@
 #include "platform/platform.h"
 #include "primitives/registry.h"
 #include "strategies/strategy.h"
+#include "sweep/kernel_strategy.h"
 #include "sweep/machine_checks.h"
 
 namespace zs::sweep_axes {
@@ -197,7 +198,8 @@ std::string value_text(const toml::node& n) {
 namespace zs {
 
 std::optional<std::string> strategy_problem(const std::string& s) {
-  if (!ZeroingStrategy(s).known()) return unknown_name(s, sweep_axes::strategy_choices());
+  if (s != kKernelStrategyAlias && !ZeroingStrategy(s).known())
+    return unknown_name(s, sweep_axes::strategy_choices());
   return std::nullopt;
 }
 

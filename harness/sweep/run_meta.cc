@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "counters/counter_set.h"
 #include "sweep/drift_control.h"
+#include "sweep/kernel_strategy.h"
 
 namespace zs {
 
@@ -76,6 +77,7 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
   meta["label"] = in.label;
   meta["capability"] = in.capability;
   meta["config"] = sweep_to_json(in.config, s.points());
+  meta["kernel_strategy"] = kernel_strategy_json(in.config, s.points());
   meta["config_fingerprint"] = in.fingerprint;
   meta["run_options"] = in.run_options;
   meta["placement"] = {{"cpu", s.placement.cpu},

@@ -11,6 +11,7 @@
 #include "common/units.h"
 #include "memory/hugetlb_pool.h"
 #include "strategies/strategy.h"
+#include "sweep/kernel_strategy.h"
 #include "sweep/machine_checks.h"
 #include "sweep/point_parameters.h"
 
@@ -75,7 +76,8 @@ void check_parameters(const SweepConfig& cfg) {
   for (const auto& s : cfg.strategy) {
     Point p;
     p.strategy = s.value;
-    const Applies a = applies(p);
+    // "kernel" takes a primitive; its width and batch are the kernel's.
+    const Applies a = s.value == kKernelStrategyAlias ? Applies{true, false, false} : applies(p);
     primitive = primitive || a.primitive;
     width = width || a.width;
     batch = batch || a.batch;

@@ -12,6 +12,7 @@
 #include "primitives/registry.h"
 #include "strategies/strategy.h"
 #include "sweep/axes.h"
+#include "sweep/kernel_strategy.h"
 #include "sweep/point_parameters.h"
 #include "sweep/sweep_config.h"
 
@@ -83,6 +84,7 @@ nlohmann::json texts(const std::vector<AxisValue<T>>& axis) {
 std::vector<Point> expand_sweep(const SweepConfig& c) {
   std::vector<Point> points;
   std::unordered_set<std::string> seen;
+  std::string why;
   for (const auto& b : c.backing)
     for (const auto& f : c.folio_size)
       for (const auto& s : c.strategy)
@@ -97,13 +99,21 @@ std::vector<Point> expand_sweep(const SweepConfig& c) {
                     p.folio_bytes = f.value;
                     p.strategy = s.value;
                     p.primitive = pr.value;
+                    // "kernel" becomes this kernel's path for the pair; left
+                    // as is when there is none, refused below unless excluded.
+                    const KernelZeroing* z = nullptr;
+                    if (s.value == kKernelStrategyAlias &&
+                        (z = kernel_strategy_entry(b.value, f.value, &why)) != nullptr)
+                      apply_kernel_strategy(p, *z);
                     p.target = t.value;
                     p.access = a.value;
                     p.access.random_lines = c.settings.random_lines;
                     p.cache = ca.value.state;
                     p.evict = ca.value.evict;
-                    p.batch = ba.value;
-                    p.width = w.value;
+                    if (z == nullptr) {
+                      p.batch = ba.value;
+                      p.width = w.value;
+                    }
                     normalise(p);
                     if (seen.insert(point_key(p)).second) points.push_back(std::move(p));
                   }
@@ -118,6 +128,15 @@ std::vector<Point> expand_sweep(const SweepConfig& c) {
     if (had && points.empty())
       throw SetupError(fmt::format("{}:{}: exclude: leaves no point to measure", c.path, r.line));
   }
+  for (const Point& p : points)
+    if (p.strategy == kKernelStrategyAlias) {
+      kernel_strategy_entry(p.backing, p.folio_bytes, &why);
+      const std::string problem = kernel_strategy_refusal(p.backing, p.folio_bytes, why);
+      auto s = std::find_if(c.strategy.begin(), c.strategy.end(),
+                            [](const auto& v) { return v.value == kKernelStrategyAlias; });
+      if (c.path.empty()) throw SetupError(Option::strategy, problem);
+      throw SetupError(fmt::format("{}:{}: axes.strategy: {}", c.path, s->line, problem));
+    }
   return points;
 }
 

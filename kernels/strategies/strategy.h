@@ -1,6 +1,6 @@
 // The clearing strategies of the kernel's folio_zero_user() history, as pure
-// plan generators: (nr_pages, target, parameters) -> Plan. The orders follow
-// ../shared/reference/kernel-zeroing.md and the patch mails in ../shared/seeds.
+// plan generators: (nr_pages, target, parameters) -> Plan. The orders, and
+// which kernel uses which, are in docs/kernel-zeroing.md.
 #pragma once
 
 #include <cstdint>

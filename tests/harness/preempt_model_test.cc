@@ -115,6 +115,29 @@ TEST(KernelConfigFile, PlainAndGzipReadTheSame) {
   EXPECT_EQ(read_config_file(dir + "no-such-config.gz"), std::nullopt);
 }
 
+TEST(PreemptModel, DynamicFromTheConfigOrUname) {
+  PreemptInputs in;
+  in.uname_version = "#1 SMP PREEMPT_DYNAMIC @0";
+  in.cmdline = fixture("cmdline-firecracker-page-reporting.txt");
+  in.config = fixture("config-6.18-fc-preempt-none-dynamic.txt");
+  in.config_source = "/proc/config.gz";
+  PreemptModel m = preemption_model(in);
+  EXPECT_EQ(m.model, "none");
+  EXPECT_TRUE(m.dynamic);
+  EXPECT_EQ(m.dynamic_source, "/proc/config.gz CONFIG_PREEMPT_DYNAMIC=y");
+  EXPECT_EQ(m.source.rfind("/proc/config.gz CONFIG_PREEMPT_NONE=y", 0), 0u);
+  // The boot argument comes before the build config.
+  in.cmdline = "quiet preempt=full";
+  EXPECT_EQ(preemption_model(in).model, "full");
+  in.config.reset();
+  in.cmdline = "";
+  m = preemption_model(in);
+  EXPECT_TRUE(m.dynamic);
+  EXPECT_EQ(m.dynamic_source, "uname -v names PREEMPT_DYNAMIC");
+  in.uname_version = "#1 SMP";
+  EXPECT_FALSE(preemption_model(in).dynamic);
+}
+
 TEST(PreemptModel, ThisMachineHasASource) {
   PreemptModel m = preemption_model(read_preempt_inputs());
   EXPECT_FALSE(m.source.empty());

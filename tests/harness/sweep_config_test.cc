@@ -19,6 +19,7 @@
 #include "memory/hugetlb_pool.h"
 #include "memory/thp_settings.h"
 #include "primitives/registry.h"
+#include "support/kernel_table.h"
 #include "sweep/sweep_config.h"
 
 namespace zs {
@@ -104,6 +105,7 @@ TEST(SweepCorpus, EveryFixtureStatesItsExpectation) {
 
 TEST(SweepCorpus, BadFilesFailWithTheirExactMessage) {
   if (auto why = corpus_unsupported()) GTEST_SKIP() << *why;
+  test::KernelTableForTest pinned;  // what strategy = "kernel" resolves to
   for (const auto& p : files(kFixtures, "bad_")) {
     const std::string expect =
         kFixtures + "/" + first_line(p).substr(std::string("# expect: ").size());
@@ -116,6 +118,7 @@ TEST(SweepCorpus, BadFilesFailWithTheirExactMessage) {
 
 TEST(SweepCorpus, GoodFilesExpandToTheirPointCount) {
   if (auto why = corpus_unsupported()) GTEST_SKIP() << *why;
+  test::KernelTableForTest pinned;  // what strategy = "kernel" resolves to
   for (const auto& p : files(kFixtures, "good_")) {
     const std::size_t expect = std::stoul(first_line(p).substr(std::string("# points: ").size()));
     try {
@@ -454,6 +457,7 @@ TEST(SweepErrors, EmptyHugetlbPoolIsLeftOutOnlyWhenOptional) {
 // come and go with the machine's 1 GiB hugetlb pool, nothing else does.
 TEST(SweepShipped, EveryConfigLoadsAndExpandsHere) {
   if (auto why = backing_unusable(Backing::thp, 2u << 20, PoolOptions{})) GTEST_SKIP() << *why;
+  test::KernelTableForTest pinned;  // the counts below are for the development VM's kernel
   // "1GB?" with hugetlb: the size exists and its pool has pages.
   auto pool = hugetlb_pool(1ull << 30);
   const bool gig =
@@ -487,6 +491,7 @@ TEST(SweepShipped, EveryConfigLoadsAndExpandsHere) {
 
 TEST(SweepShipped, QuickIsTheDefaultMatrix) {
   if (auto why = backing_unusable(Backing::thp, 2u << 20, PoolOptions{})) GTEST_SKIP() << *why;
+  test::KernelTableForTest pinned;  // "kernel" is left-right on the development VM's 6.18
   SweepConfig c = load_sweep_config(kShipped + "/quick.toml");
   EXPECT_GE(c.settings.repetitions, 15u);
   EXPECT_EQ(c.settings.warmup, 2u);

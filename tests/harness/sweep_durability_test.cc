@@ -265,7 +265,8 @@ TEST_F(SweepDurability, FullDiskFailsCleanlyAndResumes) {
   const std::string res = mnt + "/res";
   auto r = testing::run_zeroscope("run " + config(2000) + " --out " + res);
   ASSERT_EQ(r.rc, 4) << r.err;
-  EXPECT_EQ(testing::count_lines(r.err), 2) << r.err;  // the start line, the failure
+  // the start line, the kernel's path for the run's folio, the failure
+  EXPECT_EQ(testing::count_lines(r.err), 3) << r.err;
   EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("complete it with: zeroscope run --resume " + res), std::string::npos)
       << r.err;
