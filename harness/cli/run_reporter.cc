@@ -110,6 +110,10 @@ void RunReporter::repaired(const std::string& samples_csv, const SamplesRepair& 
   fmt::print(stderr, "zeroscope run: {}: removed {}\n", samples_csv, fmt::join(parts, ", "));
 }
 
+void RunReporter::warning(const std::string& line) {
+  fmt::print(stderr, "zeroscope run: warning: {}\n", line);
+}
+
 void RunReporter::sample_done(std::uint64_t finished, std::uint64_t total, std::uint64_t this_run,
                               double elapsed_s) {
   const bool due = elapsed_s - last_progress_ > 10;

@@ -24,6 +24,7 @@ class RunReporter : public RunObserver {
   bool stop_requested() override;
   void started(const std::string& dir, const SweepPlan& plan, std::uint64_t done_before) override;
   void repaired(const std::string& samples_csv, const SamplesRepair& what) override;
+  void warning(const std::string& line) override;
   void sample_done(std::uint64_t finished, std::uint64_t total, std::uint64_t this_run,
                    double elapsed_s) override;
   // The medians table and the closing lines; returns the exit code.

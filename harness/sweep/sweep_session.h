@@ -23,6 +23,8 @@
 #include "counters/event_selection.h"
 #include "machine/placement.h"
 #include "machine/tsc.h"
+#include "measure/fault_tracer.h"
+#include "measure/tracing_cost.h"
 #include "memory/cache_state.h"
 #include "results/samples_schema.h"
 #include "sweep/sweep_config.h"
@@ -78,10 +80,14 @@ class SweepSession {
   PmuAccess pmu;
   TscInfo tsc;
   MeterOverhead timing_overhead, counter_overhead;
+  // With kernel-fault points: their tracepoints, and what tracing costs a fault.
+  std::unique_ptr<FaultTracer> fault_tracer;
+  std::optional<TracingCost> tracing_cost;
   const CounterSet* counters() const { return counters_.get(); }
   std::vector<const FolioPool*> pools() const;
 
  private:
+  void start_fault_anatomy();
   struct PoolKey {
     Backing backing;
     std::uint64_t bytes;
