@@ -160,6 +160,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   for (std::size_t i = 0; i < adj.size(); ++i) *p_slots[i] = adj[i];
   r.comparisons = ps.size();
   r.folio_fits = fit_folio_sizes(r, base_page_of(d.meta));
+  r.fault_anatomy = build_fault_anatomy(d);
   return r;
 }
 
@@ -226,6 +227,7 @@ std::string render_report_text(const Report& r) {
     }
   }
   o += render_folio_fits_text(r.folio_fits);
+  o += render_fault_anatomy_text(r.fault_anatomy);
   o += "\n";
   if (any_kf)
     o += "* kernel-fault: the fault phase (allocation + zeroing + mapping by the kernel).\n";
@@ -276,6 +278,7 @@ std::string render_report_markdown(const Report& r) {
                        e.p_holm ? format_p(*e.p_holm) : "");
   }
   o += render_folio_fits_markdown(r.folio_fits);
+  o += render_fault_anatomy_markdown(r.fault_anatomy);
   std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& [col, why] : r.not_measured) by_reason[why].push_back(col);
   for (const auto& [why, cols] : by_reason)
@@ -351,6 +354,7 @@ nlohmann::json render_report_json(const Report& r) {
     j["groups"].push_back({{"name", g.name}, {"entries", entries}});
   }
   if (!r.folio_fits.fits.empty()) j["folio_fit"] = folio_fits_json(r.folio_fits);
+  if (!r.fault_anatomy.entries.empty()) j["fault_anatomy"] = fault_anatomy_json(r.fault_anatomy);
   return j;
 }
 

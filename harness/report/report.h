@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/fault_anatomy_text.h"
 #include "report/folio_fit.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
@@ -57,8 +58,9 @@ struct Report {
   std::size_t comparisons = 0;
   std::map<std::string, std::string> not_measured;  // column -> reason
   std::map<std::string, std::uint64_t> left_out;
-  std::vector<std::string> notes;  // rows the reader left out (ResultsData::notes)
-  FolioFits folio_fits;            // cost against folio size, where a series has two or more
+  std::vector<std::string> notes;     // rows the reader left out (ResultsData::notes)
+  FolioFits folio_fits;               // cost against folio size, where a series has two or more
+  FaultAnatomySection fault_anatomy;  // kernel-fault spans from tracepoints
 };
 
 // Throws SetupError for an unknown baseline or metric.
