@@ -36,8 +36,14 @@ std::uint32_t folio_order(std::uint64_t folio_bytes, std::uint64_t page_bytes) {
 std::string FaultTracer::untraceable(Backing b) {
   switch (b) {
     case Backing::hugetlb:
-      return "hugetlb folio from the reserved pool: the page allocator does not allocate it and "
-             "its page table exists before it, so no tracepoint brackets its zeroing";
+      // Read from a 6.18 hugetlb fault with every kmem, memcg, mmap_lock,
+      // hugetlbfs, huge_memory, filemap and pagemap tracepoint on: the entry,
+      // an mmap_lock trylock around the anon_vma's preparation (a VMA's first
+      // fault only), then nothing until the fault's own memcg accounting at
+      // its very end. The pool's folio is not allocated by the page allocator
+      // and its page table exists before it.
+      return "hugetlb folio from the reserved pool: no tracepoint lies between its allocation, "
+             "its zeroing and its mapping (no page allocation, the page table exists before it)";
     case Backing::base:
       return "base page: the folio's allocation and the page table's have the same order";
     default:
