@@ -6,14 +6,20 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "machine/tracefs.h"
 #include "measure/fault_tracer.h"
 #include "measure/tracing_cost.h"
 #include "memory/folio_pool.h"
+#include "results/samples_schema.h"
+#include "support/run_binary.h"
+#include "support/test_dir.h"
 
 namespace zs {
 namespace {
@@ -103,6 +109,45 @@ TEST(FaultTracer, TracingCostIsMeasuredOnAPool) {
   // hugetlb and base pages are not traced: no cost to measure.
   EXPECT_NE(FaultTracer::untraceable(Backing::hugetlb), "");
   EXPECT_EQ(FaultTracer::untraceable(Backing::thp), "");
+}
+
+// The bar of the fault anatomy, end to end: a run of 2 MiB THP kernel
+// faults carries fault_zero_ns on at least 80% of its fault rows, with a
+// median between 0.5 and 1.0 of the fault's; meta.json says how.
+TEST(FaultTracer, ARunCarriesTheSpansAndMetaSaysHow) {
+  {
+    FaultTracer t;
+    if (!t.available()) GTEST_SKIP() << "no tracing here: " << t.why();
+  }
+  const std::string out = (test::fresh_test_dir("zs_anatomy_") / "run").string();
+  const auto r = testing::run_zeroscope(std::string("run --out ") + out + " " + ZS_SOURCE_DIR +
+                                        "/tests/fixtures/results/fault-anatomy.toml");
+  if (r.rc != 0 && r.err.find("THP") != std::string::npos) GTEST_SKIP() << r.err;
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::ifstream in(out + "/meta.json");
+  const nlohmann::json meta = nlohmann::json::parse(in);
+  const nlohmann::json& fa = meta["fault_anatomy"];
+  EXPECT_TRUE(fa["available"].get<bool>());
+  EXPECT_EQ(fa["tracepoints"][0]["name"], "exceptions:page_fault_user");
+  EXPECT_TRUE(fa["tracing_cost"]["ratio"].is_number());
+  EXPECT_EQ(fa["samples"]["fault_rows"], 20);
+  const SamplesFile f = read_samples(out + "/samples.csv");
+  std::vector<double> fault, zero;
+  for (const SampleRow& row : f.rows) {
+    if (row.phase != "fault") {
+      EXPECT_FALSE(row.fault_zero_ns.has_value());
+      continue;
+    }
+    fault.push_back(double(row.ns));
+    if (row.fault_zero_ns) zero.push_back(double(*row.fault_zero_ns));
+  }
+  ASSERT_EQ(fault.size(), 20u);
+  EXPECT_GE(zero.size(), 16u);
+  std::sort(fault.begin(), fault.end());
+  std::sort(zero.begin(), zero.end());
+  const double share = zero[zero.size() / 2] / fault[fault.size() / 2];
+  EXPECT_GT(share, 0.5);
+  EXPECT_LT(share, 1.0);
 }
 
 }  // namespace
