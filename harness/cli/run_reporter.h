@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "sweep/sweep_runner.h"
 
@@ -33,6 +35,7 @@ class RunReporter : public RunObserver {
  private:
   bool tty_;
   double last_progress_ = 0;
+  std::vector<std::string> warnings_;  // printed with the results
 };
 
 }  // namespace zs::cli

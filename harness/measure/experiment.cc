@@ -105,7 +105,7 @@ Sample PointRunner::run(std::uint32_t rep) {
     volatile auto* hint = reinterpret_cast<volatile unsigned char*>(
         folio + t.page * pool_.page_bytes() + t.page_offset);
     const bool trace = tracer_ != nullptr && untraced_.empty();
-    if (trace) tracer_->enable();  // its ioctl outside the measured window
+    if (trace) tracer_->enable(point_.backing == Backing::mthp);  // ioctls outside the window
     meter_.start();
     *hint = 1;  // a write fault: a read would map the (huge) zero page instead
     s.fault = meter_.stop();

@@ -60,7 +60,10 @@ FaultTracer::FaultTracer() : tid_(gettid()) {
   static constexpr Want kWant[] = {
       {"exceptions/page_fault_user", "fault entry", false},
       {"kmem/mm_page_alloc", "the folio (its order), then the page-table page", false},
-      {"kmem/rss_stat", "the mapping's rss update, where no allocation follows the folio", true}};
+      {"kmem/rss_stat",
+       "the mapping's rss update: the bracket after an mTHP folio's zeroing (its page table is "
+       "allocated before it); enabled for mTHP faults only, a record fewer for the others",
+       true}};
   std::vector<std::optional<TracepointFormat>> formats;
   {
     TracefsMount fs;  // mounted only while the ids and formats are read
@@ -103,10 +106,13 @@ FaultTracer::FaultTracer() : tid_(gettid()) {
     a.config = formats[i]->id;
     a.sample_period = 1;
     a.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
-    a.disabled = fds_.empty() ? 1 : 0;  // the group follows its leader
+    // The group follows its leader; rss_stat stands alone (enabled only for
+    // mTHP faults) and writes to the leader's ring.
+    const bool alone = i == 2;
+    a.disabled = fds_.empty() || alone ? 1 : 0;
     a.use_clockid = 1;
     a.clockid = CLOCK_MONOTONIC;
-    const int group = fds_.empty() ? -1 : fds_.front().fd();
+    const int group = fds_.empty() || alone ? -1 : fds_.front().fd();
     PerfEventFd fd(a, 0, -1, group);
     if (!fd.valid()) {
       why_ = fmt::format("tracepoint {}: {}", kWant[i].name,
@@ -126,7 +132,10 @@ FaultTracer::FaultTracer() : tid_(gettid()) {
       fds_.clear();
       return;
     }
-    fds_.push_back(std::move(fd));
+    if (alone)
+      rss_ = std::move(fd);
+    else
+      fds_.push_back(std::move(fd));
     std::string name = kWant[i].name;
     name[name.find('/')] = ':';
     used_.push_back({name, formats[i]->id, kWant[i].role});
@@ -135,15 +144,19 @@ FaultTracer::FaultTracer() : tid_(gettid()) {
 
 FaultTracer::~FaultTracer() = default;
 
-void FaultTracer::enable() {
+void FaultTracer::enable(bool rss_bracket) {
   if (!available()) return;
   ring_.drop();
+  rss_on_ = rss_bracket && rss_.valid();
+  if (rss_on_) ioctl(rss_.fd(), PERF_EVENT_IOC_ENABLE, 0);
   ioctl(fds_.front().fd(), PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
 }
 
 void FaultTracer::disable() {
   if (!available()) return;
   ioctl(fds_.front().fd(), PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
+  if (rss_on_) ioctl(rss_.fd(), PERF_EVENT_IOC_DISABLE, 0);
+  rss_on_ = false;
 }
 
 FaultAnatomy FaultTracer::collect(const FaultWindow& w) {

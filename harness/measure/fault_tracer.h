@@ -2,9 +2,9 @@
 // thread: exceptions:page_fault_user (the entry), kmem:mm_page_alloc (the
 // folio, then the page-table page) and, where the kernel has it,
 // kmem:rss_stat (the mapping's counter update, the bracket after zeroing
-// where no allocation follows). One group, one ring buffer, sampled with
-// period 1 and CLOCK_MONOTONIC timestamps so the records compare with the
-// PhaseMeter's clock reads. Enabling and disabling are ioctls made outside
+// where no allocation follows: mTHP, whose faults alone enable it). One
+// ring buffer, sampled with period 1 and CLOCK_MONOTONIC timestamps so the
+// records compare with the PhaseMeter's clock reads. Enabling and disabling are ioctls made outside
 // the measured window; the records are read after it.
 #pragma once
 
@@ -45,7 +45,9 @@ class FaultTracer {
   // Why faults of this backing get no spans even with tracing ("" = they do).
   static std::string untraceable(Backing b);
 
-  void enable();  // drops older records first
+  // Drops older records first; rss_bracket: also kmem:rss_stat (mTHP faults,
+  // whose page table comes before the folio).
+  void enable(bool rss_bracket = false);
   void disable();
   // After disable(): the spans of the fault in `w`, or the reason.
   FaultAnatomy collect(const FaultWindow& w);
@@ -58,6 +60,8 @@ class FaultTracer {
 
  private:
   std::vector<PerfEventFd> fds_;  // leader first
+  PerfEventFd rss_;               // kmem:rss_stat, outside the group
+  bool rss_on_ = false;
   TraceRing ring_;
   TraceDecoder decoder_;
   std::vector<TracepointUse> used_;

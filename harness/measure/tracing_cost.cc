@@ -26,7 +26,7 @@ double one_fault(FolioPool& pool, FaultTracer* tracer) {
   const std::size_t i = pool.next();
   pool.discard(i);
   volatile auto* p = reinterpret_cast<volatile unsigned char*>(pool.folio(i));
-  if (tracer != nullptr) tracer->enable();
+  if (tracer != nullptr) tracer->enable(pool.backing() == Backing::mthp);
   const std::uint64_t t0 = now_ns();
   *p = 1;
   const std::uint64_t t1 = now_ns();

@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   bool fresh = true, wrapped = false;
   for (int k = 0; k < 10000 && !wrapped; ++k) {
     madvise(folio, huge, MADV_DONTNEED);
-    tracer.enable();
+    tracer.enable(true);  // with rss_stat: the fixtures hold all three tracepoints
     const std::uint64_t t0 = now_ns();
     *reinterpret_cast<volatile unsigned char*>(folio) = 1;
     const std::uint64_t t1 = now_ns();
