@@ -114,6 +114,10 @@ void RunReporter::repaired(const std::string& samples_csv, const SamplesRepair& 
   fmt::print(stderr, "zeroscope run: {}: removed {}\n", samples_csv, fmt::join(parts, ", "));
 }
 
+// Said with the results (stdout), after the medians they qualify: stderr
+// stays the channel of what went wrong with the run itself.
+void RunReporter::warning(const std::string& line) { warnings_.push_back(line); }
+
 void RunReporter::sample_done(std::uint64_t finished, std::uint64_t total, std::uint64_t this_run,
                               double elapsed_s) {
   const bool due = elapsed_s - last_progress_ > 10;
@@ -143,6 +147,7 @@ int RunReporter::finish(const SweepResult& r, const SweepPlan& plan) {
     return kExitWriteFailed;
   }
   print_medians(r.summary, plan.points, plan.config.settings.record_batches);
+  for (const std::string& w : warnings_) fmt::print("warning: {}\n", w);
   fmt::print("results: {}\n", r.dir);
   if (r.status == RunStatus::complete) return 0;
   fmt::print(

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "sweep/sweep_runner.h"
 
@@ -24,6 +26,7 @@ class RunReporter : public RunObserver {
   bool stop_requested() override;
   void started(const std::string& dir, const SweepPlan& plan, std::uint64_t done_before) override;
   void repaired(const std::string& samples_csv, const SamplesRepair& what) override;
+  void warning(const std::string& line) override;
   void sample_done(std::uint64_t finished, std::uint64_t total, std::uint64_t this_run,
                    double elapsed_s) override;
   // The medians table and the closing lines; returns the exit code.
@@ -32,6 +35,7 @@ class RunReporter : public RunObserver {
  private:
   bool tty_;
   double last_progress_ = 0;
+  std::vector<std::string> warnings_;  // printed with the results
 };
 
 }  // namespace zs::cli

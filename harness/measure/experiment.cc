@@ -7,6 +7,7 @@
 #include "common/errors.h"
 #include "common/units.h"
 #include "measure/executor.h"
+#include "measure/fault_tracer.h"
 #include "platform/platform.h"
 
 namespace zs {
@@ -72,6 +73,12 @@ void PointRunner::retarget(const Target& t) {
                                   platform::cache_line_bytes(), access_seed_);
 }
 
+void PointRunner::set_fault_tracer(FaultTracer* tracer) {
+  tracer_ = point_.kernel_fault() ? tracer : nullptr;
+  if (tracer_ == nullptr) return;
+  untraced_ = tracer_->available() ? FaultTracer::untraceable(point_.backing) : tracer_->why();
+}
+
 Sample PointRunner::run(std::uint32_t rep) {
   Sample s;
   s.rep = rep;
@@ -97,9 +104,19 @@ Sample PointRunner::run(std::uint32_t rep) {
       before = read_thp_fault_counters();
     volatile auto* hint = reinterpret_cast<volatile unsigned char*>(
         folio + t.page * pool_.page_bytes() + t.page_offset);
+    const bool trace = tracer_ != nullptr && untraced_.empty();
+    if (trace) tracer_->enable(point_.backing == Backing::mthp);  // ioctls outside the window
     meter_.start();
     *hint = 1;  // a write fault: a read would map the (huge) zero page instead
     s.fault = meter_.stop();
+    if (trace) {
+      tracer_->disable();
+      s.anatomy = tracer_->collect({static_cast<std::uint32_t>(tracer_->tid()), meter_.started_ns(),
+                                    meter_.stopped_ns(),
+                                    folio_order(pool_.folio_bytes(), pool_.page_bytes())});
+    } else if (tracer_ != nullptr) {
+      s.anatomy = unformed(untraced_);
+    }
     meter_.start();
     s.sink = run_access(access_plan_, folio);
     s.access = meter_.stop();

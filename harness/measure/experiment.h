@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "measure/access.h"
+#include "measure/fault_anatomy.h"
 #include "measure/phase_meter.h"
 #include "measure/target.h"
 #include "measure/zeroing_primitive.h"
@@ -25,6 +26,8 @@
 #include "strategies/strategy.h"
 
 namespace zs {
+
+class FaultTracer;
 
 struct Point {
   Backing backing = Backing::thp;
@@ -57,6 +60,9 @@ struct Sample {
   // in ticks of platform::timestamp(), and how many batches there were.
   std::uint64_t batch_max_ticks = 0;
   std::uint32_t batches = 0;
+  // kernel-fault: where the fault's time went (measure/fault_tracer.h), or
+  // why that is not known; none without a tracer.
+  std::optional<FaultAnatomy> anatomy;
 };
 
 class PointRunner {
@@ -73,6 +79,9 @@ class PointRunner {
   // Time every batch of the zero phase (a timestamp at each preemption
   // point). Off by default: the timestamps perturb the phase they measure.
   void set_record_batches(bool on) { record_batches_ = on; }
+  // kernel-fault points: trace each fault through `tracer` (or record why
+  // not); null: no fault anatomy.
+  void set_fault_tracer(FaultTracer* tracer);
   const Point& point() const { return point_; }
   // The real name of the primitive ("kernel" resolved), for the record.
   std::string_view primitive_name() const { return prim_ ? prim_->name() : "kernel"; }
@@ -92,6 +101,8 @@ class PointRunner {
   AccessPlan access_plan_;
   CounterSet* counters_ = nullptr;
   bool record_batches_ = false;
+  FaultTracer* tracer_ = nullptr;
+  std::string untraced_;  // with a tracer: why this point's faults get no spans
   PhaseMeter meter_;
 };
 

@@ -37,19 +37,25 @@ class PhaseMeter {
     // The counter first: it serialises, so the clock read that follows
     // cannot overlap the phase.
     std::uint64_t tsc1 = platform::timestamp();
-    timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_MONOTONIC, &t1_);
     PhaseReading r;
-    r.ns = std::uint64_t(t1.tv_sec - t0_.tv_sec) * 1000000000ull + std::uint64_t(t1.tv_nsec) -
-           std::uint64_t(t0_.tv_nsec);
+    r.ns = stopped_ns() - started_ns();
     r.tsc = tsc1 - tsc0_;
     if (counters_ != nullptr) counters_->stop(r.counters);
     return r;
   }
 
+  // The last phase's clock reads, in ns of CLOCK_MONOTONIC (what the fault
+  // anatomy compares its tracepoint times with).
+  std::uint64_t started_ns() const { return ns_of(t0_); }
+  std::uint64_t stopped_ns() const { return ns_of(t1_); }
+
  private:
+  static std::uint64_t ns_of(const timespec& t) {
+    return std::uint64_t(t.tv_sec) * 1000000000ull + std::uint64_t(t.tv_nsec);
+  }
   CounterSet* counters_ = nullptr;
-  timespec t0_{};
+  timespec t0_{}, t1_{};
   std::uint64_t tsc0_ = 0;
 };
 

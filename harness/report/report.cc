@@ -187,6 +187,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   r.comparisons = ps.size();
   r.folio_fits = fit_folio_sizes(r, base_page_of(d.meta));
   r.control = summarize_control(d.meta);
+  r.fault_anatomy = build_fault_anatomy(d);
   return r;
 }
 
@@ -261,6 +262,7 @@ std::string render_report_text(const Report& r) {
   }
   o += render_folio_fits_text(r.folio_fits);
   o += render_fidelity_text(r.fidelity);
+  o += render_fault_anatomy_text(r.fault_anatomy);
   o += "\n";
   if (any_kf)
     o += "* kernel-fault: the fault phase (allocation + zeroing + mapping by the kernel).\n";
@@ -316,6 +318,7 @@ std::string render_report_markdown(const Report& r) {
   }
   o += render_folio_fits_markdown(r.folio_fits);
   o += render_fidelity_markdown(r.fidelity);
+  o += render_fault_anatomy_markdown(r.fault_anatomy);
   std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& [col, why] : r.not_measured) by_reason[why].push_back(col);
   for (const auto& [why, cols] : by_reason)
@@ -397,6 +400,7 @@ nlohmann::json render_report_json(const Report& r) {
   if (!r.folio_fits.fits.empty()) j["folio_fit"] = folio_fits_json(r.folio_fits);
   add_runs_json(r, j);
   j["control"] = control_report_json(r.control);
+  if (!r.fault_anatomy.entries.empty()) j["fault_anatomy"] = fault_anatomy_json(r.fault_anatomy);
   return j;
 }
 

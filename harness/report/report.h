@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/drift.h"
+#include "report/fault_anatomy_text.h"
 #include "report/fidelity.h"
 #include "report/folio_fit.h"
 #include "results/results_data.h"
@@ -74,6 +75,7 @@ struct Report {
   ControlSummary control;          // the drift control (report/drift.h)
   std::vector<std::string>
       kernel_path;  // how the kernel zeroes the measured folios (kernel_path_note.h)
+  FaultAnatomySection fault_anatomy;  // kernel-fault spans from tracepoints
 };
 
 // Throws SetupError for an unknown baseline or metric.

@@ -172,6 +172,13 @@ ResultsData load_results(const std::string& dir, bool lenient) {
     d.primitive = row.primitive;
     for (std::size_t k = 0; k < row.counters.size(); ++k)
       if (row.counters[k]) d.metrics[r.metric_columns[k]].push_back(*row.counters[k]);
+    if (row.fault_alloc_ns && row.fault_zero_ns && row.fault_map_ns) {
+      d.fault_alloc_ns.push_back(double(*row.fault_alloc_ns));
+      d.fault_zero_ns.push_back(double(*row.fault_zero_ns));
+      d.fault_map_ns.push_back(double(*row.fault_map_ns));
+    } else if (!row.fault_untraced.empty()) {
+      ++d.fault_untraced[row.fault_untraced];
+    }
   }
   return r;
 }

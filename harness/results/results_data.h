@@ -24,6 +24,10 @@ struct PhaseData {
   std::vector<double> ns;
   std::map<std::string, std::vector<double>> metrics;  // counter column -> measured values
   std::string primitive;                               // the real primitive from the samples
+  // The fault phase of kernel-fault: the spans of the kept samples that
+  // have them (measure/fault_anatomy.h), and why the others have none.
+  std::vector<double> fault_alloc_ns, fault_zero_ns, fault_map_ns;
+  std::map<std::string, std::uint64_t> fault_untraced;  // reason -> samples
 };
 
 struct ResultsData {

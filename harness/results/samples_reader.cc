@@ -22,7 +22,14 @@ namespace zs {
 
 namespace {
 
-constexpr std::size_t kFixed = kLeadingColumns.size() + kTrailingColumns.size();
+// The fewest columns a header has: an old one, without the anatomy columns.
+constexpr std::size_t kFixed = kLeadingColumns.size() + kTrailingColumnsBefore;
+
+// The trailing columns of a header: the current ones, or those of a file
+// written before the fault anatomy (then `anatomy` is false).
+std::size_t trailing_columns(bool anatomy) {
+  return anatomy ? kTrailingColumns.size() : kTrailingColumnsBefore;
+}
 
 // A row's problem, without the file and line (the reader adds them).
 struct Bad {
@@ -92,7 +99,7 @@ struct CellReader {
 // The phase that pays for the zeroing: the kernel's fault, or the zero phase.
 const char* cost_phase(const SampleRow& r) { return r.strategy == kKernelFault ? "fault" : "zero"; }
 
-SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& header,
+SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& header, bool anatomy,
                    const ReadOptions& opt) {
   if (rec.malformed) throw Bad{"a quote inside an unquoted cell or after a quoted one"};
   if (rec.cells.size() != header.size())
@@ -123,7 +130,7 @@ SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& heade
     c.bad(13, fmt::format("a phase of strategy {} ({}, access)", r.strategy, cost_phase(r)));
   r.ns = c.u64(14);
   r.tsc = c.opt_u64(15);
-  const std::size_t trail = header.size() - kTrailingColumns.size();
+  const std::size_t trail = header.size() - trailing_columns(anatomy);
   std::size_t i = kLeadingColumns.size();
   for (; i < trail; ++i) r.counters.push_back(c.opt_double(i));
   r.batch_max_ns = c.opt_double(i++);
@@ -131,7 +138,13 @@ SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& heade
   r.huge = c.opt_flag(i++);
   r.multiplexed = c.opt_flag(i++);
   r.pass = c.opt_u64(i++);
-  r.left_out = c.text(i);
+  r.left_out = c.text(i++);
+  if (anatomy) {
+    r.fault_alloc_ns = c.opt_u64(i++);
+    r.fault_zero_ns = c.opt_u64(i++);
+    r.fault_map_ns = c.opt_u64(i++);
+    r.fault_untraced = c.text(i);
+  }
   return r;
 }
 
@@ -145,8 +158,12 @@ SamplesLayout read_header(const csv::Parsed& parsed, const std::string& name) {
   bool fixed = header.size() >= kFixed && !parsed.records.front().malformed;
   for (std::size_t i = 0; fixed && i < kLeadingColumns.size(); ++i)
     fixed = header[i] == kLeadingColumns[i];
-  const std::size_t trail = header.size() - kTrailingColumns.size();
-  for (std::size_t i = 0; fixed && i < kTrailingColumns.size(); ++i)
+  // The current trailing columns, or, ending at left_out, an older file's.
+  const bool anatomy = header.size() >= kLeadingColumns.size() + kTrailingColumns.size() &&
+                       std::equal(kTrailingColumns.begin(), kTrailingColumns.end(),
+                                  header.end() - std::ptrdiff_t(kTrailingColumns.size()));
+  const std::size_t trail = header.size() - trailing_columns(anatomy);
+  for (std::size_t i = 0; fixed && i < trailing_columns(anatomy); ++i)
     fixed = header[trail + i] == kTrailingColumns[i];
   for (std::size_t i = 0; fixed && i < header.size(); ++i)
     fixed = !header[i].empty() && not_text(header[i]).empty();
@@ -157,6 +174,7 @@ SamplesLayout read_header(const csv::Parsed& parsed, const std::string& name) {
                     name, fmt::join(kLeadingColumns, ","), fmt::join(kTrailingColumns, ",")));
   SamplesLayout layout;
   layout.counters.assign(header.begin() + kLeadingColumns.size(), header.begin() + trail);
+  layout.anatomy = anatomy;
   return layout;
 }
 
@@ -184,7 +202,7 @@ SamplesFile parse_samples(std::string_view text, const std::string& name, const 
     const csv::Record& rec = parsed.records[n];
     ++f.rows_read;
     try {
-      SampleRow r = read_row(rec, header, opt);
+      SampleRow r = read_row(rec, header, f.layout.anatomy, opt);
       auto& phases = samples[{r.key, r.rep}];
       if (auto it = phases.find(r.phase); it != phases.end()) {
         damage(rec.line, DamageKind::duplicated,

@@ -29,13 +29,16 @@ std::string number(double v) {
 std::vector<std::string> SamplesLayout::header() const {
   std::vector<std::string> h(kLeadingColumns.begin(), kLeadingColumns.end());
   h.insert(h.end(), counters.begin(), counters.end());
-  h.insert(h.end(), kTrailingColumns.begin(), kTrailingColumns.end());
+  h.insert(h.end(), kTrailingColumns.begin(),
+           kTrailingColumns.end() - (anatomy ? 0 : std::ptrdiff_t(kAnatomyColumns)));
   return h;
 }
 
 std::string format_header(const SamplesLayout& layout) { return csv::record(layout.header()); }
 
-std::string format_row(const SampleRow& r) {
+std::string format_row(const SampleRow& r) { return format_row(r, SamplesLayout{}); }
+
+std::string format_row(const SampleRow& r, const SamplesLayout& layout) {
   std::vector<std::string> c = {r.key,       r.backing,     u64(r.folio_size), r.strategy,
                                 r.primitive, u64(r.target), r.access,          r.op,
                                 r.cache,     r.evict,       u64(r.batch),      u64(r.width),
@@ -47,6 +50,12 @@ std::string format_row(const SampleRow& r) {
   c.push_back(flag(r.multiplexed));
   c.push_back(opt_u64(r.pass));
   c.push_back(r.left_out);
+  if (layout.anatomy) {
+    c.push_back(opt_u64(r.fault_alloc_ns));
+    c.push_back(opt_u64(r.fault_zero_ns));
+    c.push_back(opt_u64(r.fault_map_ns));
+    c.push_back(r.fault_untraced);
+  }
   return csv::record(c);
 }
 

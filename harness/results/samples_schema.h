@@ -19,8 +19,13 @@ namespace zs {
 inline constexpr std::array<std::string_view, 16> kLeadingColumns = {
     "key",   "backing", "folio_size", "strategy", "primitive", "target", "access", "op",
     "cache", "evict",   "batch",      "width",    "rep",       "phase",  "ns",     "tsc"};
-inline constexpr std::array<std::string_view, 6> kTrailingColumns = {
-    "batch_max_ns", "batches", "huge", "multiplexed", "pass", "left_out"};
+inline constexpr std::array<std::string_view, 10> kTrailingColumns = {
+    "batch_max_ns", "batches",        "huge",          "multiplexed",  "pass",
+    "left_out",     "fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "fault_untraced"};
+// The trailing columns of samples.csv written before the fault anatomy
+// (kTrailingColumns without its last kAnatomyColumns): still read.
+inline constexpr std::size_t kAnatomyColumns = 4;
+inline constexpr std::size_t kTrailingColumnsBefore = kTrailingColumns.size() - kAnatomyColumns;
 
 struct SampleRow {
   std::string key, backing;
@@ -40,6 +45,11 @@ struct SampleRow {
   std::optional<bool> multiplexed;  // none: no valid counter reading
   std::optional<std::uint64_t> pass;
   std::string left_out;  // why the sample is not in the statistics; "" = kept
+  // kernel-fault rows of the fault phase (measure/fault_anatomy.h): entry
+  // to the folio's allocation, that to the next allocation (an upper bound
+  // of the zeroing), the rest; none, with `fault_untraced` saying why.
+  std::optional<std::uint64_t> fault_alloc_ns, fault_zero_ns, fault_map_ns;
+  std::string fault_untraced;
 
   bool kept() const { return left_out.empty(); }
 };
@@ -47,11 +57,14 @@ struct SampleRow {
 // The columns of one samples.csv: the fixed ones around its counters.
 struct SamplesLayout {
   std::vector<std::string> counters;
+  bool anatomy = true;  // false: a file written before the fault anatomy columns
   std::vector<std::string> header() const;
 };
 
-// The row as one CSV record, with its line end (RFC 4180 quoting).
+// The row as one CSV record, with its line end (RFC 4180 quoting); with a
+// layout, only the columns that layout has.
 std::string format_row(const SampleRow& row);
+std::string format_row(const SampleRow& row, const SamplesLayout& layout);
 std::string format_header(const SamplesLayout& layout);
 
 // A samples.csv read back and checked (results/samples_reader.cc): the

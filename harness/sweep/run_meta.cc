@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "counters/counter_set.h"
 #include "sweep/drift_control.h"
+#include "sweep/fault_anatomy_meta.h"
 #include "sweep/kernel_strategy.h"
 
 namespace zs {
@@ -106,6 +107,7 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
   nlohmann::json pools = nlohmann::json::array();
   for (const FolioPool* pool : s.pools()) pools.push_back(pool->describe());
   meta["pools"] = pools;
+  meta["fault_anatomy"] = fault_anatomy_meta(s);
   const nlohmann::json* old = in.previous;
   meta["started"] = old ? old->value("started", utc_iso_now()) : utc_iso_now();
   nlohmann::json resumes =

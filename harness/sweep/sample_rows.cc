@@ -68,6 +68,12 @@ std::vector<SampleRow> sample_rows(const Point& p, const std::string& key,
     }
     if (s.backing.verified) x.huge = s.backing.huge;
     x.left_out = left_out;
+    if (x.phase == "fault" && s.anatomy) {
+      x.fault_alloc_ns = s.anatomy->alloc_ns;
+      x.fault_zero_ns = s.anatomy->zero_ns;
+      x.fault_map_ns = s.anatomy->map_ns;
+      x.fault_untraced = s.anatomy->why;
+    }
     rows.push_back(std::move(x));
   };
   row("zero", s.zero);

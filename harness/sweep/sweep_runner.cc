@@ -15,6 +15,7 @@
 #include "memory/setting_guard.h"
 #include "results/results_dir.h"
 #include "sweep/drift_control.h"
+#include "sweep/fault_anatomy_meta.h"
 #include "sweep/run_meta.h"
 #include "sweep/sample_rows.h"
 
@@ -165,7 +166,7 @@ SamplesRepair repair_on_resume(const std::string& dir, const SweepPlan& plan,
   repair.torn_line = repair.torn_line || found.torn_line;
   if (repair.any()) {
     std::string text = format_header(f.layout);
-    for (const SampleRow& r : f.rows) text += format_row(r);
+    for (const SampleRow& r : f.rows) text += format_row(r, f.layout);
     write_file_atomically(dir, "samples.csv", text);
   }
   done = completed_samples(f);
@@ -211,6 +212,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
                                  option_ref(Option::resume_dir), dir));
   SweepSession session(plan.points, set,
                        SessionOptions{{opt.reserve_hugetlb, opt.enable_mthp}, true});
+  if (std::string w = fault_anatomy_warning(session); !w.empty()) observer.warning(w);
 
   // ---- the results directory.
   if (!opt.resume_dir) {
@@ -269,6 +271,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
     r.done = after.done.size();
     finish_meta(meta, r.status, after, plan.total, done_before, monotonic_seconds() - t0);
     record_control(meta, session.control(), monotonic_seconds() - t0);
+    count_fault_anatomy(meta, samples);
     write_json_atomically(dir, "meta.json", meta);
   } catch (const WriteError& e) {
     if (reserve) reserve->release();

@@ -59,6 +59,8 @@ class RunObserver : public SweepObserver {
                        std::uint64_t /*done_before*/) {}
   // A resume cut duplicated rows, partial samples or a torn line.
   virtual void repaired(const std::string& /*samples_csv*/, const SamplesRepair& /*what*/) {}
+  // Something the run's numbers carry that a reader must know (the tracing's cost).
+  virtual void warning(const std::string& /*line*/) {}
 };
 
 struct SweepResult {

@@ -65,12 +65,26 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
   control_point_ = std::make_unique<ControlPoint>();
   drift_ = std::make_unique<DriftControl>(control_every(points_),
                                           [cp = control_point_.get()] { return cp->measure(); });
+  start_fault_anatomy();
   PhaseMeter plain, with_counters(counters_.get());
   timing_overhead = measure_meter_overhead(plain);
   counter_overhead = measure_meter_overhead(with_counters);
 }
 
 SweepSession::~SweepSession() = default;
+
+void SweepSession::start_fault_anatomy() {
+  auto fault = std::find_if(points_.begin(), points_.end(), [](const Point& p) {
+    return p.kernel_fault() && FaultTracer::untraceable(p.backing).empty();
+  });
+  if (std::none_of(points_.begin(), points_.end(), [](const Point& p) { return p.kernel_fault(); }))
+    return;
+  fault_tracer = std::make_unique<FaultTracer>();
+  for (auto& r : runners_) r->set_fault_tracer(fault_tracer.get());
+  if (fault != points_.end())
+    tracing_cost =
+        measure_tracing_cost(*pools_[{fault->backing, fault->folio_bytes}], *fault_tracer);
+}
 
 std::string_view SweepSession::primitive_name(std::size_t i) const {
   return points_[i].kernel_fault() ? std::string_view() : runners_[i]->primitive_name();

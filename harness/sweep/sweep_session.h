@@ -24,6 +24,8 @@
 #include "counters/event_selection.h"
 #include "machine/placement.h"
 #include "machine/tsc.h"
+#include "measure/fault_tracer.h"
+#include "measure/tracing_cost.h"
 #include "memory/cache_state.h"
 #include "results/samples_schema.h"
 #include "sweep/drift_control.h"
@@ -81,6 +83,9 @@ class SweepSession {
   PmuAccess pmu;
   TscInfo tsc;
   MeterOverhead timing_overhead, counter_overhead;
+  // With kernel-fault points: their tracepoints, and what tracing costs a fault.
+  std::unique_ptr<FaultTracer> fault_tracer;
+  std::optional<TracingCost> tracing_cost;
   const CounterSet* counters() const { return counters_.get(); }
   std::vector<const FolioPool*> pools() const;
   // The drift control: its readings of this segment, and what it measures.
@@ -88,6 +93,7 @@ class SweepSession {
   nlohmann::json control_point() const;  // ControlPoint::describe()
 
  private:
+  void start_fault_anatomy();
   struct PoolKey {
     Backing backing;
     std::uint64_t bytes;

@@ -15,13 +15,20 @@ import re
 LEADING = ("key", "backing", "folio_size", "strategy", "primitive", "target", "access", "op",
            "cache", "evict", "batch", "width", "rep", "phase", "ns", "tsc")
 TRAILING = ("batch_max_ns", "batches", "huge", "multiplexed", "pass", "left_out")
+# After left_out since the fault anatomy; files written before end at left_out.
+ANATOMY = ("fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "fault_untraced")
 UINT = ("folio_size", "target", "batch", "width", "rep", "ns")
-OPT_UINT = ("tsc", "batches", "pass")
+OPT_UINT = ("tsc", "batches", "pass", "fault_alloc_ns", "fault_zero_ns", "fault_map_ns")
 FLAGS = ("huge", "multiplexed")
 FIX = "; the file is damaged (rerun with --lenient to leave the damaged rows out, or restore the file)"
 KINDS = ("malformed", "duplicated", "in an incomplete sample", "torn")
 _UINT_RE = re.compile(r"[0-9]+\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _trailing(header):
+    """The header's trailing columns: with the anatomy columns, or an older file's."""
+    return TRAILING + ANATOMY if tuple(header[-len(TRAILING + ANATOMY):]) == TRAILING + ANATOMY else TRAILING
 
 
 class Damaged(Exception):
@@ -110,7 +117,7 @@ def _check_row(cells, malformed, header, keys):
                 return bad(col, "an unsigned integer")
         elif col in FLAGS and v not in ("", "0", "1"):
             return bad(col, "0, 1 or empty")
-        elif (len(LEADING) <= i < len(header) - len(TRAILING) or col == "batch_max_ns") and v:
+        elif (len(LEADING) <= i < len(header) - len(_trailing(header)) or col == "batch_max_ns") and v:
             try:
                 ok = math.isfinite(float(v)) and v.strip() == v and "_" not in v and v[0] != "+"
             except ValueError:
@@ -148,10 +155,11 @@ def read_samples(path, lenient=False, complete_run=False, keys=None):
         raise Damaged("%s: no header line; not a samples.csv, or written by a run that stopped "
                       "before its first sample" % path)
     _, header, bad = records[0]
-    if (bad or len(header) < len(LEADING) + len(TRAILING) or tuple(header[:len(LEADING)]) != LEADING
-            or tuple(header[-len(TRAILING):]) != TRAILING or any(not h or _not_text(h) for h in header)):
+    trailing = _trailing(header)
+    if (bad or len(header) < len(LEADING) + len(trailing) or tuple(header[:len(LEADING)]) != LEADING
+            or tuple(header[-len(trailing):]) != trailing or any(not h or _not_text(h) for h in header)):
         raise Damaged("%s:1: the header is not samples.csv's (%s ... %s expected); written by another "
-                      "zeroscope version?" % (path, ",".join(LEADING), ",".join(TRAILING)))
+                      "zeroscope version?" % (path, ",".join(LEADING), ",".join(TRAILING + ANATOMY)))
     f = SamplesFile()
 
     def damage(line, kind, problem):

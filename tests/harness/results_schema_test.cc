@@ -91,7 +91,66 @@ TEST(SamplesSchema, HeaderIsTheFixedColumnsAroundTheCounters) {
   EXPECT_EQ(format_header(kLayout),
             "key,backing,folio_size,strategy,primitive,target,access,op,cache,evict,batch,width,"
             "rep,phase,ns,"
+            "tsc,page_faults,energy_pkg,batch_max_ns,batches,huge,multiplexed,pass,left_out,"
+            "fault_alloc_ns,fault_zero_ns,fault_map_ns,fault_untraced\n");
+}
+
+// A samples.csv written before the fault anatomy columns ends at left_out:
+// still read, its rows without spans, and rewritten (a resume's repair)
+// with the columns it had.
+TEST(SamplesSchema, AFileWrittenBeforeTheAnatomyColumnsIsStillRead) {
+  SamplesLayout old = kLayout;
+  old.anatomy = false;
+  EXPECT_EQ(format_header(old),
+            "key,backing,folio_size,strategy,primitive,target,access,op,cache,evict,batch,width,"
+            "rep,phase,ns,"
             "tsc,page_faults,energy_pkg,batch_max_ns,batches,huge,multiplexed,pass,left_out\n");
+  SampleRow z = row("k", "zero", 0, 100), a = row("k", "access", 0, 9);
+  const std::string text = format_header(old) + format_row(z, old) + format_row(a, old);
+  EXPECT_EQ(format_row(a, old),
+            "k,thp,2097152,extent,stosb,0,page,write,cold,pool,0,2,0,access,9,,,3,,,1,,,\n");
+  SamplesFile f = parse_samples(text, "s.csv");
+  EXPECT_FALSE(f.layout.anatomy);
+  EXPECT_EQ(f.layout.counters, kLayout.counters);
+  ASSERT_EQ(f.rows.size(), 2u);
+  EXPECT_FALSE(f.rows[0].fault_zero_ns.has_value());
+  std::string again = format_header(f.layout);
+  for (const SampleRow& r : f.rows) again += format_row(r, f.layout);
+  EXPECT_EQ(again, text);
+}
+
+TEST(SamplesSchema, FaultSpansRoundTripWithTheirReason) {
+  const auto fault = [](std::uint64_t rep) {
+    SampleRow r = row("f", "fault", rep, 170000);
+    r.strategy = "kernel-fault";
+    r.primitive = "";
+    return r;
+  };
+  SampleRow traced = fault(0), untraced = fault(1);
+  traced.fault_alloc_ns = 2500;
+  traced.fault_zero_ns = 167000;
+  traced.fault_map_ns = 500;
+  untraced.fault_untraced = "tracefs: mount: Operation not permitted";
+  SampleRow a0 = row("f", "access", 0, 9), a1 = row("f", "access", 1, 9);
+  a0.strategy = a1.strategy = "kernel-fault";
+  a0.primitive = a1.primitive = "";
+  EXPECT_EQ(format_row(traced),
+            "f,thp,2097152,kernel-fault,,0,page,write,cold,pool,0,2,0,fault,170000,,,3,,,1,,,,2500,"
+            "167000,500,\n");
+  SamplesFile f = parse_samples(file({traced, a0, untraced, a1}), "s.csv");
+  EXPECT_TRUE(f.layout.anatomy);
+  ASSERT_EQ(f.rows.size(), 4u);
+  EXPECT_EQ(f.rows[0].fault_alloc_ns, 2500u);
+  EXPECT_EQ(f.rows[0].fault_zero_ns, 167000u);
+  EXPECT_EQ(f.rows[0].fault_map_ns, 500u);
+  EXPECT_FALSE(f.rows[1].fault_zero_ns.has_value());
+  EXPECT_FALSE(f.rows[2].fault_zero_ns.has_value());
+  EXPECT_EQ(f.rows[2].fault_untraced, untraced.fault_untraced);
+  // A span that is not a number is damage, named by its column.
+  std::string bad = file({traced, a0});
+  bad.replace(bad.find(",167000,"), 8, ",16x000,");
+  EXPECT_NE(message_of(bad).find("column 'fault_zero_ns': '16x000' is not an unsigned integer"),
+            std::string::npos);
 }
 
 TEST(SamplesSchema, RowsRoundTripAndMissingValuesStayEmpty) {
@@ -108,7 +167,7 @@ TEST(SamplesSchema, RowsRoundTripAndMissingValuesStayEmpty) {
   EXPECT_EQ(
       format_row(b),
       "\"k,2\",thp,2097152,extent,stosb,0,page,write,cold,pool,0,2,1,access,20,,,3,,,,,,backing "
-      "unverified\n");
+      "unverified,,,,\n");
   // Each with the other phase of its sample: the reader takes whole samples.
   SampleRow a_access = row("k/1", "access", 0, 9), b_zero = row("k,2", "zero", 1, 9);
   b_zero.left_out = b.left_out;
@@ -158,12 +217,12 @@ TEST(SamplesSchema, DamagedFilesAreRefusedWithLineAndFix) {
     return line;
   };
   const std::string next = format_row(row("k", "zero", 1, 6));
-  EXPECT_EQ(message_of(ok + "k,thp,2097152\n"), "s.csv:4: 3 cells where the header has 24" + kFix);
+  EXPECT_EQ(message_of(ok + "k,thp,2097152\n"), "s.csv:4: 3 cells where the header has 28" + kFix);
   EXPECT_EQ(message_of(ok + with(next, ",6,", ",6us,")),
             "s.csv:4: column 'ns': '6us' is not an unsigned integer" + kFix);
   EXPECT_EQ(message_of(ok + with(next, ",3,", ",x3,")),
             "s.csv:4: column 'energy_pkg': 'x3' is not a number" + kFix);
-  EXPECT_EQ(message_of(ok + with(next, ",1,,,\n", ",yes,,,\n")),
+  EXPECT_EQ(message_of(ok + with(next, ",1,,,,,,,\n", ",yes,,,,,,,\n")),
             "s.csv:4: column 'huge': 'yes' is not 0, 1 or empty" + kFix);
   EXPECT_EQ(
       message_of(ok + with(next, ",zero,", ",fault,")),
