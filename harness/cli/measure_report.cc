@@ -12,6 +12,7 @@
 #include "memory/folio_pool.h"
 #include "platform/platform.h"
 #include "stats/stats.h"
+#include "sweep/kernel_strategy.h"
 
 namespace zs::cli {
 
@@ -28,6 +29,7 @@ void print_measure_setup(const SweepSession& s, const SweepSettings& set, CacheS
              s.placement.node_source);
   fmt::print("# LLC {} ({}); pool: {}\n", exact_size(s.llc.bytes), s.llc.source,
              s.pools().front()->describe());
+  for (const std::string& line : kernel_path_header(s.points())) fmt::print("# {}\n", line);
   fmt::print(
       "# cache {} (evict {}), {} reps after {} warm-up, interleaved (seed {}); times are medians "
       "of "
