@@ -200,11 +200,7 @@ std::string render_comparison_text(const Comparison& c) {
         "change = B/A cost median ratio - 1, 95% BCa CI; p: Mann-Whitney,\n"
         "Holm-adjusted over {} comparisons; n.s. = no significant change.\n",
         c.comparisons);
-    o += wrap_lines(
-        "One run per side: run-to-run variance is not in these intervals. Across time or reboots, "
-        "give "
-        "several runs per side (A1,A2,A3 B1,B2,B3).",
-        80, "");
+    o += "The intervals and p are within one run: run-to-run variance is not in them.\n";
   }
   if (!c.verdict_why.empty()) o += wrap_lines(c.verdict_why, 80, "");
   std::string group;
