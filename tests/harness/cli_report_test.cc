@@ -151,7 +151,8 @@ TEST(CliCompare, ReplicateRunsPerSideCarryRunToRunVariance) {
   EXPECT_EQ(diff.out, golden("compare-strategy-replicates.txt"));
   EXPECT_NE(diff.out.find("2 faster, 0 slower"), std::string::npos) << diff.out;
   // A single run per side says what its intervals leave out.
-  EXPECT_NE(run("compare " + F + "quick-a " + F + "quick-b").out.find("run-to-run variance is not in them"),
+  EXPECT_NE(run("compare " + F + "quick-a " + F + "quick-b")
+                .out.find("run-to-run variance is not in them"),
             std::string::npos);
 }
 
