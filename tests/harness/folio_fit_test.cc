@@ -18,6 +18,7 @@
 #include "report/folio_fit.h"
 #include "report/report.h"
 #include "results/results_data.h"
+#include "support/files.h"
 
 namespace zs {
 namespace {
@@ -25,12 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kSource(ZS_SOURCE_DIR);
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 Report report_of(const std::string& fixture) {
   const ResultsData d = load_results((kSource / "tests/fixtures/results" / fixture).string());

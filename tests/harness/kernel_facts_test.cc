@@ -1,6 +1,7 @@
 // The facts that decide the kernel's zeroing path, from each of their
 // sources, with samples from real machines (tests/fixtures/procfs/).
 #include "machine/kernel_facts.h"
+#include "support/files.h"
 
 #include <gtest/gtest.h>
 
@@ -10,13 +11,7 @@
 namespace zs {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(ZS_SOURCE_DIR) + "/tests/fixtures/procfs/" + name);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string fixture(const std::string& name) { return test::fixture_text("procfs", name); }
 
 const std::string kFcConfig = "config-6.18-fc-preempt-none-dynamic.txt";
 

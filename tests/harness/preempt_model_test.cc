@@ -3,6 +3,7 @@
 #include "machine/preempt_model.h"
 
 #include "machine/kernel_config.h"
+#include "support/files.h"
 
 #include <gtest/gtest.h>
 
@@ -12,13 +13,7 @@
 namespace zs {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(ZS_SOURCE_DIR) + "/tests/fixtures/procfs/" + name);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string fixture(const std::string& name) { return test::fixture_text("procfs", name); }
 
 const std::string kDynamic = "#1 SMP PREEMPT_DYNAMIC Fri Sep 13 04:18:22 UTC 2024";
 

@@ -15,19 +15,14 @@
 #include "machine/cpu_identity.h"
 #include "machine/cpu_list.h"
 #include "machine/sysfs.h"
+#include "support/files.h"
 
 namespace zs {
 namespace {
 
 const std::string kDir = std::string(ZS_SOURCE_DIR) + "/tests/fixtures/procfs/";
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(kDir + name);
-  EXPECT_TRUE(in) << kDir + name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string fixture(const std::string& name) { return test::fixture_text("procfs", name); }
 
 TEST(Cpuinfo, FirstValueOfEveryKeyIsCpu0s) {
   auto f = procfs::cpuinfo_fields(fixture("cpuinfo-amd-epyc-9654.txt"));

@@ -15,6 +15,7 @@
 #include "common/errors.h"
 #include "results/replicates_meta.h"
 #include "results/results_runs.h"
+#include "support/files.h"
 #include "support/test_dir.h"
 #include "sweep/replicates.h"
 #include "sweep/run_meta.h"
@@ -25,12 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kSource = ZS_SOURCE_DIR;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 TEST(ReplicateSeed, DistinctPerReplicateAndStable) {
   std::set<std::uint64_t> seen;

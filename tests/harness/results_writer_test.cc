@@ -12,6 +12,7 @@
 
 #include "common/errors.h"
 #include "results/results_dir.h"
+#include "support/files.h"
 #include "support/test_dir.h"
 
 namespace zs {
@@ -51,12 +52,7 @@ SampleRow row(const std::string& key, std::uint64_t rep, const std::string& phas
   return r;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 class ResultsWriter : public ::testing::Test {
  protected:
