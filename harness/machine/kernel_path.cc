@@ -5,9 +5,9 @@
 // How folio_zero_user() orders it:
 //   before 7.0: process_huge_page (left-right) up to MAX_ORDER_NR_PAGES
 //               pages, clear_gigantic_page (sequential) above;
-//   7.0 on:     three regions (radius 2) up to MAX_ORDER_NR_PAGES pages, one
-//               range above, each in batches of 32 MiB of pages under
-//               none/voluntary preemption, whole under full/lazy/rt.
+//   7.0 on:     three regions (radius 2) at every folio size (no
+//               MAX_ORDER_NR_PAGES test), each in batches of 32 MiB of pages
+//               under none/voluntary preemption, whole under full/lazy/rt.
 #include "machine/kernel_path.h"
 
 #include <charconv>
@@ -44,17 +44,16 @@ struct Zeroer {
 Zeroer folio_zero_user(const KernelPathInputs& in, KernelRelease rel, std::uint64_t pages) {
   Zeroer z;
   const std::string r = release_text(rel);
-  if (!in.max_page_order) {
-    z.why = "MAX_PAGE_ORDER unknown (" + in.max_page_order_source + ")";
-    return z;
-  }
-  const std::uint64_t max_nr = 1ull << *in.max_page_order;
-  const bool small = pages <= max_nr;
-  const std::string size_src =
-      fmt::format("{} pages {} MAX_ORDER_NR_PAGES = {} (MAX_PAGE_ORDER {}: {})", pages,
-                  small ? "<=" : ">", max_nr, *in.max_page_order, in.max_page_order_source);
   if (before(rel, kFolioZeroRanges)) {
-    z.source = fmt::format("release {} < 7.0; {}", r, size_src);
+    if (!in.max_page_order) {
+      z.why = "MAX_PAGE_ORDER unknown (" + in.max_page_order_source + ")";
+      return z;
+    }
+    const std::uint64_t max_nr = 1ull << *in.max_page_order;
+    const bool small = pages <= max_nr;
+    z.source = fmt::format("release {} < 7.0; {} pages {} MAX_ORDER_NR_PAGES = {} ", r, pages,
+                           small ? "<=" : ">", max_nr) +
+               fmt::format("(MAX_PAGE_ORDER {}: {})", *in.max_page_order, in.max_page_order_source);
     if (small) {
       z.strategy = "left-right";
       z.function = "folio_zero_user -> process_huge_page";
@@ -97,18 +96,14 @@ Zeroer folio_zero_user(const KernelPathInputs& in, KernelRelease rel, std::uint6
     z.why = fmt::format("preemption model '{}' is not one the table knows", m);
     return z;
   }
+  // From 7.0 the three ranges are cleared at every folio size: the merged
+  // folio_zero_user() has no MAX_ORDER_NR_PAGES test (docs/kernel-zeroing.md).
   z.batch = batch;
-  z.source = fmt::format("release {} >= 7.0; {}; {}", r, size_src, batch_src);
-  if (small) {
-    z.strategy = "three-region";
-    z.width = kUpstreamWidth;
-    z.function = "folio_zero_user -> clear_contig_highpages";
-    z.order = "right, left, then the target +-2 pages; contiguous ranges";
-  } else {
-    z.strategy = "extent";
-    z.function = "folio_zero_user -> clear_contig_highpages";
-    z.order = "one contiguous range";
-  }
+  z.source = fmt::format("release {} >= 7.0: three ranges at every folio size; {}", r, batch_src);
+  z.strategy = "three-region";
+  z.width = kUpstreamWidth;
+  z.function = "folio_zero_user -> clear_contig_highpages";
+  z.order = "right, left, then the target +-2 pages; contiguous ranges";
   return z;
 }
 

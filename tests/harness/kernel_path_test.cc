@@ -84,7 +84,7 @@ TEST(KernelPath, MaxPageOrderDecidesTheSplit) {
   EXPECT_EQ(z.reason, "MAX_PAGE_ORDER unknown (unreadable)");
 }
 
-TEST(KernelPath, From70ThreeRegionAndOneRangeBatchedByPreemption) {
+TEST(KernelPath, From70ThreeRegionAtEverySizeBatchedByPreemption) {
   KernelPathInputs in = dev_vm();
   in.release = "7.0.0-rc3";
   auto t = kernel_zeroing(in);
@@ -93,10 +93,17 @@ TEST(KernelPath, From70ThreeRegionAndOneRangeBatchedByPreemption) {
   EXPECT_EQ(thp.width, 2u);
   EXPECT_EQ(thp.batch, 8192u);  // 32 MiB of 4 KiB pages under none
   EXPECT_EQ(thp.function.rfind("folio_zero_user -> clear_contig_highpages", 0), 0u);
+  EXPECT_EQ(thp.source,
+            "init_on_alloc off (default: CONFIG_INIT_ON_ALLOC_DEFAULT_ON not set in "
+            "/proc/config.gz); release 7.0 >= 7.0: three ranges at every folio size; preemption "
+            "none (/proc/config.gz CONFIG_PREEMPT_NONE=y): batches of 8192 pages (32 MiB)");
+  // No MAX_ORDER_NR_PAGES test from 7.0: a 1 GiB folio is cleared in three
+  // ranges too, the target's neighbourhood last.
   const KernelZeroing& gig = at(t, "hugetlb", kGiB);
-  EXPECT_EQ(gig.strategy, "extent");
-  EXPECT_EQ(gig.width, std::nullopt);
+  EXPECT_EQ(gig.strategy, "three-region");
+  EXPECT_EQ(gig.width, 2u);
   EXPECT_EQ(gig.batch, 8192u);
+  EXPECT_EQ(gig.function, thp.function);
   in.preemption = "voluntary";
   EXPECT_EQ(at(kernel_zeroing(in), "thp", 2 * kMiB).batch, 8192u);
   for (const char* m : {"full", "lazy", "rt"}) {
@@ -105,6 +112,12 @@ TEST(KernelPath, From70ThreeRegionAndOneRangeBatchedByPreemption) {
     EXPECT_EQ(at(t, "thp", 2 * kMiB).batch, 0u) << m;
     EXPECT_EQ(at(t, "hugetlb", kGiB).batch, 0u) << m;
   }
+  in.preemption = "none";
+  in.max_page_order.reset();  // 7.0 on does not need it
+  in.max_page_order_source = "unreadable";
+  t = kernel_zeroing(in);
+  EXPECT_EQ(at(t, "thp", 2 * kMiB).strategy, "three-region");
+  EXPECT_EQ(at(t, "hugetlb", kGiB).strategy, "three-region");
   in.release = "7.3.1";
   in.page_size = 16384;  // (a 16 KiB-page x86 does not exist; the arithmetic is the point)
   in.preemption = "none";
