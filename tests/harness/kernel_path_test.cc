@@ -5,28 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/kernel_table.h"
+
 namespace zs {
 namespace {
 
 constexpr std::uint64_t kMiB = 1ull << 20, kGiB = 1ull << 30;
 
-KernelPathInputs dev_vm() {  // the development VM: 6.18, none, init_on_alloc off
-  KernelPathInputs in;
-  in.release = "6.18.44-fc-v669";
-  in.arch = "x86_64";
-  in.preemption = "none";
-  in.preemption_source = "/proc/config.gz CONFIG_PREEMPT_NONE=y";
-  in.init_on_alloc = false;
-  in.init_on_alloc_source = "default: CONFIG_INIT_ON_ALLOC_DEFAULT_ON not set in /proc/config.gz";
-  in.max_page_order = 10;
-  in.max_page_order_source = "/proc/buddyinfo (11 order columns)";
-  in.caches_alias = false;
-  in.caches_alias_source = "architecture x86_64: caches do not alias";
-  in.thp_pmd_bytes = 2 * kMiB;
-  in.mthp_sizes = {64 << 10, 2 * kMiB};
-  in.hugetlb_sizes = {2 * kMiB, kGiB};
-  return in;
-}
+// The development VM: 6.18, none, init_on_alloc off (tests/support/kernel_table.h).
+KernelPathInputs dev_vm() { return test::dev_vm_kernel(); }
 
 const KernelZeroing& at(const std::vector<KernelZeroing>& t, const char* b, std::uint64_t size) {
   const KernelZeroing* z = find_kernel_zeroing(t, b, size);
