@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "report/drift.h"
+#include "results/results_dir.h"
 #include "sweep/kernel_strategy.h"
 
 namespace zs::cli {
@@ -147,6 +149,8 @@ int RunReporter::finish(const SweepResult& r, const SweepPlan& plan) {
     return kExitWriteFailed;
   }
   print_medians(r.summary, plan.points, plan.config.settings.record_batches);
+  if (std::string w = drift_warning(summarize_control(read_json(r.dir + "/meta.json"))); !w.empty())
+    warnings_.push_back(std::move(w));
   for (const std::string& w : warnings_) fmt::print("warning: {}\n", w);
   fmt::print("results: {}\n", r.dir);
   if (r.status == RunStatus::complete) return 0;

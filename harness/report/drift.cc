@@ -223,4 +223,13 @@ nlohmann::json control_shift_json(const ControlShift& s) {
   return {{"threshold", kDriftThreshold}, {"sides", sides}};
 }
 
+std::string drift_warning(const ControlSummary& c) {
+  if (!c.present || c.drift.verdict != QuarterDrift::Verdict::drift) return "";
+  return fmt::format(
+      "the drift control moved {:+.1f}% between the first and the last quarter of the run "
+      "({:.1f} us, then {:.1f} us): the machine changed while measuring; check it (load, "
+      "frequency, the host) and run again",
+      100 * c.drift.change, c.drift.first / 1000, c.drift.last / 1000);
+}
+
 }  // namespace zs

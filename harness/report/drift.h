@@ -53,6 +53,10 @@ std::string no_control_text(const ControlSummary& c);
 // Report text: the spread, then a line on drift (a WARNING when it moved).
 std::string control_report_text(const ControlSummary& c);
 nlohmann::json control_report_json(const ControlSummary& c);
+// For the end of `zeroscope run`: one line when the control drifted (its
+// median moved more than the threshold between the first and the last
+// quarter), saying what to do; "" otherwise.
+std::string drift_warning(const ControlSummary& c);
 
 // Between runs: each side's runs' control medians, and per later side
 // whether the machine moved against the first. A side's median is the

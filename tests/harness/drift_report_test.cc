@@ -116,6 +116,22 @@ TEST_F(DriftFixture, ReportWarnsWhenTheMachineDrifted) {
   EXPECT_EQ(j["segments"], 2);
 }
 
+// The end of `zeroscope run` says it too, in one line, only when it drifted.
+TEST_F(DriftFixture, RunEndsWithAWarningOnlyWhenTheControlDrifted) {
+  std::vector<double> ns(9, 40000);
+  ns[7] = ns[8] = 43000;
+  nlohmann::json meta = {{"control", control(ns)}};
+  EXPECT_EQ(drift_warning(summarize_control(meta)),
+            "the drift control moved +7.5% between the first and the last quarter of the run "
+            "(40.0 us, then 43.0 us): the machine changed while measuring; check it (load, "
+            "frequency, the host) and run again");
+  meta["control"] = control({40000, 41000, 39000, 40000, 40500, 39500, 40000, 40200});
+  EXPECT_EQ(drift_warning(summarize_control(meta)), "");
+  meta["control"] = control({40000, 50000, 60000});  // too few readings to judge
+  EXPECT_EQ(drift_warning(summarize_control(meta)), "");
+  EXPECT_EQ(drift_warning(summarize_control(nlohmann::json::object())), "");
+}
+
 TEST_F(DriftFixture, ReportOfAStableRunSaysSo) {
   const std::string d =
       copy("quick-a", "a", control({40000, 41000, 39000, 40000, 40500, 39500, 40000, 40200}));
