@@ -237,7 +237,8 @@ nlohmann::json fidelity_json(const Fidelity& f) {
       {"lo", num(f.ratio ? std::optional<double>(f.ratio->lo) : std::nullopt)},
       {"hi", num(f.ratio ? std::optional<double>(f.ratio->hi) : std::nullopt)},
       {"remainder_ns", num(f.remainder_ns)},
-      {"fault_median_ns", f.fault_median}};
+      {"fault_median_ns", f.fault_median},
+      {"interval", f.runs > 1 ? "runs" : "samples"}};
   if (f.measured()) {
     j["replica_name"] = f.replica_name;
     j["replica_median_ns"] = f.replica_median;

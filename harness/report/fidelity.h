@@ -7,7 +7,8 @@
 // of the medians fault / replica with its 95% BCa interval, and the
 // remainder fault - replica, what the fault costs beyond zeroing
 // (allocation, memcg charge, page tables). Where it was not, why, and how
-// to get it.
+// to get it. Replicate runs redo the numbers over runs
+// (report/fidelity_runs.h).
 #pragma once
 
 #include <cstdint>
@@ -57,6 +58,9 @@ struct Fidelity {
   std::optional<stats::Interval> ratio;         // fault / replica medians, 95% BCa
   std::optional<double> remainder_ns;           // fault median - replica median
   std::string note;                             // why a number is missing ("" otherwise)
+  // Replicate runs (report/fidelity_runs.h): > 1 when the medians are
+  // medians of run medians and the interval is over runs, then samples.
+  std::size_t runs = 1;
 
   bool measured() const { return !replica_key.empty(); }
   bool explains() const {

@@ -81,6 +81,13 @@ std::vector<std::pair<std::string, std::vector<const Fidelity*>>> by_group(
   return out;
 }
 
+// The replicate runs the numbers are over; 1 for one run.
+std::size_t runs_of(const std::vector<Fidelity>& f) {
+  std::size_t n = 1;
+  for (const Fidelity& x : f) n = std::max(n, x.runs);
+  return n;
+}
+
 bool none_recorded(const std::vector<Fidelity>& f) {
   return std::all_of(f.begin(), f.end(), [](const Fidelity& x) { return x.no_kernel_path; });
 }
@@ -92,9 +99,16 @@ std::string render_fidelity_text(const std::vector<Fidelity>& f) {
   if (none_recorded(f))
     return fmt::format("\n{}", wrap_lines(fmt::format("replica fidelity: {}", f.front().note)));
   std::string o = "\n";
-  o += wrap_lines(
-      "replica fidelity: each kernel-fault against the replica of this kernel's path in the same "
-      "run; ratio = fault / replica medians, 95% BCa CI; rest = fault - replica.");
+  if (const std::size_t runs = runs_of(f); runs > 1)
+    o += wrap_lines(fmt::format(
+        "replica fidelity over {} runs: each kernel-fault against the replica of this kernel's "
+        "path in the same runs; ratio = fault / replica medians of run medians, 95% interval "
+        "over runs, then samples; rest = fault - replica, medians of run medians.",
+        runs));
+  else
+    o += wrap_lines(
+        "replica fidelity: each kernel-fault against the replica of this kernel's path in the "
+        "same run; ratio = fault / replica medians, 95% BCa CI; rest = fault - replica.");
   std::vector<std::string> warnings;
   for (const auto& [group, rows] : by_group(f)) {
     o += wrap_lines(group);
@@ -120,11 +134,20 @@ std::string render_fidelity_text(const std::vector<Fidelity>& f) {
 std::string render_fidelity_markdown(const std::vector<Fidelity>& f) {
   if (f.empty()) return "";
   if (none_recorded(f)) return fmt::format("\n**Replica fidelity**: {}.\n", f.front().note);
+  const std::size_t runs = runs_of(f);
   std::string o =
-      "\n### Replica fidelity\n\nEach kernel-fault against the replica of this kernel's path in "
-      "the same run: ratio = fault / replica medians with 95% BCa CI; remainder = fault - "
-      "replica.\n\n| point | fault median (us) | replica | replica median (us) | ratio [95% CI] | "
-      "remainder (us) |\n|---|---|---|---|---|---|\n";
+      runs > 1
+          ? fmt::format(
+                "\n### Replica fidelity\n\nEach kernel-fault against the replica of this "
+                "kernel's path in the same {} runs: ratio = fault / replica medians of run "
+                "medians with 95% interval over runs, then samples; remainder = fault - replica, "
+                "medians of run medians.\n\n",
+                runs)
+          : "\n### Replica fidelity\n\nEach kernel-fault against the replica of this kernel's "
+            "path in the same run: ratio = fault / replica medians with 95% BCa CI; remainder = "
+            "fault - replica.\n\n";
+  o += "| point | fault median (us) | replica | replica median (us) | ratio [95% CI] | "
+       "remainder (us) |\n|---|---|---|---|---|---|\n";
   std::vector<std::string> lines;
   for (const auto& [group, rows] : by_group(f)) {
     for (const Fidelity* x : rows) {

@@ -283,7 +283,7 @@ std::string render_report_text(const Report& r) {
     for (const auto& [why, n] : r.left_out) s += fmt::format(" {} {};", n, why);
     o += wrap_lines(s);
   }
-  o += control_report_text(r.control);
+  o += r.runs > 1 ? runs_control_text(r.control_runs) : control_report_text(r.control);
   return o;
 }
 
@@ -399,7 +399,7 @@ nlohmann::json render_report_json(const Report& r) {
   }
   if (!r.folio_fits.fits.empty()) j["folio_fit"] = folio_fits_json(r.folio_fits);
   add_runs_json(r, j);
-  j["control"] = control_report_json(r.control);
+  j["control"] = r.runs > 1 ? runs_control_json(r.control_runs) : control_report_json(r.control);
   if (!r.fault_anatomy.entries.empty()) j["fault_anatomy"] = fault_anatomy_json(r.fault_anatomy);
   return j;
 }

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/drift.h"
+#include "report/drift_runs.h"
 #include "report/fault_anatomy_text.h"
 #include "report/fidelity.h"
 #include "report/folio_fit.h"
@@ -73,6 +74,7 @@ struct Report {
   std::vector<Fidelity> fidelity;  // kernel-fault against the replica of the kernel's path
   std::size_t runs = 1;            // replicate runs (report/report_runs.h)
   ControlSummary control;          // the drift control (report/drift.h)
+  RunsControl control_runs;        // replicate runs: each run's control (report/drift_runs.h)
   std::vector<std::string>
       kernel_path;  // how the kernel zeroes the measured folios (kernel_path_note.h)
   FaultAnatomySection fault_anatomy;  // kernel-fault spans from tracepoints

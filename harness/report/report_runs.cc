@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "report/fidelity_runs.h"
+
 namespace zs {
 
 namespace {
@@ -31,10 +33,16 @@ ResultsData merge_runs(const std::vector<ResultsData>& runs, const std::string& 
   return merged;
 }
 
-// One vector per run that has values of `column` (ns or a counter) for the point's phase.
-std::vector<std::vector<double>> per_run(const std::vector<ResultsData>& runs,
-                                         const std::string& key, const std::string& phase,
-                                         const std::string& column) {
+// The median of run medians with its interval: the ratio against a side
+// that is always 1.
+stats::Interval runs_median(const std::vector<std::vector<double>>& runs, std::uint64_t seed) {
+  return stats::bootstrap_runs_ratio({{1.0}}, runs, seed).ratio;
+}
+}  // namespace
+
+std::vector<std::vector<double>> run_values(const std::vector<ResultsData>& runs,
+                                            const std::string& key, const std::string& phase,
+                                            const std::string& column) {
   std::vector<std::vector<double>> out;
   for (const ResultsData& d : runs) {
     const PhaseData* ph = d.phase(key, phase);
@@ -49,13 +57,6 @@ std::vector<std::vector<double>> per_run(const std::vector<ResultsData>& runs,
   return out;
 }
 
-// The median of run medians with its interval: the ratio against a side
-// that is always 1.
-stats::Interval runs_median(const std::vector<std::vector<double>>& runs, std::uint64_t seed) {
-  return stats::bootstrap_runs_ratio({{1.0}}, runs, seed).ratio;
-}
-}  // namespace
-
 Report build_runs_report(const std::vector<ResultsData>& runs, const std::string& dir,
                          const ReportOptions& opt) {
   if (runs.size() == 1) {  // an ordinary directory, or a parent with one run left (lenient)
@@ -66,18 +67,20 @@ Report build_runs_report(const std::vector<ResultsData>& runs, const std::string
   const ResultsData merged = merge_runs(runs, dir);
   Report r = build_report(merged, opt);
   r.runs = runs.size();
+  fidelity_over_runs(r.fidelity, runs, opt.seed);
+  r.control_runs = summarize_run_controls(runs);
   std::vector<double> ps;
   std::vector<ReportEntry*> with_p;
   for (ReportGroup& g : r.groups)
     for (ReportEntry& e : g.entries) {
-      const auto cost = per_run(runs, e.point.key, e.cost_phase, "ns");
+      const auto cost = run_values(runs, e.point.key, e.cost_phase, "ns");
       if (!cost.empty()) {
         e.cost_runs = runs_median(cost, opt.seed);
         e.cost.median = e.cost_runs->estimate;
         if (e.cost.median > 0) e.gbs = double(e.point.folio_size) / e.cost.median;
       }
       if (e.metric && opt.metric != "ns") {
-        const auto m = per_run(runs, e.point.key, e.cost_phase, opt.metric);
+        const auto m = run_values(runs, e.point.key, e.cost_phase, opt.metric);
         if (!m.empty()) e.metric->median = runs_median(m, opt.seed).estimate;
       }
       if (!e.change || e.baseline_key.empty()) continue;
@@ -85,8 +88,8 @@ Report build_runs_report(const std::vector<ResultsData>& runs, const std::string
       for (const PointInfo& p : merged.points)
         if (p.key == e.baseline_key) base_phase = ResultsData::cost_phase(p);
       const stats::RunsRatio rr = stats::bootstrap_runs_ratio(
-          per_run(runs, e.baseline_key, base_phase, opt.metric),
-          per_run(runs, e.point.key, e.cost_phase, opt.metric), opt.seed);
+          run_values(runs, e.baseline_key, base_phase, opt.metric),
+          run_values(runs, e.point.key, e.cost_phase, opt.metric), opt.seed);
       e.change = stats::Interval{rr.ratio.estimate - 1, rr.ratio.lo - 1, rr.ratio.hi - 1};
       e.p = rr.p;
       ps.push_back(rr.p);

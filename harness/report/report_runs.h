@@ -19,6 +19,12 @@ namespace zs {
 Report build_runs_report(const std::vector<ResultsData>& runs, const std::string& dir,
                          const ReportOptions& opt);
 
+// One vector per run that has values of `column` ("ns" or a counter) for
+// the point's phase, in the runs' order.
+std::vector<std::vector<double>> run_values(const std::vector<ResultsData>& runs,
+                                            const std::string& key, const std::string& phase,
+                                            const std::string& column);
+
 // The hooks of the renderers (report.cc): "" / nothing for one run.
 std::string runs_header_text(const Report& r);
 std::string runs_header_markdown(const Report& r);
