@@ -16,7 +16,7 @@ constexpr double kModelSampleOverheadS = 20e-6;
 constexpr double kModelCacheSpeedup = 2;
 }  // namespace
 
-std::uint64_t control_every(const std::vector<Point>& points) {
+std::uint64_t control_every(const std::vector<Point>& points, std::uint64_t samples) {
   if (points.empty()) return 1;
   double sample_s = 0;
   for (const Point& p : points)
@@ -25,8 +25,10 @@ std::uint64_t control_every(const std::vector<Point>& points) {
   const double reading_s = double(ControlPoint::kBytes) / kModelBytesPerSecond +
                            ControlPoint::kTimed * double(ControlPoint::kBytes) /
                                (kModelCacheSpeedup * kModelBytesPerSecond);
-  return std::max<std::uint64_t>(
+  const auto by_budget = std::max<std::uint64_t>(
       1, static_cast<std::uint64_t>(std::ceil(reading_s / (kControlBudget * sample_s))));
+  if (samples == 0) return by_budget;
+  return std::min(by_budget, std::max<std::uint64_t>(1, samples / kControlMinReadings));
 }
 
 std::uint64_t expected_controls(std::uint64_t from, std::uint64_t to, std::uint64_t every) {

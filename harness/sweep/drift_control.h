@@ -27,8 +27,11 @@ inline constexpr double kControlBudget = 0.02;
 // memory at that rate and ControlPoint::kTimed from the cache at twice it, so
 // `every` keeps the readings under kControlBudget of the samples' time
 // (meta.json records the share measured). 48 for a sweep of 2 MiB folios,
-// 1 for 1 GiB ones.
-std::uint64_t control_every(const std::vector<Point>& points);
+// 1 for 1 GiB ones. With `samples` (the run's recorded samples, the same on
+// a resume), at most samples / kControlMinReadings, so that even a short
+// run has enough readings for the drift rule to judge (a quarter needs 2).
+inline constexpr std::uint64_t kControlMinReadings = 16;
+std::uint64_t control_every(const std::vector<Point>& points, std::uint64_t samples = 0);
 
 // Whether a reading follows sample number `finished` (1-based over the run).
 inline bool control_due_after(std::uint64_t finished, std::uint64_t every) {

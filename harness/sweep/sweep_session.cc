@@ -63,7 +63,7 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
     runners_.back()->set_record_batches(set.record_batches);
   }
   control_point_ = std::make_unique<ControlPoint>();
-  drift_ = std::make_unique<DriftControl>(control_every(points_),
+  drift_ = std::make_unique<DriftControl>(control_every(points_, points_.size() * set.repetitions),
                                           [cp = control_point_.get()] { return cp->measure(); });
   start_fault_anatomy();
   PhaseMeter plain, with_counters(counters_.get());

@@ -44,6 +44,16 @@ TEST(DriftCadence, EveryKeepsTheModelledCostUnderTheBudget) {
   EXPECT_LT(control_every(mixed), 48u);
 }
 
+TEST(DriftCadence, AShortRunStillGetsEnoughReadingsToJudge) {
+  // quick.toml: 15 points x 15 samples; by the budget alone 48, 5 readings.
+  EXPECT_EQ(control_every(points(2ull << 20, 15), 225), 225u / kControlMinReadings);
+  EXPECT_GE(expected_controls(0, 225, control_every(points(2ull << 20, 15), 225)),
+            kControlMinReadings);
+  // A long run keeps the budget's cadence.
+  EXPECT_EQ(control_every(points(2ull << 20, 15), 100000), 48u);
+  EXPECT_EQ(control_every(points(2ull << 20, 15), 3), 1u);
+}
+
 TEST(DriftCadence, ReadingsBeforeTheFirstEveryKAndAfterTheLast) {
   int calls = 0;
   DriftControl c(10, [&] { return std::uint64_t(100 + calls++); });
