@@ -86,11 +86,12 @@ void print_medians(const std::vector<SummaryRow>& summary, const std::vector<Poi
 void print_dry_run(const SweepPlan& plan) {
   const SweepSettings& set = plan.config.settings;
   for (const Point& p : plan.points) fmt::print("{}\n", point_key(p));
+  const double s = plan.estimate_seconds();
   fmt::print(
-      "# {} points x {} repetitions = {} samples (+ {} warm-up each); estimated {:.0f} s at an "
-      "assumed "
-      "10 GB/s, pool set-up not included\n",
-      plan.points.size(), set.repetitions, plan.total, set.warmup, plan.estimate_seconds());
+      "# {} points x {} repetitions = {} samples (+ {} warm-up each); estimated {} at an "
+      "assumed 10 GB/s, pool set-up not included\n",
+      plan.points.size(), set.repetitions, plan.total, set.warmup,
+      s < 1 ? std::string("under 1 s") : fmt::format("{:.0f} s", s));
 }
 
 RunReporter::RunReporter() : tty_(isatty(STDERR_FILENO)) {}
