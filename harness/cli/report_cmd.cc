@@ -92,6 +92,9 @@ int run_report(const ReportArgs& a) {
   if (!a.plots) return 0;
   std::vector<std::string> pargs = {a.dir};
   if (a.lenient) pargs.push_back("--lenient");
+  // The paths the scripts print come after every table, under a heading.
+  if (a.format == "text" || a.format == "markdown") fmt::print("\nplots:\n");
+  std::fflush(stdout);
   return run_plots("all.py", pargs);
 }
 
