@@ -18,6 +18,7 @@
 #include "common/units.h"
 #include "machine/sysfs.h"
 #include "measure/mmap_bench.h"
+#include "measure/mmap_bench_warmup.h"
 #include "memory/hugetlb_pool.h"
 #include "memory/setting_guard.h"
 #include "memory/thp_settings.h"
@@ -29,7 +30,7 @@ namespace {
 struct MmapArgs {
   std::string page = "4KB", backing = "hugetlb", size = "1GB", fault = "demand", offset = "first";
   std::uint64_t loops = 1, warmup = 0, seed = 1;
-  bool seed_given = false, reserve_hugetlb = false, enable_mthp = false;
+  bool seed_given = false, warmup_given = false, reserve_hugetlb = false, enable_mthp = false;
   bool wait = false;  // --wait: for a live run owning a setting this one changes
 };
 
@@ -132,7 +133,10 @@ int run_mmap_bench_cmd(const MmapArgs& a) {
     fmt::print(stderr, "zeroscope mmap-bench: {}\n", line);
   });
 
-  const MmapBenchConfig cfg = parse_config(a);
+  MmapBenchConfig cfg = parse_config(a);
+  const WarmupChoice warmup =
+      choose_warmup(read_vm_signs(), a.warmup_given ? std::optional(a.warmup) : std::nullopt);
+  cfg.warmup = warmup.loops;
   // Both restore their settings when this function returns, throws, or a
   // signal ends the run.
   HugetlbReservation pool =
@@ -148,7 +152,7 @@ int run_mmap_bench_cmd(const MmapArgs& a) {
   }
   probe_mmap_bench(cfg);
 
-  fmt::print("{}", format_header(cfg, a.size));
+  fmt::print("{}", format_header(cfg, a.size, warmup.why));
   flush_stdout();
   auto results = run_mmap_bench(cfg, [&](const MmapLoopResult& r) {
     auto rate = gib_per_sec(cfg.size_bytes, r.ns);
@@ -182,7 +186,11 @@ Runner add_mmap_bench(CLI::App& app) {
       "bytes mapped per loop, a multiple of --page (default 1GB; units B KB MB GB, binary)");
   sub->add_option("--loops", a->loops, "loops, each mapping afresh (default 1)")
       ->check(within(limits::loops));
-  sub->add_option("--warmup", a->warmup, "untimed loops first, not reported (default 0, as perf)")
+  sub->add_option(
+         "--warmup", a->warmup,
+         "untimed loops first, not reported (default 0, as perf; 1 where the machine shows a "
+         "hypervisor or free page reporting, whose first loop after a pause pays host "
+         "faults)")
       ->check(within(limits::warmup));
   sub->add_option(
          "--fault", a->fault,
@@ -204,6 +212,7 @@ Runner add_mmap_bench(CLI::App& app) {
   return [sub, a]() {
     if (!sub->parsed()) return -1;
     a->seed_given = sub->count("--seed") > 0;
+    a->warmup_given = sub->count("--warmup") > 0;
     return run_mmap_bench_cmd(*a);
   };
 }

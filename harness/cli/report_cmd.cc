@@ -92,12 +92,16 @@ int run_report(const ReportArgs& a) {
   if (!a.plots) return 0;
   std::vector<std::string> pargs = {a.dir};
   if (a.lenient) pargs.push_back("--lenient");
+  // The paths the scripts print come after every table, under a heading.
+  if (a.format == "text" || a.format == "markdown") fmt::print("\nplots:\n");
+  std::fflush(stdout);
   return run_plots("all.py", pargs);
 }
 
 struct CompareArgs {
   std::vector<std::string> dirs;
-  std::string by = "label", format = "text", ignore;
+  std::string by = "label", format = "text";
+  std::vector<std::string> ignore;  // --ignore, repeated or comma-separated
   bool plots = false, lenient = false;
 };
 
@@ -150,12 +154,12 @@ int run_compare(const CompareArgs& a) {
   refuse_same_directory(runs);
   CompareOptions opt;
   opt.by = a.by;
-  std::stringstream ig(a.ignore);
-  for (std::string axis; std::getline(ig, axis, ',');)
+  for (const std::string& axis : a.ignore)
     if (!axis.empty()) opt.ignore.push_back(axis);
   std::vector<std::string> args = a.dirs;
   if (a.by != "label") args.insert(args.end(), {"--by", a.by});
-  if (!a.ignore.empty()) args.insert(args.end(), {"--ignore", a.ignore});
+  if (!opt.ignore.empty())
+    args.insert(args.end(), {"--ignore", fmt::format("{}", fmt::join(opt.ignore, ","))});
   if (a.lenient) args.push_back("--lenient");
   opt.command = command_line("compare", args);
   Comparison c = build_comparison(data, opt);
@@ -203,7 +207,14 @@ Runner add_compare(CLI::App& app) {
   sub->add_option("--by", a->by,
                   "what differs between the directories: label (default) | host | kernel");
   sub->add_option("--ignore", a->ignore,
-                  "axes not matched, e.g. strategy: compare a run of one strategy with another");
+                  "axes not matched: --ignore strategy compares a run of one strategy with "
+                  "another (a kernel-fault run with the replica's); repeat it or separate axes "
+                  "by commas: --ignore strategy --ignore primitive, or --ignore "
+                  "strategy,primitive")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");
   sub->add_flag("--plots", a->plots, "also write the per-machine comparison plot into DIR_A/plots");
   sub->add_flag("--lenient", a->lenient, kLenientHelp);

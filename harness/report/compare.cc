@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "report/compare_labels.h"
+#include "report/compare_match.h"
 #include "report/compare_verdict.h"
 #include "report/report.h"
 
@@ -17,44 +19,43 @@ std::string identity(const ResultsData& d, const std::string& what) {
   if (what == "host") return d.host();
   return d.kernel();
 }
-std::string fit(std::string s, std::size_t w) { return s.size() <= w ? s : s.substr(0, w); }
-
-const std::vector<std::string> kAxes = {"backing", "folio_size", "strategy", "primitive",
-                                        "target",  "access",     "cache"};
-
-// The point's identity without the ignored axes.
-std::string match_key(const PointInfo& p, const std::vector<std::string>& ignore) {
-  auto keep = [&](const char* axis) {
-    return std::find(ignore.begin(), ignore.end(), axis) == ignore.end();
-  };
-  std::string k;
-  auto add = [&](const char* axis, const std::string& v) {
-    k += std::string(axis) + "=" + (keep(axis) ? v : "*") + ";";
-  };
-  add("backing", p.backing);
-  add("folio_size", std::to_string(p.folio_size));
-  add("strategy", p.strategy);
-  add("primitive", p.kernel_fault() ? "-" : p.primitive);
-  add("target", p.target);
-  add("access", p.access + ":" + p.op);
-  add("cache", p.cache);
-  // batch and width are in the full key; with nothing ignored, use it.
-  return ignore.empty() ? p.key : k;
+// A side's samples of one point: one vector per run.
+std::vector<std::vector<double>> runs_of(const std::vector<ResultsData>& side, const PointInfo& p) {
+  std::vector<std::vector<double>> runs;
+  for (const ResultsData& d : side)
+    if (const PhaseData* ph = d.phase(p.key, ResultsData::cost_phase(p))) runs.push_back(ph->ns);
+  return runs;
 }
 
-std::map<std::string, const PointInfo*> index_points(const ResultsData& d,
-                                                     const std::vector<std::string>& ignore) {
-  std::map<std::string, const PointInfo*> m;
-  for (const PointInfo& p : d.points) {
-    auto [it, fresh] = m.emplace(match_key(p, ignore), &p);
-    if (!fresh)
-      throw SetupError(
-          Option::ignore,
-          fmt::format("in {}, {} and {} differ only in ignored axes; ignore fewer axes, or "
-                      "compare directories with one point per match",
-                      d.dir, it->second->key, p.key));
+CompareEntry compare_point(const std::vector<ResultsData>& side_a,
+                           const std::vector<ResultsData>& side_b, const PointInfo& p,
+                           const PointInfo& q, std::size_t against, bool run_level,
+                           const CompareOptions& opt) {
+  CompareEntry e;
+  e.point = p;
+  e.other = q;
+  e.against = against;
+  if (run_level) {
+    auto ra = runs_of(side_a, p);
+    auto rb = runs_of(side_b, q);
+    std::vector<double> all_a, all_b;
+    for (const auto& r : ra) all_a.insert(all_a.end(), r.begin(), r.end());
+    for (const auto& r : rb) all_b.insert(all_b.end(), r.begin(), r.end());
+    e.a = stats::summarize(all_a);
+    e.b = stats::summarize(all_b);
+    stats::RunsRatio rr = stats::bootstrap_runs_ratio(ra, rb, opt.seed);
+    e.change = {rr.ratio.estimate - 1, rr.ratio.lo - 1, rr.ratio.hi - 1};
+    e.p = rr.p;
+  } else {
+    const auto& a = side_a.front().phase(p.key, ResultsData::cost_phase(p))->ns;
+    const auto& b = side_b.front().phase(q.key, ResultsData::cost_phase(q))->ns;
+    e.a = stats::summarize(a);
+    e.b = stats::summarize(b);
+    stats::Interval r = stats::bootstrap_median_ratio(a, b, opt.seed);
+    e.change = {r.estimate - 1, r.lo - 1, r.hi - 1};
+    e.p = stats::mann_whitney(a, b).p;
   }
-  return m;
+  return e;
 }
 }  // namespace
 
@@ -62,10 +63,7 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides,
                             const CompareOptions& opt) {
   if (opt.by != "label" && opt.by != "host" && opt.by != "kernel")
     throw SetupError(Option::by, fmt::format("unknown '{}'; allowed: label, host, kernel", opt.by));
-  for (const auto& axis : opt.ignore)
-    if (std::find(kAxes.begin(), kAxes.end(), axis) == kAxes.end())
-      throw SetupError(Option::ignore,
-                       fmt::format("unknown axis '{}'; allowed: {}", axis, fmt::join(kAxes, ", ")));
+  check_ignored_axes(opt.ignore);
   // What must be equal for the comparison to mean what --by says: runs by
   // label on one host and kernel; kernels on one host; hosts anything.
   std::vector<std::string> must_match;
@@ -106,62 +104,41 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides,
     c.kernels.push_back(side.front().kernel());
     c.runs.push_back(side.size());
   }
-  // A side's samples of one point: one vector per run.
-  auto runs_of = [](const std::vector<ResultsData>& side, const std::string& key, const char* ph) {
-    std::vector<std::vector<double>> runs;
-    for (const ResultsData& d : side)
-      if (const PhaseData* p = d.phase(key, ph)) runs.push_back(p->ns);
-    return runs;
-  };
   std::vector<double> ps;
-  const auto a_index = index_points(a, opt.ignore);
+  const PointMatcher a_match(a, opt.ignore);
+  std::size_t matched = 0;
   for (std::size_t i = 1; i < sides.size(); ++i) {
     const ResultsData& b = sides[i].front();
-    const auto b_index = index_points(b, opt.ignore);
+    const std::size_t matched_before = matched;
+    const PointMatcher b_match(b, opt.ignore);
     for (const PointInfo& p : a.points) {
-      auto bit = b_index.find(match_key(p, opt.ignore));
       const PhaseData* pa = a.phase(p.key, ResultsData::cost_phase(p));
-      const PhaseData* pb = bit == b_index.end()
-                                ? nullptr
-                                : b.phase(bit->second->key, ResultsData::cost_phase(*bit->second));
-      if (pa == nullptr || pb == nullptr) {
-        if (pa != nullptr) c.one_side.push_back({p.key, "only in " + a.dir});
-        continue;
+      bool compared = false;
+      for (const PointInfo* q : b_match.matches(p)) {
+        const PhaseData* pb = b.phase(q->key, ResultsData::cost_phase(*q));
+        if (pa == nullptr || pb == nullptr) continue;
+        compared = true;
+        ++matched;
+        if (pa->ns.size() < 2 || pb->ns.size() < 2) continue;
+        c.entries.push_back(compare_point(sides.front(), sides[i], p, *q, i, c.run_level, opt));
+        ps.push_back(c.entries.back().p);
       }
-      if (pa->ns.size() < 2 || pb->ns.size() < 2) continue;
-      CompareEntry e;
-      e.point = p;
-      e.other = *bit->second;
-      e.against = i;
-      if (c.run_level) {
-        auto ra = runs_of(sides.front(), p.key, ResultsData::cost_phase(p));
-        auto rb = runs_of(sides[i], bit->second->key, ResultsData::cost_phase(*bit->second));
-        std::vector<double> all_a, all_b;
-        for (const auto& r : ra) all_a.insert(all_a.end(), r.begin(), r.end());
-        for (const auto& r : rb) all_b.insert(all_b.end(), r.begin(), r.end());
-        e.a = stats::summarize(all_a);
-        e.b = stats::summarize(all_b);
-        stats::RunsRatio rr = stats::bootstrap_runs_ratio(ra, rb, opt.seed);
-        e.change = {rr.ratio.estimate - 1, rr.ratio.lo - 1, rr.ratio.hi - 1};
-        e.p = rr.p;
-      } else {
-        e.a = stats::summarize(pa->ns);
-        e.b = stats::summarize(pb->ns);
-        stats::Interval r = stats::bootstrap_median_ratio(pa->ns, pb->ns, opt.seed);
-        e.change = {r.estimate - 1, r.lo - 1, r.hi - 1};
-        e.p = stats::mann_whitney(pa->ns, pb->ns).p;
-      }
-      ps.push_back(e.p);
-      c.entries.push_back(e);
+      if (!compared && pa != nullptr) c.one_side.push_back({p.key, "only in " + a.dir});
     }
     for (const PointInfo& p : b.points) {
-      auto ait = a_index.find(match_key(p, opt.ignore));
-      const bool in_a =
-          ait != a_index.end() && a.phase(ait->second->key, ResultsData::cost_phase(*ait->second));
+      bool in_a = false;
+      for (const PointInfo* q : a_match.matches(p))
+        in_a = in_a || a.phase(q->key, ResultsData::cost_phase(*q)) != nullptr;
       if (!in_a && b.phase(p.key, ResultsData::cost_phase(p)))
         c.one_side.push_back({p.key, "only in " + b.dir});
     }
+    if (matched == matched_before) throw SetupError(no_match_reason(a, b, opt.ignore));
   }
+  if (c.entries.empty())
+    throw SetupError(fmt::format(
+        "{} points matched, but none has 2 or more kept samples on both sides: nothing to "
+        "compare; rerun with more repetitions",
+        matched));
   auto adj = stats::holm(ps);
   for (std::size_t k = 0; k < c.entries.size(); ++k) {
     CompareEntry& e = c.entries[k];
@@ -217,10 +194,10 @@ std::string render_comparison_text(const Comparison& c) {
     const std::string strategy = e.point.strategy == e.other.strategy
                                      ? e.point.strategy
                                      : e.point.strategy + ">" + e.other.strategy;
-    o += fmt::format("{:<12} {:<6} {:<6} {:>8.1f} {:>8.1f} {:<19} {:>6} {}\n", fit(strategy, 12),
-                     fit(e.point.kernel_fault() ? "-" : e.point.primitive, 6),
-                     fit(e.point.target, 6), e.a.median / 1000.0, e.b.median / 1000.0,
-                     fit(format_change(e.change), 19), format_p(e.p_holm), e.verdict);
+    o += label_cells({strategy, e.point.kernel_fault() ? "-" : e.point.primitive, e.point.target},
+                     {12, 6, 6});
+    o += fmt::format(" {:>8.1f} {:>8.1f} {:<19} {:>6} {}\n", e.a.median / 1000.0,
+                     e.b.median / 1000.0, format_change(e.change), format_p(e.p_holm), e.verdict);
   }
   std::map<std::string, int> verdicts;
   for (const CompareEntry& e : c.entries) ++verdicts[e.verdict];

@@ -28,7 +28,9 @@ struct CompareOptions {
   double alpha = 0.05;
   std::string command;
   // Axes left out when matching points (e.g. {"strategy"}: a run of one
-  // strategy against a run of another, all else equal).
+  // strategy against a run of another, all else equal; a kernel-fault point
+  // then matches the replica's points whatever their primitive:
+  // report/compare_match.h). No matched point at all is a SetupError.
   std::vector<std::string> ignore;
 };
 

@@ -5,16 +5,18 @@
 #include <fmt/format.h>
 
 #include "common/units.h"
+#include "report/mmap_bench_loops.h"
 #include "stats/stats.h"
 
 namespace zs {
 
-std::string format_header(const MmapBenchConfig& c, const std::string& size_as_given) {
+std::string format_header(const MmapBenchConfig& c, const std::string& size_as_given,
+                          const std::string& warmup_note) {
   const bool demand = c.fault == MmapFault::demand;
   return fmt::format(
-      "# Running 'mem/mmap' benchmark:\n# function '{}' ({})\n# Copying {} bytes ...\n\n",
+      "# Running 'mem/mmap' benchmark:\n# function '{}' ({})\n# Copying {} bytes ...\n{}\n",
       demand ? "demand" : "populate", demand ? "Demand loaded mmap()" : "Eagerly populated mmap()",
-      size_as_given);
+      size_as_given, warmup_note.empty() ? "" : "# " + warmup_note + "\n");
 }
 
 std::string format_rate(double gib_s) { return fmt::format(" {:14.6f} GB/sec\n", gib_s); }
@@ -27,13 +29,15 @@ std::string format_summary(const MmapBenchConfig& c, const std::vector<MmapLoopR
   const std::string page = compact_size(c.page_bytes);
   MeanSpread m = mean_rel_stddev(rates);
   std::string spread = m.rel_stddev ? fmt::format("+- {:.2f}% (stddev)", *m.rel_stddev * 100)
-                                    : std::string("(stddev needs 2 or more loops)");
+                                    : std::string("(one loop: no variance is known)");
   const double median = rates.empty() ? 0 : stats::percentile(rates, 0.5);
   std::string out = fmt::format(
       "# {} loop{}: mean {:.6f} GB/sec {}, median {:.6f} GB/sec, {} page{} of {} touched",
       loops.size(), loops.size() == 1 ? "" : "s", m.mean, spread, median, pages,
       pages == 1 ? "" : "s", page);
-  std::string warning;
+  std::vector<std::uint64_t> ns;
+  for (const auto& l : loops) ns.push_back(l.ns);
+  std::string warning = format_loop_checks(ns);
   if (m.rel_stddev && *m.rel_stddev > 0.10)
     warning += fmt::format(
         "# WARNING: the loops differ by {:.0f}% (stddev): compare medians, or rerun with --warmup "

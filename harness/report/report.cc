@@ -8,7 +8,9 @@
 #include <fmt/ranges.h>
 
 #include "common/errors.h"
+#include "report/bimodal_note.h"
 #include "report/kernel_path_note.h"
+#include "report/metric_units.h"
 #include "report/report_runs.h"
 
 namespace zs {
@@ -106,6 +108,8 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   r.left_out = d.left_out;
   r.notes = d.notes;
   r.kernel_path = kernel_path_notes(d);
+  r.machine = machine_header(d.meta);
+  r.units = metric_units(d.meta);
   if (opt.metric != "ns" && std::find(d.metric_columns.begin(), d.metric_columns.end(),
                                       opt.metric) == d.metric_columns.end()) {
     std::vector<std::string> columns = {"ns"};
@@ -194,8 +198,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
 std::string render_report_text(const Report& r) {
   std::string o;
   o += fmt::format("zeroscope report: {}\n", r.dir);
-  o += wrap_lines(
-      fmt::format("CPU: {}; kernel {}; THP {}; host {}", r.cpu, r.kernel, r.thp, r.host));
+  for (const std::string& line : machine_header_lines(r.machine)) o += wrap_lines(line);
   if (!r.command.empty()) o += wrap_lines("command: " + r.command);
   for (const std::string& line : r.kernel_path) o += wrap_lines(line);
   for (const std::string& note : r.notes) o += wrap_lines(note);
@@ -222,7 +225,7 @@ std::string render_report_text(const Report& r) {
           metric_ns ? e.cost.median / 1000.0 : (e.metric ? e.metric->median : std::nan(""));
       std::string cost = std::isnan(shown) ? "-"
                          : metric_ns       ? fmt::format("{:.1f}", shown)
-                                           : fmt::format("{:.4g}", shown);
+                                           : format_with_unit(shown, unit_of(r.units, r.metric));
       if (e.point.kernel_fault()) cost += "*";
       if (e.bimodal.flagged) cost += "b";
       const std::string sd =
@@ -245,11 +248,11 @@ std::string render_report_text(const Report& r) {
     bool any = false;
     for (const ReportEntry& e : g.entries) any = any || !e.counters.empty();
     if (any) {
-      o += "counters (median per sample, cost phase):\n";
+      o += "counters (median per sample, cost phase; a count where no unit is shown):\n";
       for (const ReportEntry& e : g.entries) {
         std::string line = fmt::format("  {}/{}:", e.point.strategy, e.point.target);
         for (const auto& [name, v] : e.counters) {
-          std::string item = fmt::format(" {} {:.4g}", name, v);
+          std::string item = " " + format_metric(name, v, r.units);
           if (line.size() + item.size() > 80) {
             o += line + "\n";
             line = "   ";
@@ -266,7 +269,7 @@ std::string render_report_text(const Report& r) {
   o += "\n";
   if (any_kf)
     o += "* kernel-fault: the fault phase (allocation + zeroing + mapping by the kernel).\n";
-  if (any_bimodal) o += "b: two modes (bimodality coefficient > 5/9): read the distribution.\n";
+  if (any_bimodal) o += wrap_lines(bimodal_note(), 80, "   ");
   // Not measured, once per reason.
   std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& [col, why] : r.not_measured) by_reason[why].push_back(col);
@@ -288,9 +291,9 @@ std::string render_report_text(const Report& r) {
 }
 
 std::string render_report_markdown(const Report& r) {
-  std::string o =
-      fmt::format("**zeroscope report** `{}`  \nCPU: {}; kernel {}; THP {}; host {}  \n", r.dir,
-                  r.cpu, r.kernel, r.thp, r.host);
+  std::string o = fmt::format("**zeroscope report** `{}`  \n", r.dir);
+  for (const std::string& line : machine_header_lines(r.machine)) o += line + "  \n";
+  if (!r.command.empty()) o += fmt::format("command: `{}`  \n", r.command);
   for (const std::string& line : r.kernel_path) o += fmt::format("{}  \n", line);
   for (const std::string& note : r.notes) o += fmt::format("**{}**  \n", note);
   if (r.runs > 1) o += runs_header_markdown(r);
@@ -361,6 +364,8 @@ nlohmann::json render_report_json(const Report& r) {
                       {"left_out", r.left_out}};
   if (!r.notes.empty()) j["notes"] = r.notes;
   j["kernel_path"] = r.kernel_path;
+  j["machine"] = machine_header_json(r.machine);
+  j["counter_units"] = r.units;
   auto summ = [](const stats::Summary& s) {
     return nlohmann::json{{"n", s.n},           {"mean", s.mean}, {"median", s.median},
                           {"stddev", s.stddev}, {"cv", s.cv},     {"mad", s.mad},

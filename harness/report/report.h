@@ -20,6 +20,7 @@
 #include "report/fault_anatomy_text.h"
 #include "report/fidelity.h"
 #include "report/folio_fit.h"
+#include "report/report_header.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
 
@@ -77,7 +78,9 @@ struct Report {
   RunsControl control_runs;        // replicate runs: each run's control (report/drift_runs.h)
   std::vector<std::string>
       kernel_path;  // how the kernel zeroes the measured folios (kernel_path_note.h)
-  FaultAnatomySection fault_anatomy;  // kernel-fault spans from tracepoints
+  FaultAnatomySection fault_anatomy;         // kernel-fault spans from tracepoints
+  MachineHeader machine;                     // the header's machine (report/report_header.h)
+  std::map<std::string, std::string> units;  // counter column -> unit (report/metric_units.h)
 };
 
 // Throws SetupError for an unknown baseline or metric.
