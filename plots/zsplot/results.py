@@ -18,6 +18,7 @@ import os
 import numpy as np
 
 from zsplot import samples
+from zsplot.question import kernel_path_text
 from zsplot.units import fmt_bytes, parse_size
 
 
@@ -236,6 +237,7 @@ class Results:
         line = "%s · Linux %s" % (self.cpu, self.kernel)
         if self.host:
             line += " · host %s" % self.host
+        line += " · " + kernel_path_text(self.meta, {self.points[k].folio for k in self.keys})
         if self.status != "complete":
             s = self.meta.get("samples") or {}
             line += " · %s: %s of %s samples" % (self.status.upper(), s.get("done", "?"), s.get("expected", "?"))
