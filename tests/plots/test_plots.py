@@ -46,7 +46,7 @@ EXPECTED = {
     "target_effect": {"quick-a": 1, "sizes": 3, "batches": 1},  # folios
     "folio_size": {"quick-a": 2, "sizes": 2, "batches": 1},  # targets
 }
-UNITS = ("(µs)", "(ratio)", "(MiB", "pages)", "fraction of samples")
+UNITS = ("(µs)", "(ms)", "(ns)", "(ratio)", "(MiB", "pages)", "fraction of samples")
 
 passed, failed = 0, 0
 
