@@ -114,6 +114,7 @@ class Results:
 
     def __init__(self, path, where=None, lenient=False):
         self.path = os.path.abspath(path)
+        self.lenient = lenient
         self.name = os.path.basename(self.path.rstrip("/"))
         meta_path = os.path.join(path, "meta.json")
         csv_path = os.path.join(path, "samples.csv")
