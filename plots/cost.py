@@ -94,8 +94,10 @@ def plot(res):
     labels = [s.label for s in series if s.label in drawn]
     notes = ["points: medians, %s; error bars: %s." % (res.n_range(counts), CI_TEXT)]
     if any(s.strategy == "kernel-fault" for s in series):
-        notes.append("kernel-fault: the kernel's own fault of the folio (its zeroing inside); drawn beside the "
-                     "strategy that replicates this kernel's path.")
+        beside = any("this kernel's path" in s.label for s in series)
+        notes.append("kernel-fault: the kernel's own fault of the folio (its zeroing inside)%s." % (
+            "; drawn beside the strategy that replicates this kernel's path" if beside else
+            "; meta.json records no kernel path, so no replica is marked"))
     title = res.title(question_text(res.meta) or "What each way of clearing costs, and what the program pays next")
     finish(fig, title, res.footnote(" ".join(notes)), [drawn[lb] for lb in labels], labels)
     return save(fig, res, STEM, title, used, extra={"question": "cost"})
