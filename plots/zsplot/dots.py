@@ -12,10 +12,11 @@ from zsplot.series import make_series, varying
 MOVABLE = ("primitive", "access", "cache", "width", "batch")
 
 
-def panels(points, panel_axes, exclude=("target",)):
+def panels(points, panel_axes, exclude=("target",), max_rows=None):
     """(panel axes, series, point key -> Series, panel key -> [points]). Series are what
     varies besides the panel axes and exclude; while a panel would draw more than
-    MAX_SERIES of them, the next varying axis of MOVABLE becomes a panel axis too."""
+    MAX_SERIES of them, the next varying axis of MOVABLE becomes a panel axis too. More than
+    max_rows panel keys: NoData (a figure nobody can read; select with --where)."""
     panel_axes = list(panel_axes)
     while True:
         series, of = make_series(points, exclude=tuple(exclude) + tuple(panel_axes))
@@ -28,6 +29,10 @@ def panels(points, panel_axes, exclude=("target",)):
             if "folio_size" in panel_axes:
                 i = panel_axes.index("folio_size")
                 order.sort(key=lambda k: min(p.folio_size for p in groups[k]) if k[i] else 0)
+            if max_rows and len(order) > max_rows:
+                raise NoData("%d rows of panels (by %s) to keep at most %d series a panel; select some with --where "
+                             "(all.py draws the figure of the run's question)" % (
+                                 len(order), ", ".join(panel_axes), MAX_SERIES))
             return panel_axes, series, of, [(k, groups[k]) for k in order]
         more = [a for a in varying(points, MOVABLE) if a not in panel_axes and a not in exclude]
         if not more:
