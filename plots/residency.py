@@ -8,7 +8,8 @@ zero phase, loads to sampled lines of every page of the folio were timed
 (residency.csv: key,rep,page,ns,level; ns is the page's load latency, the
 timing overhead subtracted). One panel per folio (backing and size) and
 target; one line per strategy: the median latency of each page over the
-repetitions with its 95% BCa interval (shaded). Dashed lines: the level thresholds calibrated on
+repetitions with its 95% BCa interval (thin, shaded) and a running median
+of those over 9 pages (bold), a guide to the eye. Dashed lines: the level thresholds calibrated on
 this machine at start-up (meta.json residency.calibration.thresholds_ns),
 below which a load counts as L1, L2, LLC. Log latency axis.
 Writes DIR/plots/residency.{png,svg,json}.
@@ -31,6 +32,7 @@ from zsplot.series import target_tick  # noqa: E402
 from zsplot.units import fmt_bytes  # noqa: E402
 
 STEM = "residency"
+SMOOTH = 9  # pages in the running median drawn bold, a guide to the eye over the per-page medians
 
 
 def read_residency(res):
@@ -87,8 +89,11 @@ def plot(res):
                 counts += [len(pages[j]) for j in idx]
                 m, lo, hi = stats[:, 0], stats[:, 1], stats[:, 2]
                 ok = ~np.isnan(lo)
-                ax.fill_between(idx[ok], lo[ok], hi[ok], color=s.color, alpha=0.25, linewidth=0, step="mid")
-                (line,) = ax.plot(idx, m, color=s.color, linewidth=1.0, drawstyle="steps-mid", label=s.label)
+                ax.fill_between(idx[ok], lo[ok], hi[ok], color=s.color, alpha=0.18, linewidth=0, step="mid")
+                ax.plot(idx, m, color=s.color, linewidth=0.6, alpha=0.5, drawstyle="steps-mid")
+                half = SMOOTH // 2
+                run = np.array([np.median(m[max(0, j - half):j + half + 1]) for j in range(len(m))])
+                (line,) = ax.plot(idx, run, color=s.color, linewidth=1.8, label=s.label)
                 drawn.setdefault(s.label, line)
                 tag(ax, s.label)
                 hot.append({"key": p.key, "first_pages_ns": float(np.median(np.concatenate(
@@ -101,7 +106,7 @@ def plot(res):
             t = thresholds.get(level)
             if isinstance(t, (int, float)) and t > 0:
                 ax.axhline(t, color="#888888", linewidth=0.8, linestyle="--", zorder=0)
-                ax.text(0.995, t, "%s up to %g ns" % (level, t), transform=blend, ha="right", va="bottom",
+                ax.text(0.995, t, "%s up to %.3g ns" % (level, t), transform=blend, ha="right", va="bottom",
                         fontsize=6.5, color="#555555", bbox={"facecolor": "white", "edgecolor": "none",
                                                              "alpha": 0.8, "pad": 0.5})
         ax.set_xlim(-0.5, npages - 0.5)
@@ -114,10 +119,12 @@ def plot(res):
     labels = [s.label for s in series if s.label in drawn]
     r = res.meta.get("residency") or {}
     n = sorted(set(counts or [0]))
-    notes = ["lines: each page's median load latency over the repetitions; bands: its 95%% BCa bootstrap CI (scipy, "
-             "2000 resamples), n = %s a page. %s lines probed a page, in one random permutation over the folio; "
-             "timing overhead %s ns subtracted." % ("..".join(str(x) for x in sorted({n[0], n[-1]})),
-                                                    r.get("lines_per_page", "?"), r.get("overhead_ns", "?"))]
+    over = r.get("overhead_ns")
+    notes = ["thin lines: each page's median load latency over the repetitions; bands: its 95%% BCa bootstrap CI "
+             "(scipy, 2000 resamples), n = %s a page; bold: the running median of those over %d pages, a guide to "
+             "the eye. %s lines probed a page, in one random permutation over the folio; timing overhead %s ns "
+             "subtracted." % ("..".join(str(x) for x in sorted({n[0], n[-1]})), SMOOTH, r.get("lines_per_page", "?"),
+                              "%.1f" % over if isinstance(over, (int, float)) else "?")]
     title = res.title(question_text(res.meta) or "What the faulting program finds in cache after the zeroing")
     finish(fig, title, res.footnote(" ".join(notes)), [drawn[lb] for lb in labels], labels)
     return save(fig, res, STEM, title, used, extra={"question": "residency", "ends": hot})
