@@ -25,6 +25,7 @@ from zsplot.figure import finish, new_figure, save, tag, unused_off  # noqa: E40
 from zsplot.intervals import ratio_ci, yerr  # noqa: E402
 from zsplot.cli import LENIENT_HELP, refuse_same_directory, say_notes  # noqa: E402
 from zsplot.results import NoData, Point, Results  # noqa: E402
+from zsplot.question import kernel_path_text  # noqa: E402
 from zsplot.series import make_series, target_tick, targets  # noqa: E402
 
 STEM = "compare_machines"
@@ -120,7 +121,8 @@ def plot(results, out_dir, wanted):
     unused_off(fig, axes, used)
     machines = []
     for res, _, _ in plans:
-        m = "%s · Linux %s" % (res.cpu, res.kernel)
+        m = "%s · Linux %s · %s" % (res.cpu, res.kernel,
+                                    kernel_path_text(res.meta, {res.points[k].folio for k in res.keys}))
         if m not in machines:
             machines.append(m)
     line = " vs ".join(machines) if len(machines) <= 3 else "%d machines (see the panels)" % len(machines)

@@ -22,7 +22,8 @@ from zsplot.cli import main_per_dir  # noqa: E402
 from zsplot.figure import finish, new_figure, plain_log, save, tag, unused_off  # noqa: E402
 from zsplot.intervals import CI_TEXT, median_ci, yerr  # noqa: E402
 from zsplot.results import NoData  # noqa: E402
-from zsplot.series import facets, make_series, target_tick, targets  # noqa: E402
+from zsplot.dots import panel_title, panels  # noqa: E402
+from zsplot.series import target_tick, targets  # noqa: E402
 from zsplot.units import us  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -33,14 +34,14 @@ def plot(res):
     keys = [k for k in res.keys if res.has(k, res.cost_phase(k))]
     if not keys:
         raise NoData("no zero-phase or fault-phase samples")
-    folios = facets(res, keys)
     tgts = targets(res, keys)
-    series, of = make_series([res.points[k] for k in keys], exclude=("target", "backing", "folio_size"))
+    _, series, of, folios = panels([res.points[k] for k in keys], ["backing", "folio_size"], max_rows=8)
     fig, axes = new_figure(len(folios), len(tgts), w=4.4, h=3.2)
     used, drawn, counts = [], {}, []
-    for r, folio in enumerate(folios):
+    for r, (gkey, gpts) in enumerate(folios):
+        folio = panel_title(gkey)
         for c, t in enumerate(tgts):
-            cell = [k for k in keys if res.points[k].folio == folio and res.points[k].target == t]
+            cell = [p.key for p in gpts if p.target == t]
             if not cell:
                 continue
             ax = axes[r][c]

@@ -11,9 +11,10 @@ base page size) fitted to those medians, drawn as a (curved, on log axes)
 dashed line with the fit and its R^2 in the legend. The medians, not the
 samples: a few slow samples of a cold-cache run would otherwise pull the
 line away from the points it is drawn with. With two sizes the line passes
-through both medians and R^2 is 1 by construction; the legend says so. A strategy measured at one size only has no fit;
-a directory with a single folio size is drawn as points and the title says
-that a fit needs two sizes.
+through both medians and R^2 is 1 by construction; the legend says so. A
+strategy measured at one size only has no fit. A directory with a single
+folio size cannot answer the question: nothing is drawn, one line says so
+(exit 2; all.py says it and goes on).
 Writes DIR/plots/folio_size.{png,svg,json}.
 """
 import os
@@ -22,7 +23,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
 from zsplot.cli import main_per_dir  # noqa: E402
-from zsplot.figure import finish, new_figure, plain_log, save, tag  # noqa: E402
+from zsplot.figure import MAX_SERIES, finish, new_figure, plain_log, save, tag  # noqa: E402
 from zsplot.fit import fit_fixed_per_page  # noqa: E402
 from zsplot.intervals import CI_TEXT, median_ci, yerr  # noqa: E402
 from zsplot.results import NoData  # noqa: E402
@@ -39,8 +40,15 @@ def plot(res):
     if not keys:
         raise NoData("no zero-phase or fault-phase samples")
     sizes = sorted({res.points[k].folio_size for k in keys})
+    if len(sizes) < 2:
+        raise NoData("one folio size (%s): a fit of cost against folio size needs two sizes or more; not drawn"
+                     % fmt_bytes(sizes[0]))
     tgts = targets(res, keys)
     series, of = make_series([res.points[k] for k in keys], exclude=("target", "folio_size"))
+    worst = max(len({of[k].label for k in keys if res.points[k].target == t}) for t in tgts)
+    if worst > MAX_SERIES:
+        raise NoData("%d series a panel, more than %d can be told apart; select some with --where (e.g. --where "
+                     "primitive=stosb --where access=page)" % (worst, MAX_SERIES))
     fig, axes = new_figure(1, len(tgts), w=5.4, h=4.2)
     used, counts, fits = [], [], []
     for c, t in enumerate(tgts):

@@ -6,7 +6,8 @@ usage: medians.py DIR [DIR...] [--where AXIS=V[,V]]
 For each results directory, bars of the median time of each phase (zero:
 the clearing; fault: the kernel's own fault path, for kernel-fault; access:
 what the program pays right after), grouped by target, one bar per strategy
-(and primitive, access, cache, batch or width where the sweep has several).
+(and primitive, access, cache, batch or width where the sweep has several;
+at most 8 a panel: more split the rows further, by primitive, access, ...).
 Where samples.csv has batch_max_ns (record_batches), a fourth panel shows
 the longest batch between preemption points. Points with access "none"
 have no access bar (their access phase is two clock reads). One row of panels per folio
@@ -23,7 +24,8 @@ from zsplot.cli import main_per_dir  # noqa: E402
 from zsplot.figure import finish, new_figure, save, tag, unused_off  # noqa: E402
 from zsplot.intervals import CI_TEXT, median_ci, yerr  # noqa: E402
 from zsplot.results import NoData  # noqa: E402
-from zsplot.series import facets, make_series, target_tick, targets  # noqa: E402
+from zsplot.dots import panel_title, panels  # noqa: E402
+from zsplot.series import target_tick, targets  # noqa: E402
 from zsplot.units import us  # noqa: E402
 
 STEM = "medians"
@@ -44,16 +46,16 @@ PANELS = [
 
 def plot(res):
     keys = res.keys
-    folios = facets(res, keys)
-    series, of = make_series([res.points[k] for k in keys], exclude=("target", "backing", "folio_size"))
+    _, series, of, folios = panels([res.points[k] for k in keys], ["backing", "folio_size"], max_rows=8)
     cols = [p for p in PANELS if any(res.has(k, p[1], p[2]) and not (p[0] == "access" and res.points[k].access == "none")
                                      for k in keys)]
     if not cols:
         raise NoData("no zero, fault or access samples with a time")
     fig, axes = new_figure(len(folios), len(cols))
     used, drawn, counts = [], {}, []
-    for r, folio in enumerate(folios):
-        fkeys = [k for k in keys if res.points[k].folio == folio]
+    for r, (gkey, gpts) in enumerate(folios):
+        folio = panel_title(gkey)
+        fkeys = [p.key for p in gpts]
         for c, (panel, phase, column, ylabel) in enumerate(cols):
             ax = axes[r][c]
             # access "none" touches nothing: its access phase is two clock reads, not a cost

@@ -7,7 +7,8 @@ For each results directory, one panel per folio (backing and size): per
 sample, the time to zero (or, for kernel-fault, to fault) plus the time the
 program then spends on its access, paired by repetition; a line per strategy
 through the medians at each target position (the faulting page's index in
-the folio), with a shaded 95% bootstrap CI band. Whether an
+the folio), with a shaded 95% bootstrap CI band; at most 8 lines a panel (more split
+the panels by primitive, access, ...). Whether an
 order that clears the target last pays off shows here as a flat access cost.
 Targets without a fixed page (random) are left out, with a note.
 Writes DIR/plots/target_effect.{png,svg,json}.
@@ -21,7 +22,8 @@ from zsplot.cli import main_per_dir  # noqa: E402
 from zsplot.figure import finish, new_figure, save, tag, unused_off  # noqa: E402
 from zsplot.intervals import CI_TEXT, median_ci, yerr  # noqa: E402
 from zsplot.results import NoData  # noqa: E402
-from zsplot.series import facets, make_series, target_tick  # noqa: E402
+from zsplot.dots import panel_title, panels  # noqa: E402
+from zsplot.series import target_tick  # noqa: E402
 from zsplot.units import fmt_bytes, us  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -36,16 +38,16 @@ def plot(res):
     dropped = sorted({res.points[k].target for k in keys if k not in placed})
     if not placed:
         raise NoData("no target with a fixed page (only %s)" % ", ".join(dropped))
-    folios = facets(res, placed)
-    series, of = make_series([res.points[k] for k in placed], exclude=("target", "backing", "folio_size"))
+    _, series, of, folios = panels([res.points[k] for k in placed], ["backing", "folio_size"], max_rows=8)
     ncols = min(len(folios), 3)
     nrows = (len(folios) + ncols - 1) // ncols
     fig, axes = new_figure(nrows, ncols, w=5.2, h=3.6)
     used, drawn, counts = [], {}, []
-    for i, folio in enumerate(folios):
+    for i, (gkey, gpts) in enumerate(folios):
+        folio = panel_title(gkey)
         ax = axes[i // ncols][i % ncols]
         used.append(ax)
-        fkeys = [k for k in placed if res.points[k].folio == folio]
+        fkeys = [p.key for p in gpts]
         ticks = {}
         for s in series:
             pts = []

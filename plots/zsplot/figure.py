@@ -1,8 +1,12 @@
-"""Figures: the grid of panels, the layout (title on top; shared legend and
-footnote at the bottom), and saving DIR/plots/<stem>.png (150 dpi), .svg
-(no dates, stable ids: the same data give the same file) and a sidecar
-<stem>.json ({"panels": N, "title": ..., "axes": [...]}) that the tests and
-`zeroscope report` read instead of parsing images."""
+"""Figures: the grid of panels (constrained layout), the layout around it
+(title and subtitle on top; a legend inside the figure and the footnote at
+the bottom), and saving DIR/plots/<stem>.png (150 dpi), .svg (no dates,
+stable ids: the same data give the same file) and a sidecar <stem>.json
+({"panels": N, "title": ..., "axes": [...]}) that the tests and `zeroscope
+report` read instead of parsing images. The sidecar says, per axes, how
+many series it draws and whether any of its text (title, labels, tick
+labels, legend, direct labels) falls outside the figure, measured from the
+renderer's extents; and the same for the figure's own text."""
 import json
 import os
 import textwrap
@@ -19,34 +23,44 @@ plt.rcParams.update({
     "figure.dpi": 100,
 })
 
+MAX_SERIES = 8  # per axes: more cannot be told apart by colour and marker
+
 
 def new_figure(nrows, ncols, w=4.6, h=3.4, **kw):
     fig, axes = plt.subplots(nrows, ncols, figsize=(w * ncols + 0.4, h * nrows + 1.6),
-                             squeeze=False, **kw)
+                             squeeze=False, layout="constrained", **kw)
     return fig, axes
 
 
-def finish(fig, title, footnote, handles=None, labels=None):
-    """Title on top; shared legend and footnote at the bottom; then lay out around them."""
-    fig.suptitle(title, fontsize=10, y=0.995, va="top")
-    width_chars = int(fig.get_figwidth() * 72 / (6.5 * 0.56))
+def _wrap(text, fig, size):
+    width_chars = max(40, int(fig.get_figwidth() * 72 / (size * 0.56)))
     lines = []
-    for para in footnote.split("\n"):
-        lines.extend(textwrap.wrap(para, width_chars) or [""])
-    foot = fig.text(0.005, 0.005, "\n".join(lines), fontsize=6.5, color="#444444", va="bottom", ha="left")
+    for para in text.split("\n"):
+        lines.extend(textwrap.wrap(para, width_chars, break_on_hyphens=False) or [""])
+    return "\n".join(lines)
+
+
+def finish(fig, title, footnote, handles=None, labels=None):
+    """Title on top; legend and footnote at the bottom, inside the figure; the
+    constrained layout places the panels in the rest (no tight_layout)."""
+    fig.suptitle(_wrap(title[:1].upper() + title[1:], fig, 10), fontsize=10)
+    foot = fig.text(0.005, 0.004, _wrap(footnote, fig, 6.5), fontsize=6.5, color="#444444", va="bottom",
+                    ha="left")
     renderer = fig.canvas.get_renderer()
-    fig_h = fig.bbox.height
-    foot_h = foot.get_window_extent(renderer).height / fig_h + 0.008
-    leg = None
+    fig_w, fig_h = fig.bbox.width, fig.bbox.height
+    bottom = foot.get_window_extent(renderer).height / fig_h + 0.01
     if handles:
-        n = len(handles)
-        rows = -(-n // 6)
-        ncol = -(-n // rows)
-        leg = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, foot_h), ncol=ncol,
-                         frameon=False)
-    bottom = foot_h + (leg.get_window_extent(renderer).height / fig_h if leg else 0.0)
-    # tight_layout leaves room for the suptitle itself; the legend and footnote are ours.
-    fig.tight_layout(rect=(0, bottom, 1, 1), pad=0.6)
+        # As many columns as fit the figure's width: never cut at the edges.
+        ncol = len(handles)
+        while True:
+            leg = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, bottom), ncol=ncol,
+                             frameon=False)
+            if ncol == 1 or leg.get_window_extent(renderer).width <= 0.98 * fig_w:
+                break
+            leg.remove()
+            ncol -= 1
+        bottom += leg.get_window_extent(renderer).height / fig_h + 0.01
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
 
 
 def plain_log(ax, which="x"):
@@ -65,6 +79,41 @@ def unused_off(fig, axes, used):
             fig.delaxes(ax)
 
 
+def _outside(bb, fig_bb, slack=0.5):
+    return (bb.width > 0 or bb.height > 0) and (bb.x0 < fig_bb.x0 - slack or bb.y0 < fig_bb.y0 - slack
+                                                or bb.x1 > fig_bb.x1 + slack or bb.y1 > fig_bb.y1 + slack)
+
+
+def _drawn_ticklabels(axis):
+    lo, hi = sorted(axis.get_view_interval())
+    out = []
+    for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+        if lo - 1e-9 * (abs(lo) + 1) <= tick.get_loc() <= hi + 1e-9 * (abs(hi) + 1):
+            out += [t for t in (tick.label1, tick.label2) if t.get_visible() and t.get_text()]
+    return out
+
+
+def outside_parts(fig, ax, renderer):
+    """The names of what an axes draws outside the figure (empty: nothing)."""
+    fb = fig.bbox
+    parts = [("title", t) for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+    parts += [("xlabel", ax.xaxis.label), ("ylabel", ax.yaxis.label)]
+    parts += [("x tick label %r" % t.get_text(), t) for t in _drawn_ticklabels(ax.xaxis)]
+    parts += [("y tick label %r" % t.get_text(), t) for t in _drawn_ticklabels(ax.yaxis)]
+    parts += [("label %r" % t.get_text(), t) for t in ax.texts if t.get_visible()]
+    if ax.get_legend():
+        parts.append(("legend", ax.get_legend()))
+    return [name for name, a in parts if a.get_visible() and _outside(a.get_window_extent(renderer), fb)]
+
+
+def figure_outside(fig, renderer):
+    """The same for the figure's own text: title, legend, footnote."""
+    parts = [("title", fig._suptitle)] if fig._suptitle else []
+    parts += [("legend", leg) for leg in fig.legends]
+    parts += [("text %r" % t.get_text()[:40], t) for t in fig.texts]
+    return [name for name, a in parts if _outside(a.get_window_extent(renderer), fig.bbox)]
+
+
 def save(fig, res_or_dir, stem, title, used_axes, out_dir=None, extra=None):
     """Write <dir>/plots/<stem>.png, .svg and .json (or into out_dir); print and return the paths.
     res_or_dir: a Results (its directory) or a directory."""
@@ -74,16 +123,21 @@ def save(fig, res_or_dir, stem, title, used_axes, out_dir=None, extra=None):
     base = os.path.join(out_dir, stem)
     fig.savefig(base + ".png", dpi=150, metadata={"Software": None})
     fig.savefig(base + ".svg", metadata={"Date": None})
-    side = {
-        "plot": stem,
-        "panels": len(used_axes),
-        "title": title,
-        "axes": [{"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
-                  "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
-                  "series": sorted(getattr(ax, "_zs_series", [])),
-                  "legend": [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []}
-                 for ax in used_axes],
-    }
+    fig.canvas.draw()  # the layout as saved, for the extents below
+    renderer = fig.canvas.get_renderer()
+    axes = []
+    for ax in used_axes:
+        series = sorted(getattr(ax, "_zs_series", []))
+        out = outside_parts(fig, ax, renderer)
+        axes.append({"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+                     "xscale": ax.get_xscale(), "yscale": ax.get_yscale(), "series": series,
+                     "series_count": len(series), "outside": bool(out), "outside_parts": out,
+                     "legend": [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []})
+    fig_out = figure_outside(fig, renderer)
+    side = {"plot": stem, "panels": len(used_axes), "title": title, "axes": axes,
+            "max_series": max([a["series_count"] for a in axes] or [0]),
+            "outside": bool(fig_out) or any(a["outside"] for a in axes), "figure_outside_parts": fig_out,
+            "size_inches": [round(v, 2) for v in fig.get_size_inches()]}
     if extra:
         side.update(extra)
     with open(base + ".json", "w") as f:

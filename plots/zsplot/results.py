@@ -18,6 +18,7 @@ import os
 import numpy as np
 
 from zsplot import samples
+from zsplot.question import kernel_path_text
 from zsplot.units import fmt_bytes, parse_size
 
 
@@ -113,6 +114,7 @@ class Results:
 
     def __init__(self, path, where=None, lenient=False):
         self.path = os.path.abspath(path)
+        self.lenient = lenient
         self.name = os.path.basename(self.path.rstrip("/"))
         meta_path = os.path.join(path, "meta.json")
         csv_path = os.path.join(path, "samples.csv")
@@ -236,6 +238,7 @@ class Results:
         line = "%s · Linux %s" % (self.cpu, self.kernel)
         if self.host:
             line += " · host %s" % self.host
+        line += " · " + kernel_path_text(self.meta, {self.points[k].folio for k in self.keys})
         if self.status != "complete":
             s = self.meta.get("samples") or {}
             line += " · %s: %s of %s samples" % (self.status.upper(), s.get("done", "?"), s.get("expected", "?"))

@@ -191,8 +191,14 @@ TEST(CliReport, PlotsAreWrittenAsPngAndSvg) {
     png += e.path().extension() == ".png" && fs::file_size(e.path()) > 0;
     svg += e.path().extension() == ".svg" && fs::file_size(e.path()) > 0;
   }
-  EXPECT_GE(png, 4);
+  // One figure per question: quick's (cost per strategy at each target); no folio-size fit
+  // with one folio size, and the output says so instead of drawing it.
+  EXPECT_EQ(png, 1);
   EXPECT_EQ(png, svg);
+  EXPECT_TRUE(fs::exists(tmp / "plots" / "cost.png"));
+  EXPECT_NE(r.err.find("folio_size: not drawn: a fit of cost against folio size needs two sizes"),
+            std::string::npos)
+      << r.err;
   fs::remove_all(tmp);
 }
 

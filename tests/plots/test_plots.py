@@ -35,18 +35,27 @@ FIXTURES = os.path.join(ROOT, "tests", "fixtures", "results")
 PY = "/usr/bin/python3"
 sys.path.insert(0, PLOTS)
 import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
-from zsplot import fit, intervals, results, units  # noqa: E402
+from zsplot import fit, intervals, question, results, units  # noqa: E402
 sys.path.insert(0, HERE)
 import damaged  # noqa: E402  (the damaged-results corpus, tests/fixtures/damaged)
+import make_results  # noqa: E402  (synthetic results at the shipped configs' sizes)
 
 # Panels each plot must draw for each fixture (see tests/fixtures/results/README.md).
 EXPECTED = {
     "medians": {"quick-a": 3, "sizes": 9, "batches": 2},  # zero, fault, access (x3 folios); batches: zero, longest batch (access none: no access panel)
     "distributions": {"quick-a": 2, "sizes": 6, "batches": 1},  # targets (x folios)
     "target_effect": {"quick-a": 1, "sizes": 3, "batches": 1},  # folios
-    "folio_size": {"quick-a": 2, "sizes": 2, "batches": 1},  # targets
+    "folio_size": {"sizes": 2},  # targets (one size: not drawn, test_folio_fit)
+    "cost": {"quick-a": 2, "sizes": 6, "fault-anatomy": 2},  # (clearing, access) x folios
+    "preempt_latency": {"batches": 1},  # folios
 }
-UNITS = ("(µs)", "(ratio)", "(MiB", "pages)", "fraction of samples")
+# What all.py draws for each results directory (fixtures and tests/plots/make_results.py), by its question.
+ALL = {"quick-a": ("cost", ["cost"]), "sizes": ("cost", ["cost", "folio_size"]),
+       "batches": ("preempt-latency", ["preempt_latency"]), "fault-anatomy": ("cost", ["cost"]),
+       "syn-cover-letter": ("cover-letter", ["strategies_primitives"]),
+       "syn-oracle": ("kernel-oracle", ["kernel_oracle"]), "syn-preempt": ("preempt-latency", ["preempt_latency"]),
+       "syn-residency": ("residency", ["residency"]), "syn-vendor": ("vendor-compare", ["compare_machines"])}
+UNITS = ("(µs)", "(ms)", "(ns)", "(ratio)", "(MiB", "pages)", "fraction of samples")
 
 passed, failed = 0, 0
 
@@ -114,6 +123,7 @@ def test_plot(stem, fixture, panels):
         assert rc == 0, "exit %d: %s" % (rc, err.strip())
         side = check_outputs(os.path.join(d, "plots"), out.split(), stem, panels, [d])
         SIDE[(stem, fixture)] = side
+        sidecar_ok(os.path.join(d, "plots", stem + ".json"))
     return t
 
 
@@ -135,8 +145,8 @@ def test_folio_fit():
     for f in s["fits"]:
         assert f["sizes"] == 3 and 0.0 <= f["r2"] <= 1.0, "bad fit %r" % f
     assert all("R²" in t for a in s["axes"] for t in a["legend"]), "R² missing from a legend"
-    q = SIDE[("folio_size", "quick-a")]
-    assert q["fits"] == [] and "a fit needs two sizes" in q["title"], "one size: %r" % q["title"]
+    line = expect_refusal("folio_size.py", os.path.join(WORK, "quick-a"))
+    assert "one folio size (2 MiB): a fit of cost against folio size needs two sizes or more" in line, line
 
 
 def test_compare(extra, n_ratios, baseline):
@@ -167,11 +177,86 @@ def test_all():
     rc, out, err = run("all.py", d)
     assert rc == 0, "exit %d: %s" % (rc, err.strip())
     stems = [os.path.basename(p) for p in out.split()]
-    want = [s + e for s in ("medians", "distributions", "target_effect", "folio_size") for e in (".png", ".svg", ".json")]
-    assert stems == want, "all.py wrote %r" % stems
-    for stem, panels in (("medians", 3), ("distributions", 2), ("target_effect", 1), ("folio_size", 2)):
-        with open(os.path.join(d, "plots", stem + ".json")) as f:
-            assert json.load(f)["panels"] == panels, stem
+    assert stems == ["cost.png", "cost.svg", "cost.json"], "all.py wrote %r" % stems
+    assert err == "all.py: %s: folio_size: not drawn: a fit of cost against folio size needs two sizes or more of " \
+                  "one backing; this run has thp 2 MiB\n" % d, err
+    with open(os.path.join(d, "plots", "cost.json")) as f:
+        assert json.load(f)["panels"] == 2
+
+
+def sidecar_ok(path, max_series=True):
+    """The sidecar's own account: at most 8 series an axes, nothing outside the figure."""
+    with open(path) as f:
+        side = json.load(f)
+    for ax in side["axes"]:
+        assert ax["series_count"] == len(ax["series"]), "%s: series_count %d" % (path, ax["series_count"])
+        if max_series:
+            assert ax["series_count"] <= 8, "%s: panel %r draws %d series" % (path, ax["title"], ax["series_count"])
+        assert not ax["outside"] and not ax["outside_parts"], "%s: panel %r: outside the figure: %r" % (
+            path, ax["title"], ax["outside_parts"])
+    assert not side["outside"] and not side["figure_outside_parts"], "%s: outside: %r" % (
+        path, side["figure_outside_parts"])
+    return side
+
+
+def test_question_figure(name):
+    def t():
+        d = os.path.join(WORK, name)
+        with open(os.path.join(d, "meta.json")) as f:
+            meta = json.load(f)
+        want_q, stems = ALL[name]
+        assert question.recognise(meta) == want_q, "question %r, expected %r" % (question.recognise(meta), want_q)
+        rc, out, err = run("all.py", d)
+        assert rc == 0, "exit %d: %s" % (rc, err.strip())
+        assert "Warning" not in err and "not applied" not in err, err
+        assert [os.path.basename(p) for p in out.split()] == [s + e for s in stems for e in (".png", ".svg", ".json")], out
+        for stem in stems:
+            side = sidecar_ok(os.path.join(d, "plots", stem + ".json"))
+            cpu, kernel = machine(d)
+            assert cpu in side["title"] and kernel in side["title"] and "kernel path" in side["title"], side["title"]
+            SIDE[(stem, name)] = side
+    return t
+
+
+def test_question_details():
+    cl = SIDE[("strategies_primitives", "syn-cover-letter")]
+    assert cl["panels"] == 18, "cover letter: %d panels, expected 3 folios x 2 access x 3 targets" % cl["panels"]
+    assert all(len(a["series"]) == 5 for a in cl["axes"]), "4 primitives and kernel-fault a panel"
+    assert "left-right (folio_zero_user" in cl["title"], cl["title"]
+    ko = SIDE[("kernel_oracle", "syn-oracle")]
+    assert ko["panels"] == 4 and len(ko["ratios"]) == 12, (ko["panels"], len(ko["ratios"]))
+    assert all(r["lo"] <= r["ratio"] <= r["hi"] for r in ko["ratios"])
+    assert any("fault: allocation to the next (the zeroing)" in a["series"] for a in ko["axes"])
+    assert any("fault, not split (see the panel)" in a["series"] for a in ko["axes"]), "hugetlb is untraced"
+    rs = SIDE[("residency", "syn-residency")]
+    ends = {e["key"].split("/")[2]: e for e in rs["ends"]}
+    assert ends["three-region"]["first_pages_ns"] < 10 < ends["three-region"]["last_pages_ns"], ends
+    assert ends["sequential"]["last_pages_ns"] < 10 < ends["sequential"]["first_pages_ns"], ends
+    q = SIDE[("cost", "quick-a")]
+    assert [s for s in q["axes"][0]["series"]] == sorted(["left-right", "upstream", "extent", "kernel-fault"]), q
+    line = expect_refusal("residency.py", os.path.join(WORK, "quick-a"))
+    assert "residency.csv: missing" in line, line
+
+
+def test_outside_detected():
+    """The outside check can fail: a label pushed past the right edge is named."""
+    from zsplot import figure
+    fig, axes = figure.new_figure(1, 1)
+    ax = axes[0][0]
+    ax.plot([0, 1], [0, 1])
+    ax.text(1.6, 0.5, "far right", transform=ax.transAxes)
+    figure.tag(ax, "line")
+    figure.finish(fig, "t", "foot")
+    out = os.path.join(WORK, "outside")
+    with open(os.devnull, "w") as null:
+        old, sys.stdout = sys.stdout, null
+        try:
+            figure.save(fig, out, "probe", "t", [ax], out_dir=out)
+        finally:
+            sys.stdout = old
+    with open(os.path.join(out, "probe.json")) as f:
+        side = json.load(f)
+    assert side["outside"] and side["axes"][0]["outside_parts"] == ["label 'far right'"], side["axes"][0]
 
 
 def expect_refusal(script, *args):
@@ -351,8 +436,11 @@ def main():
     global WORK
     WORK = tempfile.mkdtemp(prefix="zs-plots-test-")
     try:
-        for name in ("quick-a", "quick-b", "sizes", "batches"):
+        for name in ("quick-a", "quick-b", "sizes", "batches", "fault-anatomy"):
             shutil.copytree(os.path.join(FIXTURES, name), os.path.join(WORK, name))
+        for name in ("cover_letter", "oracle", "preempt", "residency", "vendor"):
+            getattr(make_results, name)(os.path.join(WORK, "syn-" + name.replace("_", "-")),
+                                        os.path.join(FIXTURES, "quick-a"))
         check("stats", test_stats)
         check("loader", test_loader)
         check("fit is the report's (numpy reference)", test_fit_matches_the_report)
@@ -366,6 +454,11 @@ def main():
         check("compare_machines --baseline extent", test_compare(["--baseline", "extent"], 12, "extent"))
         check("compare_machines without --out, mixed baselines", test_compare_default_dir)
         check("all.py quick-b", test_all)
+        for name in ALL:
+            check("all.py %s: %s, <= 8 series an axes, nothing outside" % (name, ALL[name][0]),
+                  test_question_figure(name))
+        check("the question figures' contents", test_question_details)
+        check("text outside the figure is detected", test_outside_detected)
         check("empty selections exit 2 with one line", test_empty_selection)
         check("left-out samples are not plotted", test_left_out)
         check("same data, same SVG", test_reproducible)
