@@ -65,7 +65,7 @@ ResidencyPlan make_residency_plan(std::uint64_t folio_bytes, std::uint64_t page_
   return shuffled;
 }
 
-double median_of(std::vector<double> v) {
+double residency_median(std::vector<double> v) {
   if (v.empty()) return 0;
   const std::size_t m = v.size() / 2;
   std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(m), v.end());
@@ -81,7 +81,7 @@ std::vector<float> page_latencies(const ResidencyPlan& plan, std::span<const std
     per_page[plan.pages[i]].push_back(double(ticks[i]));
   std::vector<float> ns(plan.nr_pages);
   for (std::size_t p = 0; p < per_page.size(); ++p)
-    ns[p] = static_cast<float>((median_of(per_page[p]) - overhead_ticks) * ns_per_tick);
+    ns[p] = static_cast<float>((residency_median(per_page[p]) - overhead_ticks) * ns_per_tick);
   return ns;
 }
 

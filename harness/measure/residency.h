@@ -63,6 +63,6 @@ std::vector<float> page_latencies(const ResidencyPlan& plan, std::span<const std
 
 // The median of `v` (by copy; 0 for an empty one): the rule of the probe's
 // pages, the overhead and the calibration's levels.
-double median_of(std::vector<double> v);
+double residency_median(std::vector<double> v);
 
 }  // namespace zs

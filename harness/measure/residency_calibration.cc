@@ -108,7 +108,7 @@ double chase_median_ticks(std::byte* buf, std::uint64_t bytes, std::size_t line,
     ticks[i] = double(platform::timed_load(p));
     p = *reinterpret_cast<std::byte* volatile*>(p);
   }
-  return median_of(std::move(ticks));
+  return residency_median(std::move(ticks));
 }
 }  // namespace
 
@@ -127,7 +127,7 @@ ResidencyCalibration calibrate_residency(const CacheSizes& caches, double tsc_hz
     hot[0] = 1;
     std::vector<double> t(20001);
     for (double& x : t) x = double(platform::timed_load(const_cast<std::uint64_t*>(&hot[0])));
-    c.overhead_ticks = median_of(std::move(t));
+    c.overhead_ticks = residency_median(std::move(t));
     c.overhead_ns = c.overhead_ticks * c.ns_per_tick;
   }
   c.levels = calibration_buffers(caches);

@@ -20,6 +20,7 @@
 #include "report/fault_anatomy_text.h"
 #include "report/fidelity.h"
 #include "report/folio_fit.h"
+#include "report/residency_text.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
 
@@ -78,6 +79,7 @@ struct Report {
   std::vector<std::string>
       kernel_path;  // how the kernel zeroes the measured folios (kernel_path_note.h)
   FaultAnatomySection fault_anatomy;  // kernel-fault spans from tracepoints
+  ResidencySection residency;         // access = residency (report/residency_text.h)
 };
 
 // Throws SetupError for an unknown baseline or metric.
