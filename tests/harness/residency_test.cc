@@ -249,5 +249,30 @@ TEST(ResidencySummary, LevelsHotRegionAndEnds) {
   EXPECT_EQ(render_residency_text({}), "");
 }
 
+TEST(ResidencySummary, FromAResultsDirectory) {
+  const std::string dir = temp_dir();
+  ResultsData d;
+  d.dir = dir;
+  EXPECT_TRUE(build_residency(d).entries.empty());  // a run without residency points
+  {
+    std::ofstream out(dir + "/residency.csv");
+    out << "key,rep,page,ns,level\nk,0,0,1.00,L1\nk,0,1,nan?,L1\nk,0,2,3";
+  }
+  try {
+    build_residency(d);
+    FAIL();
+  } catch (const SetupError& e) {
+    EXPECT_NE(std::string(e.what()).find("/residency.csv:3: 'k,0,1,nan?,L1' does not read"),
+              std::string::npos)
+        << e.what();
+  }
+  const ResidencySection s = build_residency(d, true);
+  ASSERT_EQ(s.entries.size(), 1u);
+  EXPECT_EQ(s.entries[0].strategy, "k");  // a key without its point is named by the key
+  ASSERT_EQ(s.notes.size(), 2u);
+  EXPECT_NE(render_residency_text(s).find("note: "), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace zs
