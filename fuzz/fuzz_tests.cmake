@@ -3,7 +3,7 @@
 # each target for a few seconds over its seed corpus (fuzz.<name>), and
 # `./run.sh fuzz [SECONDS]` for longer. Without clang or its fuzzer runtime
 # (libclang-rt-<version>-dev on Debian), one test says why and skips.
-set(ZS_FUZZ_TARGETS sweep_config events samples)
+set(ZS_FUZZ_TARGETS sweep_config events samples residency)
 option(ZS_FUZZ_TESTS "Build the libFuzzer targets with clang and run them briefly in ctest" ON)
 find_program(ZS_FUZZ_CXX NAMES clang++ clang++-19 clang++-18 clang++-17 clang++-16 clang++-15 clang++-14)
 find_program(ZS_FUZZ_CC NAMES clang clang-19 clang-18 clang-17 clang-16 clang-15 clang-14)

@@ -10,7 +10,7 @@ constexpr std::pair<AccessPattern, const char*> kPatterns[] = {
     {AccessPattern::none, "none"},     {AccessPattern::touch, "touch"},
     {AccessPattern::page, "page"},     {AccessPattern::neighbourhood, "neighbourhood"},
     {AccessPattern::stream, "stream"}, {AccessPattern::folio, "folio"},
-    {AccessPattern::random, "random"},
+    {AccessPattern::random, "random"}, {AccessPattern::residency, "residency"},
 };
 // The kernel's FOLIO_ZERO_LOCALITY_RADIUS: the neighbourhood the upstream
 // strategy keeps hot is the one this pattern reads.
@@ -59,6 +59,7 @@ AccessPlan make_access_plan(const AccessSpec& spec, std::uint64_t folio_bytes,
   const std::uint64_t t = hint_offset / page_size, n = folio_bytes / page_size;
   switch (spec.pattern) {
     case AccessPattern::none:
+    case AccessPattern::residency:  // probed by measure/residency.h instead
       break;
     case AccessPattern::touch:
       plan.ranges.push_back({hint_line, line});

@@ -9,6 +9,8 @@
 //                  program initialising what it just faulted)
 //   folio          the whole folio from its start
 //   random         K seeded random lines of the folio
+//   residency      no access: the residency probe (measure/residency.h)
+//                  times loads to every page instead
 // `read` loads one word per cache line; `write` stores every word of each
 // line (a program filling memory, not a single RFO per line).
 #pragma once
@@ -22,7 +24,7 @@
 
 namespace zs {
 
-enum class AccessPattern { none, touch, page, neighbourhood, stream, folio, random };
+enum class AccessPattern { none, touch, page, neighbourhood, stream, folio, random, residency };
 enum class AccessOp { read, write };
 
 std::optional<AccessPattern> parse_access_pattern(std::string_view s);

@@ -8,6 +8,7 @@
 #include "common/units.h"
 #include "measure/executor.h"
 #include "measure/fault_tracer.h"
+#include "measure/residency_calibration.h"
 #include "platform/platform.h"
 
 namespace zs {
@@ -79,6 +80,26 @@ void PointRunner::set_fault_tracer(FaultTracer* tracer) {
   untraced_ = tracer_->available() ? FaultTracer::untraceable(point_.backing) : tracer_->why();
 }
 
+void PointRunner::access_phase(Sample& s, std::byte* folio) {
+  if (point_.access.pattern != AccessPattern::residency) {
+    meter_.start();
+    s.sink = run_access(access_plan_, folio);
+    s.access = meter_.stop();
+    return;
+  }
+  if (residency_ == nullptr) throw SetupError("internal: residency probe without its calibration");
+  // A fresh permutation per sample, drawn before the probe.
+  const ResidencyPlan plan =
+      make_residency_plan(pool_.folio_bytes(), pool_.page_bytes(), platform::cache_line_bytes(),
+                          kResidencyLinesPerPage, access_seed_ + s.rep);
+  residency_ticks_.resize(plan.offsets.size());
+  meter_.start();
+  run_residency_probe(plan, folio, residency_ticks_.data());
+  s.access = meter_.stop();
+  s.residency_ns =
+      page_latencies(plan, residency_ticks_, residency_->overhead_ticks, residency_->ns_per_tick);
+}
+
 Sample PointRunner::run(std::uint32_t rep) {
   Sample s;
   s.rep = rep;
@@ -117,9 +138,7 @@ Sample PointRunner::run(std::uint32_t rep) {
     } else if (tracer_ != nullptr) {
       s.anatomy = unformed(untraced_);
     }
-    meter_.start();
-    s.sink = run_access(access_plan_, folio);
-    s.access = meter_.stop();
+    access_phase(s, folio);
     s.backing = pool_.reverify(i);
     if (counters_ != nullptr && !counters_->kernel_counting()) {
       s.counters_withheld = true;
@@ -159,9 +178,7 @@ Sample PointRunner::run(std::uint32_t rep) {
     execute(plan_, prim_->fn(), folio, pool_.page_bytes());
     s.zero = meter_.stop();
   }
-  meter_.start();
-  s.sink = run_access(access_plan_, folio);
-  s.access = meter_.stop();
+  access_phase(s, folio);
   s.backing = pool_.check(i);
   return s;
 }

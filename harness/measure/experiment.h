@@ -16,6 +16,7 @@
 #include "measure/access.h"
 #include "measure/fault_anatomy.h"
 #include "measure/phase_meter.h"
+#include "measure/residency.h"
 #include "measure/target.h"
 #include "measure/zeroing_primitive.h"
 #include "measure/zeroing_strategy.h"
@@ -28,6 +29,7 @@
 namespace zs {
 
 class FaultTracer;
+struct ResidencyCalibration;
 
 struct Point {
   Backing backing = Backing::thp;
@@ -63,6 +65,8 @@ struct Sample {
   // kernel-fault: where the fault's time went (measure/fault_tracer.h), or
   // why that is not known; none without a tracer.
   std::optional<FaultAnatomy> anatomy;
+  // access = residency: each page's load latency in ns (measure/residency.h).
+  std::vector<float> residency_ns;
 };
 
 class PointRunner {
@@ -82,12 +86,16 @@ class PointRunner {
   // kernel-fault points: trace each fault through `tracer` (or record why
   // not); null: no fault anatomy.
   void set_fault_tracer(FaultTracer* tracer);
+  // access = residency: the probe's scale (required before run()).
+  void set_residency(const ResidencyCalibration* c) { residency_ = c; }
   const Point& point() const { return point_; }
   // The real name of the primitive ("kernel" resolved), for the record.
   std::string_view primitive_name() const { return prim_ ? prim_->name() : "kernel"; }
 
  private:
   void retarget(const Target& t);
+  // The access phase, or the residency probe in its place.
+  void access_phase(Sample& s, std::byte* folio);
 
   Point point_;
   FolioPool& pool_;
@@ -104,6 +112,8 @@ class PointRunner {
   FaultTracer* tracer_ = nullptr;
   std::string untraced_;  // with a tracer: why this point's faults get no spans
   PhaseMeter meter_;
+  const ResidencyCalibration* residency_ = nullptr;
+  std::vector<std::uint64_t> residency_ticks_;
 };
 
 }  // namespace zs

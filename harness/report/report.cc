@@ -192,6 +192,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   r.folio_fits = fit_folio_sizes(r, base_page_of(d.meta));
   r.control = summarize_control(d.meta);
   r.fault_anatomy = build_fault_anatomy(d);
+  r.residency = build_residency(d);
   return r;
 }
 
@@ -266,6 +267,7 @@ std::string render_report_text(const Report& r) {
   o += render_folio_fits_text(r.folio_fits);
   o += render_fidelity_text(r.fidelity);
   o += render_fault_anatomy_text(r.fault_anatomy);
+  o += render_residency_text(r.residency);
   o += "\n";
   if (any_kf)
     o += "* kernel-fault: the fault phase (allocation + zeroing + mapping by the kernel).\n";
@@ -406,6 +408,7 @@ nlohmann::json render_report_json(const Report& r) {
   add_runs_json(r, j);
   j["control"] = r.runs > 1 ? runs_control_json(r.control_runs) : control_report_json(r.control);
   if (!r.fault_anatomy.entries.empty()) j["fault_anatomy"] = fault_anatomy_json(r.fault_anatomy);
+  if (!r.residency.entries.empty()) j["residency"] = residency_section_json(r.residency);
   return j;
 }
 

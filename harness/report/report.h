@@ -21,6 +21,7 @@
 #include "report/fidelity.h"
 #include "report/folio_fit.h"
 #include "report/report_header.h"
+#include "report/residency_text.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
 
@@ -81,6 +82,7 @@ struct Report {
   FaultAnatomySection fault_anatomy;         // kernel-fault spans from tracepoints
   MachineHeader machine;                     // the header's machine (report/report_header.h)
   std::map<std::string, std::string> units;  // counter column -> unit (report/metric_units.h)
+  ResidencySection residency;                // access = residency (report/residency_text.h)
 };
 
 // Throws SetupError for an unknown baseline or metric.

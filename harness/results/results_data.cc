@@ -77,6 +77,8 @@ void check_row_count(ResultsData& r, const SamplesFile& f, const std::string& cs
 }  // namespace
 
 std::string PointInfo::group() const {
+  if (access == "residency")  // no op: the probe only loads
+    return fmt::format("{} {}, access residency, cache {}", backing, exact_size(folio_size), cache);
   return fmt::format("{} {}, access {}/{}, cache {}", backing, exact_size(folio_size), access, op,
                      cache);
 }

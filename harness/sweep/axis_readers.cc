@@ -91,6 +91,8 @@ AccessSpec read_access(const ValueReader& r, const toml::node& n) {
     r.fail(n, unknown_name(pat, names));
   }
   a.pattern = *p;
+  if (a.pattern == AccessPattern::residency && colon != std::string::npos)
+    r.fail(n, fmt::format("'{}': residency takes no op (it only times loads)", s));
   if (colon != std::string::npos) {
     auto op = parse_access_op(s.substr(colon + 1));
     if (!op)

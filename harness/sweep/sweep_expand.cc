@@ -51,7 +51,9 @@ std::array<std::string, sweep_axes::kCount> components(const Point& p) {
           p.strategy.name(),
           a.primitive ? p.primitive.name() : "-",
           p.target.name(),
-          fmt::format("{}:{}", to_string(p.access.pattern), to_string(p.access.op)),
+          p.access.pattern == AccessPattern::residency  // no op: it only loads
+              ? std::string("residency")
+              : fmt::format("{}:{}", to_string(p.access.pattern), to_string(p.access.op)),
           cache_text(p),
           a.batch ? fmt::format("b{}", p.batch) : "b-",
           a.width ? fmt::format("w{}", p.width) : "w-"};

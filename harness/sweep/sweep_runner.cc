@@ -13,6 +13,7 @@
 #include "common/errors.h"
 #include "machine/capability.h"
 #include "memory/setting_guard.h"
+#include "results/residency_csv.h"
 #include "results/results_dir.h"
 #include "sweep/drift_control.h"
 #include "sweep/fault_anatomy_meta.h"
@@ -235,6 +236,15 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
         opt.resume_dir ? repair_on_resume(dir, plan, done) : SamplesRepair{};
     if (repair.any()) observer.repaired(samples_csv, repair);
     writer.emplace(samples_csv, session.layout());
+    std::optional<ResidencyWriter> residency;
+    if (session.residency) {
+      if (opt.resume_dir) repair_residency(dir, done.done);
+      residency.emplace(dir + "/residency.csv");
+      session.residency_sink = [&](std::size_t i, std::uint32_t rep, const std::vector<float>& ns) {
+        residency->append(
+            format_residency_rows(session.keys()[i], rep, ns, session.residency->rule.thresholds));
+      };
+    }
     const std::uint64_t done_before = done.done.size();
     meta = start_meta({plan.config,
                        session,
@@ -246,6 +256,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
                        config_fingerprint(file_text(dir + "/config.toml")),
                        {{"reserve_hugetlb", opt.reserve_hugetlb}, {"enable_mthp", opt.enable_mthp}},
                        repair});
+    if (session.residency) meta["residency"] = residency_json(*session.residency);
     if (opt.replicate)
       meta["replicate"] = {{"number", opt.replicate->number}, {"seed", opt.replicate->seed}};
     else if (old_meta.is_object() && old_meta.contains("replicate"))
@@ -261,6 +272,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
         done.done, [&](std::size_t, std::vector<SampleRow> rows) { writer->append(rows); },
         observer);
     writer->sync();
+    if (residency) residency->sync();
 
     // ---- the end: summary and the final meta.
     const SamplesFile samples = read_samples(samples_csv);

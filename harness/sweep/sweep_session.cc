@@ -56,11 +56,15 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
                                          : cold_pool_folios(llc.bytes, p.folio_bytes);
     pools_[k] = std::make_unique<FolioPool>(p.backing, p.folio_bytes, count, opt.pools);
   }
+  if (std::any_of(points_.begin(), points_.end(),
+                  [](const Point& p) { return p.access.pattern == AccessPattern::residency; }))
+    residency = calibrate_residency(residency_cache_sizes(llc.bytes), tsc.hz.value_or(0));
   for (std::size_t i = 0; i < points_.size(); ++i) {
     runners_.push_back(std::make_unique<PointRunner>(
         points_[i], *pools_[{points_[i].backing, points_[i].folio_bytes}], set.seed + i,
         counters_.get()));
     runners_.back()->set_record_batches(set.record_batches);
+    if (residency) runners_.back()->set_residency(&*residency);
   }
   control_point_ = std::make_unique<ControlPoint>();
   drift_ = std::make_unique<DriftControl>(control_every(points_, points_.size() * set.repetitions),
@@ -128,8 +132,10 @@ RunStatus SweepSession::measure(const std::set<std::pair<std::string, std::uint6
       if (done.count({keys_[i], rep})) continue;
       drift_->before_sample(finished, monotonic_seconds() - t0);
       const Sample s = runners_[i]->run(static_cast<std::uint32_t>(rep));
-      sink(i, sample_rows(points_[i], keys_[i], primitive_name(i), s, ctx,
-                          left_out_reason(points_[i], s)));
+      const std::string left_out = left_out_reason(points_[i], s);
+      if (residency_sink && left_out.empty() && !s.residency_ns.empty())
+        residency_sink(i, static_cast<std::uint32_t>(rep), s.residency_ns);
+      sink(i, sample_rows(points_[i], keys_[i], primitive_name(i), s, ctx, left_out));
       ++finished;
       ++this_run;
       drift_->after_sample(finished, monotonic_seconds() - t0);

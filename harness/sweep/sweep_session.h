@@ -25,6 +25,7 @@
 #include "machine/placement.h"
 #include "machine/tsc.h"
 #include "measure/fault_tracer.h"
+#include "measure/residency_calibration.h"
 #include "measure/tracing_cost.h"
 #include "memory/cache_state.h"
 #include "results/samples_schema.h"
@@ -86,6 +87,11 @@ class SweepSession {
   // With kernel-fault points: their tracepoints, and what tracing costs a fault.
   std::unique_ptr<FaultTracer> fault_tracer;
   std::optional<TracingCost> tracing_cost;
+  // With residency points: the probe's calibration, and where each kept
+  // sample's page latencies go (called before the sample's rows are sunk).
+  std::optional<ResidencyCalibration> residency;
+  std::function<void(std::size_t point, std::uint32_t rep, const std::vector<float>& ns)>
+      residency_sink;
   const CounterSet* counters() const { return counters_.get(); }
   std::vector<const FolioPool*> pools() const;
   // The drift control: its readings of this segment, and what it measures.

@@ -36,6 +36,44 @@ inline std::uint64_t timestamp() {
 #endif
 }
 
+// The ticks of timestamp()'s counter one load of the byte at `p` takes,
+// timing included: on x86_64 lfence; rdtsc; lfence, the load, then rdtscp
+// (which waits for the load to complete) and lfence; on arm64 isb and
+// cntvct_el0 around the load, with dsb ld so that the load has completed
+// (cntvct often ticks far slower than the core: a level's median then
+// needs many loads); 0 elsewhere. Each call stands alone: no other load
+// overlaps the timed one. The residency probe subtracts the median of this
+// on a line known to be in L1, its overhead.
+inline std::uint64_t timed_load(const void* p) {
+#if defined(__x86_64__)
+  std::uint32_t lo0, hi0, lo1, hi1, junk;
+  asm volatile(
+      "lfence\n\trdtsc\n\tlfence\n\t"
+      "mov %%eax, %[lo0]\n\tmov %%edx, %[hi0]\n\t"
+      "movzbl (%[p]), %%ecx\n\t"
+      "rdtscp\n\tlfence"
+      : "=&a"(lo1), "=&d"(hi1), [lo0] "=&r"(lo0), [hi0] "=&r"(hi0), "=&c"(junk)
+      : [p] "r"(p)
+      : "memory");
+  return ((std::uint64_t(hi1) << 32) | lo1) - ((std::uint64_t(hi0) << 32) | lo0);
+#elif defined(__aarch64__)
+  std::uint64_t t0, t1, v;
+  asm volatile(
+      "isb\n\tmrs %[t0], cntvct_el0\n\tisb\n\t"
+      "ldrb %w[v], [%[p]]\n\tdsb ld\n\tisb\n\t"
+      "mrs %[t1], cntvct_el0"
+      : [t0] "=&r"(t0), [t1] "=&r"(t1), [v] "=&r"(v)
+      : [p] "r"(p)
+      : "memory");
+  return t1 - t0;
+#else
+  (void)p;
+  return 0;
+#endif
+}
+// How timed_load() times a load, for the record ("" where it cannot).
+std::string_view timed_load_method();
+
 // "tsc", "cntvct", or "" when the architecture has no such counter (the
 // `tsc` column is then missing, not zero).
 std::string_view timestamp_name();

@@ -468,6 +468,7 @@ TEST(SweepShipped, EveryConfigLoadsAndExpandsHere) {
       {"cover-letter.toml", gig ? 378u : 252u},
       {"preempt-latency.toml", gig ? 9u : 4u},
       {"kernel-oracle.toml", 18},
+      {"residency.toml", 2},
   };
   std::set<std::string> seen;
   for (const auto& p : files(kShipped, "")) {

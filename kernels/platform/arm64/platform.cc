@@ -3,6 +3,10 @@
 namespace zs::platform {
 
 std::string_view timestamp_name() { return "cntvct"; }
+std::string_view timed_load_method() {
+  return "isb; cntvct_el0; isb; load; dsb ld; isb; cntvct_el0 (serialised counter reads around one "
+         "load)";
+}
 
 std::size_t cache_line_bytes() {
   // CTR_EL0.DminLine: log2 of the smallest data cache line in 4-byte words.

@@ -5,6 +5,7 @@
 namespace zs::platform {
 
 std::string_view timestamp_name() { return ""; }
+std::string_view timed_load_method() { return ""; }
 std::size_t cache_line_bytes() { return 64; }
 // Without a flush instruction the best we can do is nothing: the harness
 // refuses `evict = clflush` on such machines (flush_name() is empty).

@@ -5,6 +5,9 @@
 namespace zs::platform {
 
 std::string_view timestamp_name() { return "tsc"; }
+std::string_view timed_load_method() {
+  return "lfence; rdtsc; lfence; load; rdtscp; lfence (serialised timestamp reads around one load)";
+}
 
 CpuSignature cpu_signature() {
   const x86::Signature s = x86::signature();
