@@ -24,6 +24,7 @@
 #include "counters/event_selection.h"
 #include "machine/placement.h"
 #include "machine/tsc.h"
+#include "measure/access_sensitivity.h"
 #include "measure/fault_tracer.h"
 #include "measure/tracing_cost.h"
 #include "memory/cache_state.h"
@@ -86,6 +87,8 @@ class SweepSession {
   // With kernel-fault points: their tracepoints, and what tracing costs a fault.
   std::unique_ptr<FaultTracer> fault_tracer;
   std::optional<TracingCost> tracing_cost;
+  // Each access pattern's cost hot against cold, measured at set-up.
+  std::vector<AccessSensitivity> access_sensitivity;
   const CounterSet* counters() const { return counters_.get(); }
   std::vector<const FolioPool*> pools() const;
   // The drift control: its readings of this segment, and what it measures.
