@@ -1,5 +1,6 @@
 // How much an access pattern can tell strategies apart on this machine: its
-// cost on a folio just written (hot: the lines a strategy clears last)
+// cost on a folio just written, its accessed region last (hot: the lines a
+// strategy clears last)
 // against one evicted (cold: the lines it clears first). A pattern whose
 // cold cost is hardly above its hot one (a single line, a store-bound loop)
 // cannot show a strategy's cache behaviour here, whatever the strategy does.
@@ -42,10 +43,16 @@ struct AccessUse {
 // Patterns that touch memory (none is left out), each once (the first use's
 // pool and target); `pairs` hot/cold pairs each.
 std::vector<AccessSensitivity> measure_access_sensitivity(const std::vector<AccessUse>& uses,
-                                                          std::uint32_t pairs = 5);
+                                                          std::uint32_t pairs = 21);
 
-// Above this cold/hot ratio a pattern separates strategies on the machine.
+// Above this cold/hot ratio, or below its inverse, a pattern separates
+// strategies on the machine. Below: hot lines cost more than cold ones
+// (seen for small writes on an Intel VM: writes into lines whose stores are
+// still draining), which tells strategies apart just as well.
 inline constexpr double kSeparatingRatio = 1.5;
+inline bool separates(const AccessSensitivity& s) {
+  return s.ratio > kSeparatingRatio || (s.ratio > 0 && s.ratio < 1 / kSeparatingRatio);
+}
 
 nlohmann::json to_json(const std::vector<AccessSensitivity>& v);
 std::vector<AccessSensitivity> access_sensitivity_from_json(const nlohmann::json& j);

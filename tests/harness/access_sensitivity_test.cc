@@ -44,6 +44,15 @@ std::vector<AccessSensitivity> sample() {
   return {a, b};
 }
 
+TEST(AccessSensitivity, SeparatesInBothDirections) {
+  AccessSensitivity s;
+  for (auto [ratio, yes] :
+       {std::pair{2.5, true}, {1.2, false}, {0.9, false}, {0.4, true}, {0.0, false}}) {
+    s.ratio = ratio;
+    EXPECT_EQ(separates(s), yes) << ratio;
+  }
+}
+
 TEST(AccessSensitivity, MetaJsonRoundTrip) {
   const nlohmann::json j = to_json(sample());
   ASSERT_TRUE(j.is_array());
@@ -64,8 +73,11 @@ TEST(AccessSensitivity, ReportSaysWhichPatternsSeparate) {
   const std::string t = render_access_sensitivity_text(sample());
   EXPECT_NE(t.find("page:write"), std::string::npos);
   EXPECT_NE(t.find("2.50x"), std::string::npos);
-  EXPECT_NE(t.find("cold/hot above 1.5): page:write; cannot"), std::string::npos) << t;
-  EXPECT_NE(t.find("touch:write."), std::string::npos) << t;
+  const std::string line = separating_line(sample());
+  EXPECT_NE(line.find("(cold/hot above 1.5 or below 0.67): page:write; cannot"), std::string::npos)
+      << line;
+  EXPECT_NE(line.find("touch:write."), std::string::npos) << line;
+  EXPECT_NE(t.find("can tell strategies apart here"), std::string::npos) << t;
   std::stringstream in(t);
   for (std::string line; std::getline(in, line);) EXPECT_LE(line.size(), 80u) << line;
   EXPECT_EQ(render_access_sensitivity_text({}), "");
