@@ -41,7 +41,7 @@ struct AccessUse {
 };
 
 // Patterns that touch memory (none is left out), each once (the first use's
-// pool and target); `pairs` hot/cold pairs each.
+// pool and target); `pairs` hot/cold pairs each (3 for folios above 32 MiB).
 std::vector<AccessSensitivity> measure_access_sensitivity(const std::vector<AccessUse>& uses,
                                                           std::uint32_t pairs = 21);
 
