@@ -7,10 +7,11 @@ namespace zs {
 
 namespace {
 constexpr std::pair<AccessPattern, const char*> kPatterns[] = {
-    {AccessPattern::none, "none"},     {AccessPattern::touch, "touch"},
-    {AccessPattern::page, "page"},     {AccessPattern::neighbourhood, "neighbourhood"},
-    {AccessPattern::stream, "stream"}, {AccessPattern::folio, "folio"},
-    {AccessPattern::random, "random"}, {AccessPattern::residency, "residency"},
+    {AccessPattern::none, "none"},           {AccessPattern::touch, "touch"},
+    {AccessPattern::page, "page"},           {AccessPattern::neighbourhood, "neighbourhood"},
+    {AccessPattern::stream, "stream"},       {AccessPattern::folio, "folio"},
+    {AccessPattern::random, "random"},       {AccessPattern::usemem, "usemem"},
+    {AccessPattern::residency, "residency"},
 };
 // The kernel's FOLIO_ZERO_LOCALITY_RADIUS: the neighbourhood the upstream
 // strategy keeps hot is the one this pattern reads.
@@ -36,6 +37,10 @@ const char* to_string(AccessPattern p) {
 }
 
 const char* to_string(AccessOp op) { return op == AccessOp::read ? "read" : "write"; }
+
+std::string access_name(const AccessSpec& spec) {
+  return std::string(to_string(spec.pattern)) + ":" + to_string(spec.op);
+}
 
 std::string access_pattern_names() {
   std::string s;
@@ -78,6 +83,11 @@ AccessPlan make_access_plan(const AccessSpec& spec, std::uint64_t folio_bytes,
       break;
     case AccessPattern::folio:
       plan.ranges.push_back({0, folio_bytes});
+      break;
+    case AccessPattern::usemem:
+      // usemem touches its whole region from the start, not from the fault.
+      plan.ranges.push_back({0, folio_bytes});
+      plan.word_index = spec.op == AccessOp::write;
       break;
     case AccessPattern::random: {
       std::mt19937_64 rng(seed);

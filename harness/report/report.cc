@@ -8,10 +8,12 @@
 #include <fmt/ranges.h>
 
 #include "common/errors.h"
+#include "report/access_sensitivity_text.h"
 #include "report/bimodal_note.h"
 #include "report/kernel_path_note.h"
 #include "report/metric_units.h"
 #include "report/report_runs.h"
+#include "report/total_cost.h"
 
 namespace zs {
 
@@ -142,6 +144,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
       e.access = stats::summarize(acc->ns);
       e.has_access = true;
     }
+    e.total = total_cost(cost, d.phase(p.key, "access"));
     e.bimodal = stats::bimodality(cost->ns);
     e.outliers = stats::mad_outliers(cost->ns).size();
     for (const auto& col : d.metric_columns) {
@@ -193,6 +196,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   r.control = summarize_control(d.meta);
   r.fault_anatomy = build_fault_anatomy(d);
   r.residency = build_residency(d);
+  r.access_sensitivity = access_sensitivity_of(d.meta);
   return r;
 }
 
@@ -215,9 +219,10 @@ std::string render_report_text(const Report& r) {
   bool any_kf = false, any_bimodal = false;
   for (const ReportGroup& g : r.groups) {
     o += "\n" + wrap_lines(g.name);
-    o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}\n", "strategy",
+    // GB/s (folio / cost) is left to the markdown, csv and json: 80 columns.
+    o += fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>6} {:>6} {:<19} {:>6}\n", "strategy",
                      "prim", "target", r.metric == "ns" ? "cost us" : fit(r.metric, 8), "sd%",
-                     "GB/s", "acc us", fit("vs " + baseline_of(r, g), 19), "p");
+                     "acc us", "tot us", fit("vs " + baseline_of(r, g), 19), "p");
     for (const ReportEntry& e : g.entries) {
       any_kf = any_kf || e.point.kernel_fault();
       any_bimodal = any_bimodal || e.bimodal.flagged;
@@ -231,16 +236,16 @@ std::string render_report_text(const Report& r) {
       if (e.bimodal.flagged) cost += "b";
       const std::string sd =
           e.cost.mean > 0 ? fmt::format("{:.0f}", 100 * e.cost.stddev / e.cost.mean) : "-";
-      const std::string gbs = e.gbs ? fmt::format("{:.1f}", *e.gbs) : "-";
+      const std::string tot = e.total ? fmt::format("{:.1f}", e.total->median / 1000.0) : "-";
       const std::string acc = e.has_access ? fmt::format("{:.2f}", e.access.median / 1000.0) : "-";
       const std::string change = e.is_baseline ? "(baseline)"
                                  : e.change    ? format_change(*e.change)
                                                : "-";
       const std::string p = e.p_holm ? format_p(*e.p_holm) : "";
       std::string line =
-          fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>5} {:>6} {:<19} {:>6}",
+          fmt::format("{:<12} {:<6} {:<6} {:>8} {:>3} {:>6} {:>6} {:<19} {:>6}",
                       fit(e.point.strategy, 12), fit(e.primitive.empty() ? "-" : e.primitive, 6),
-                      fit(e.point.target, 6), cost, sd, gbs, acc, fit(change, 19), p);
+                      fit(e.point.target, 6), cost, sd, acc, tot, fit(change, 19), p);
       line.erase(line.find_last_not_of(' ') + 1);
       o += line + "\n";
     }
@@ -264,6 +269,7 @@ std::string render_report_text(const Report& r) {
       }
     }
   }
+  o += render_access_sensitivity_text(r.access_sensitivity);
   o += render_folio_fits_text(r.folio_fits);
   o += render_fidelity_text(r.fidelity);
   o += render_fault_anatomy_text(r.fault_anatomy);
@@ -306,21 +312,24 @@ std::string render_report_markdown(const Report& r) {
   for (const ReportGroup& g : r.groups) {
     o += fmt::format(
         "\n### {}\n\n| strategy | primitive | target | cost median (us) | sd % | GB/s | access "
-        "median (us) | change vs {} | p (Holm) |\n|---|---|---|---|---|---|---|---|---|\n",
+        "median (us) | total median (us) | change vs {} | p (Holm) "
+        "|\n|---|---|---|---|---|---|---|---|---|---|\n",
         g.name, baseline_of(r, g));
     for (const ReportEntry& e : g.entries)
-      o += fmt::format("| {}{} | {} | {} | {:.1f} | {:.0f} | {} | {} | {} | {} |\n",
+      o += fmt::format("| {}{} | {} | {} | {:.1f} | {:.0f} | {} | {} | {} | {} | {} |\n",
                        e.point.strategy, e.point.kernel_fault() ? " (fault)" : "",
                        e.primitive.empty() ? "-" : e.primitive, e.point.target,
                        e.cost.median / 1000.0,
                        e.cost.mean > 0 ? 100 * e.cost.stddev / e.cost.mean : 0,
                        e.gbs ? fmt::format("{:.1f}", *e.gbs) : "-",
                        e.has_access ? fmt::format("{:.2f}", e.access.median / 1000.0) : "-",
+                       e.total ? fmt::format("{:.1f}", e.total->median / 1000.0) : "-",
                        e.is_baseline ? "baseline"
                        : e.change    ? format_change(*e.change)
                                      : "-",
                        e.p_holm ? format_p(*e.p_holm) : "");
   }
+  o += render_access_sensitivity_markdown(r.access_sensitivity);
   o += render_folio_fits_markdown(r.folio_fits);
   o += render_fidelity_markdown(r.fidelity);
   o += render_fault_anatomy_markdown(r.fault_anatomy);
@@ -389,6 +398,7 @@ nlohmann::json render_report_json(const Report& r) {
                           {"outliers", e.outliers}};
       x["gb_s"] = e.gbs ? nlohmann::json(*e.gbs) : nlohmann::json();
       x["access_ns"] = e.has_access ? summ(e.access) : nlohmann::json();
+      x["total_ns"] = e.total ? summ(*e.total) : nlohmann::json();
       if (e.change)
         x["change"] = {
             {"estimate", e.change->estimate}, {"lo", e.change->lo}, {"hi", e.change->hi}};
@@ -409,6 +419,7 @@ nlohmann::json render_report_json(const Report& r) {
   j["control"] = r.runs > 1 ? runs_control_json(r.control_runs) : control_report_json(r.control);
   if (!r.fault_anatomy.entries.empty()) j["fault_anatomy"] = fault_anatomy_json(r.fault_anatomy);
   if (!r.residency.entries.empty()) j["residency"] = residency_section_json(r.residency);
+  if (!r.access_sensitivity.empty()) j["access_sensitivity"] = to_json(r.access_sensitivity);
   return j;
 }
 

@@ -1,12 +1,12 @@
 // `zeroscope report`: one results directory as tables a kernel developer can
 // paste into a cover letter (text: fixed width, at most 80 columns, no
 // colour), or as markdown, csv or json. Per backing, folio size and access:
-// each strategy (and primitive) with the cost-phase median +- stddev%, GB/s,
-// the access-phase median, the counters measured, and the change against a
-// baseline strategy with its 95% BCa interval and Holm-adjusted
-// Mann-Whitney p. Where a series was measured at two or more folio sizes,
-// cost = fixed + per-page x pages with R^2 (report/folio_fit.h). What was
-// not measured is said once, with the reason.
+// each strategy (and primitive) with the cost-phase median +- stddev%, GB/s
+// (not in the text table: 80 columns), the access-phase median, the total
+// (cost + access, report/total_cost.h), the counters measured, and the change against
+// a baseline strategy with its 95% BCa interval and Holm-adjusted Mann-Whitney p. Where a series
+// was measured at two or more folio sizes, cost = fixed + per-page x pages with R^2
+// (report/folio_fit.h). What was not measured is said once, with the reason.
 #pragma once
 
 #include <optional>
@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/access_sensitivity.h"
 #include "report/drift.h"
 #include "report/drift_runs.h"
 #include "report/fault_anatomy_text.h"
@@ -44,6 +45,7 @@ struct ReportEntry {
   std::string cost_phase;
   stats::Summary cost, access;
   bool has_access = false;
+  std::optional<stats::Summary> total;   // cost + access per sample (report/total_cost.h)
   std::optional<double> gbs;             // folio bytes / cost median
   std::optional<stats::Summary> metric;  // the --metric column of the cost phase, when not ns
   bool is_baseline = false;
@@ -83,6 +85,7 @@ struct Report {
   MachineHeader machine;                     // the header's machine (report/report_header.h)
   std::map<std::string, std::string> units;  // counter column -> unit (report/metric_units.h)
   ResidencySection residency;                // access = residency (report/residency_text.h)
+  std::vector<AccessSensitivity> access_sensitivity;  // report/access_sensitivity_text.h
 };
 
 // Throws SetupError for an unknown baseline or metric.

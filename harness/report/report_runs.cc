@@ -23,6 +23,7 @@ ResultsData merge_runs(const std::vector<ResultsData>& runs, const std::string& 
       for (const auto& [phase, pd] : phases) {
         PhaseData& m = merged.data[key][phase];
         m.ns.insert(m.ns.end(), pd.ns.begin(), pd.ns.end());
+        for (std::uint64_t id : pd.samples) m.samples.push_back(std::uint64_t(i) << 32 | id);
         for (const auto& [col, v] : pd.metrics) {
           auto& mv = m.metrics[col];
           mv.insert(mv.end(), v.begin(), v.end());

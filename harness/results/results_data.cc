@@ -171,6 +171,7 @@ ResultsData load_results(const std::string& dir, bool lenient) {
     }
     PhaseData& d = r.data[row.key][row.phase];
     d.ns.push_back(double(row.ns));
+    d.samples.push_back(row.rep);
     d.primitive = row.primitive;
     for (std::size_t k = 0; k < row.counters.size(); ++k)
       if (row.counters[k]) d.metrics[r.metric_columns[k]].push_back(*row.counters[k]);

@@ -22,6 +22,9 @@ struct PointInfo {
 
 struct PhaseData {
   std::vector<double> ns;
+  // The sample each value of ns belongs to: its rep (replicate runs merged:
+  // run << 32 | rep), so that phases of one sample pair up.
+  std::vector<std::uint64_t> samples;
   std::map<std::string, std::vector<double>> metrics;  // counter column -> measured values
   std::string primitive;                               // the real primitive from the samples
   // The fault phase of kernel-fault: the spans of the kept samples that

@@ -108,6 +108,7 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
   for (const FolioPool* pool : s.pools()) pools.push_back(pool->describe());
   meta["pools"] = pools;
   meta["fault_anatomy"] = fault_anatomy_meta(s);
+  meta["access_sensitivity"] = to_json(s.access_sensitivity);
   const nlohmann::json* old = in.previous;
   meta["started"] = old ? old->value("started", utc_iso_now()) : utc_iso_now();
   nlohmann::json resumes =

@@ -29,7 +29,9 @@
 //   strategy = ["extent", "kernel-fault"]    # `zeroscope strategies`, and kernel-fault
 //   primitive = ["kernel"]                   # `zeroscope primitives`
 //   target = ["first", "middle", 300, "offset:1MiB", "random"]
-//   access = ["page", "stream:read"]         # pattern[:op], op write by default
+//   access = ["page", "stream:read"]         # pattern[:op], op write by default:
+//                                            # none touch page neighbourhood stream
+//                                            # folio random usemem; op read | write
 //   cache = ["cold", "cold:clflush", "warm"]
 //   batch = [0, 1, "8MiB"]                   # pages (0 = whole range) or a size
 //   width = [2]

@@ -66,6 +66,10 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
     runners_.back()->set_record_batches(set.record_batches);
     if (residency) runners_.back()->set_residency(&*residency);
   }
+  std::vector<AccessUse> uses;  // meta.json's access_sensitivity (measure/access_sensitivity.h)
+  for (const Point& p : points_)
+    uses.push_back({p.access, p.target, pools_[{p.backing, p.folio_bytes}].get()});
+  access_sensitivity = measure_access_sensitivity(uses);
   control_point_ = std::make_unique<ControlPoint>();
   drift_ = std::make_unique<DriftControl>(control_every(points_, points_.size() * set.repetitions),
                                           [cp = control_point_.get()] { return cp->measure(); });

@@ -24,6 +24,7 @@
 #include "counters/event_selection.h"
 #include "machine/placement.h"
 #include "machine/tsc.h"
+#include "measure/access_sensitivity.h"
 #include "measure/fault_tracer.h"
 #include "measure/residency_calibration.h"
 #include "measure/tracing_cost.h"
@@ -92,6 +93,8 @@ class SweepSession {
   std::optional<ResidencyCalibration> residency;
   std::function<void(std::size_t point, std::uint32_t rep, const std::vector<float>& ns)>
       residency_sink;
+  // Each access pattern's cost hot against cold, measured at set-up.
+  std::vector<AccessSensitivity> access_sensitivity;
   const CounterSet* counters() const { return counters_.get(); }
   std::vector<const FolioPool*> pools() const;
   // The drift control: its readings of this segment, and what it measures.

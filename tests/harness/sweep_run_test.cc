@@ -93,6 +93,10 @@ TEST_F(SweepRun, ResultsDirectoryHasEveryExpectedRowAndDescribesItself) {
   EXPECT_EQ(meta["status"], "complete");
   EXPECT_EQ(meta["samples"]["done"], 24);
   EXPECT_TRUE(meta["capability"].is_object());
+  // The run's one access pattern, hot against cold, measured at its start.
+  ASSERT_EQ(meta["access_sensitivity"].size(), 1u);
+  EXPECT_EQ(meta["access_sensitivity"][0]["access"], "page:write");
+  EXPECT_GT(meta["access_sensitivity"][0]["cold_ns"].get<double>(), 0);
   EXPECT_TRUE(meta["config"]["points"].is_array());
   EXPECT_FALSE(meta["zeroscope"]["commit"].get<std::string>().empty());
   EXPECT_TRUE(meta["counters"]["overhead_ns"]["timing_only_empty_phase"].is_number());

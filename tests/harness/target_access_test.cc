@@ -99,8 +99,80 @@ TEST(AccessRun, WritesExactlyThePlanAndReadsWithoutWriting) {
   EXPECT_NE(sum, 0u);  // it read the words written above
 }
 
+// The bytes a plan covers, line by line (random lines included).
+std::vector<bool> covered(const AccessPlan& p) {
+  std::vector<bool> in(kFolio, false);
+  for (const auto& [off, bytes] : p.ranges)
+    for (std::uint64_t b = off; b < off + bytes; ++b) in[b] = true;
+  for (std::uint64_t l : p.lines)
+    for (std::uint64_t b = l; b < l + p.line; ++b) in[b] = true;
+  return in;
+}
+
+constexpr AccessPattern kAll[] = {AccessPattern::none,   AccessPattern::touch,
+                                  AccessPattern::page,   AccessPattern::neighbourhood,
+                                  AccessPattern::stream, AccessPattern::folio,
+                                  AccessPattern::random, AccessPattern::usemem};
+
+TEST(AccessRun, EveryWriteStoresExactlyItsBytes) {
+  for (AccessPattern pat : kAll) {
+    for (std::uint64_t hint : {std::uint64_t{0}, 300 * kPage + 100, 511 * kPage + 4095}) {
+      std::vector<std::byte> mem(kFolio + 2 * kPage, std::byte{0});
+      std::byte* folio = mem.data() + kPage;  // a guard page either side
+      const AccessPlan p = plan(pat, hint);
+      run_access(p, folio);
+      const std::vector<bool> in = covered(p);
+      for (std::uint64_t b = 0; b < kPage; ++b) {
+        ASSERT_EQ(mem[b], std::byte{0}) << to_string(pat) << " before the folio";
+        ASSERT_EQ(mem[kPage + kFolio + b], std::byte{0}) << to_string(pat) << " after it";
+      }
+      for (std::uint64_t b = 0; b < kFolio; ++b) {
+        if (!in[b]) {
+          ASSERT_EQ(folio[b], std::byte{0}) << to_string(pat) << " byte " << b;
+        } else if (pat != AccessPattern::usemem) {
+          ASSERT_EQ(folio[b], std::byte{kAccessFill}) << to_string(pat) << " byte " << b;
+        }
+      }
+    }
+  }
+}
+
+TEST(AccessRun, UsememStoresEachWordsIndexInOrderFromTheStart) {
+  const AccessPlan p = plan(AccessPattern::usemem, 300 * kPage + 100);
+  EXPECT_EQ(p.ranges, (R{{0, kFolio}}));  // the fault address does not matter
+  EXPECT_TRUE(p.word_index);
+  std::vector<std::uint64_t> mem(kFolio / 8, ~0ull);
+  run_access(p, reinterpret_cast<std::byte*>(mem.data()));
+  for (std::uint64_t i = 0; i < mem.size(); ++i) ASSERT_EQ(mem[i], i) << "word " << i;
+  EXPECT_FALSE(plan(AccessPattern::usemem, 0, AccessOp::read).word_index);
+}
+
+TEST(AccessRun, EveryReadSumsEveryWordOfItsRegionAndWritesNothing) {
+  std::vector<std::uint64_t> mem(kFolio / 8);
+  for (std::uint64_t i = 0; i < mem.size(); ++i) mem[i] = i * 7 + 1;
+  const std::vector<std::uint64_t> before = mem;
+  auto* folio = reinterpret_cast<std::byte*>(mem.data());
+  for (AccessPattern pat : kAll) {
+    const AccessPlan p = plan(pat, 300 * kPage + 100, AccessOp::read);
+    const std::vector<bool> in = covered(p);
+    std::uint64_t want = 0;
+    for (std::uint64_t i = 0; i < mem.size(); ++i)
+      if (in[i * 8]) want += mem[i];
+    // random lines may repeat: each drawn line is read (and summed) once per draw
+    if (pat == AccessPattern::random) {
+      want = 0;
+      for (std::uint64_t l : p.lines)
+        for (std::uint64_t w = 0; w < 8; ++w) want += mem[l / 8 + w];
+    }
+    EXPECT_EQ(run_access(p, folio), want) << to_string(pat);
+    EXPECT_EQ(mem, before) << to_string(pat);
+  }
+}
+
 TEST(AccessNames, ParseAndPrintRoundTrip) {
-  for (const char* n : {"none", "touch", "page", "neighbourhood", "stream", "folio", "random"})
+  EXPECT_EQ(access_name({AccessPattern::usemem, AccessOp::read, 64}), "usemem:read");
+  for (const char* n :
+       {"none", "touch", "page", "neighbourhood", "stream", "folio", "random", "usemem"})
     EXPECT_STREQ(to_string(*parse_access_pattern(n)), n);
   EXPECT_FALSE(parse_access_pattern("neighborhood"));
   EXPECT_EQ(parse_access_op("read"), AccessOp::read);
