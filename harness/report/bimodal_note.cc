@@ -7,8 +7,8 @@ std::string bimodal_note() {
   // some folios fell back to small pages, sat on the other node, or ran at
   // another clock. A median between the modes describes neither.
   return "b: two modes (bimodality coefficient > 5/9): no median describes it. Read the "
-         "distribution plot (plots/distributions.png); check THP fallback, NUMA placement and CPU "
-         "frequency; run more repetitions.";
+         "distribution (python3 plots/distributions.py DIR draws it); check THP fallback, NUMA "
+         "placement and CPU frequency; run more repetitions.";
 }
 
 }  // namespace zs
