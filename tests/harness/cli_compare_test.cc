@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "report/compare_labels.h"
+#include "support/files.h"
 #include "support/run_binary.h"
 
 namespace zs {
@@ -21,12 +22,7 @@ testing::Result run(const std::string& args) {
   return testing::run_zeroscope(args, {"cd '" + std::string(ZS_SOURCE_DIR) + "' &&", ""});
 }
 
-std::string golden(const std::string& name) {
-  std::ifstream in(std::string(ZS_SOURCE_DIR) + "/tests/fixtures/golden/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string golden(const std::string& name) { return test::fixture_text("golden", name); }
 
 TEST(CompareLabels, FittingLabelsArePadded) {
   EXPECT_EQ(label_cells({"upstream", "stosb", "first"}, {12, 6, 6}), "upstream     stosb  first ");

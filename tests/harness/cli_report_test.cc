@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/files.h"
 #include "support/run_binary.h"
 
 namespace zs {
@@ -32,12 +33,7 @@ testing::Result run(const std::string& args) {
   return testing::run_zeroscope(args, {"cd '" + std::string(ZS_SOURCE_DIR) + "' &&", ""});
 }
 
-std::string golden(const std::string& name) {
-  std::ifstream in(std::string(ZS_SOURCE_DIR) + "/tests/fixtures/golden/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string golden(const std::string& name) { return test::fixture_text("golden", name); }
 
 void expect_80_columns(const std::string& text) {
   std::istringstream in(text);
