@@ -78,6 +78,7 @@ int run_report(const ReportArgs& a) {
   ReportOptions opt;
   opt.baseline = a.baseline;
   opt.metric = a.metric;
+  opt.lenient = a.lenient;
   opt.format = a.format;
   std::vector<std::string> args = {a.dir};
   if (!a.baseline.empty()) args.insert(args.end(), {"--baseline", a.baseline});

@@ -195,7 +195,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   r.folio_fits = fit_folio_sizes(r, base_page_of(d.meta));
   r.control = summarize_control(d.meta);
   r.fault_anatomy = build_fault_anatomy(d);
-  r.residency = build_residency(d);
+  r.residency = build_residency(d, opt.lenient);
   r.access_sensitivity = access_sensitivity_of(d.meta);
   return r;
 }

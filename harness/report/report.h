@@ -37,6 +37,7 @@ struct ReportOptions {
   std::string format = "text";
   std::uint64_t seed = 1;  // bootstrap
   std::string command;     // the command line that produced it, for the header
+  bool lenient = false;    // damaged rows of residency.csv left out and said, not refused
 };
 
 struct ReportEntry {

@@ -198,6 +198,23 @@ TEST(ResidencyCsv, ResumeKeepsRowsOfKeptSamplesOnce) {
   std::filesystem::remove_all(dir);
 }
 
+// report --lenient leaves a damaged residency.csv row out and says so;
+// without it the report is refused naming the line.
+TEST(ResidencyCsv, TheReportRefusesDamageUnlessLenient) {
+  const std::string dir = temp_dir();
+  std::ofstream(dir + "/residency.csv") << "key,rep,page,ns,level\n"
+                                        << "a,0,0,1.00,L1\n"
+                                        << "a,0,1,not-a-number,L1\n"
+                                        << "a,0,2,3.00,L2\n";
+  ResultsData d;
+  d.dir = dir;
+  EXPECT_THROW(build_residency(d), SetupError);
+  const ResidencySection s = build_residency(d, true);
+  ASSERT_EQ(s.notes.size(), 1u);
+  EXPECT_NE(s.notes[0].find("1 damaged rows left out"), std::string::npos) << s.notes[0];
+  std::filesystem::remove_all(dir);
+}
+
 // A synthetic map: pages [hot_from, 512) hot (L2, 4 ns) in every sample,
 // the others in memory (100 ns); page 5 hot in only 1 of 3 samples.
 std::vector<ResidencyRow> synthetic(const std::string& key, std::uint32_t hot_from) {
