@@ -196,7 +196,9 @@ Runner add_measure(CLI::App& app) {
   sub->add_option("--target", a->target, "comma list: first, middle, last, random, N, offset:BYTES")
       ->delimiter(',');
   sub->add_option("--access", a->access,
-                  "comma list: none, touch, page, neighbourhood, stream, folio, random")
+                  "comma list: " + access_pattern_names() +
+                      " (residency: the probe's total time only; residency.csv comes from "
+                      "zeroscope run)")
       ->delimiter(',');
   sub->add_option("--op", a->op, "read | write (default write)");
   sub->add_option("--random-lines", a->random_lines, "K for access random (default 64)")

@@ -344,14 +344,16 @@ std::string render_report_csv(const Report& r) {
   std::string o =
       "group,key,strategy,primitive,target,cost_phase,n,median_ns,mean_ns,stddev_ns,p5_ns,p95_ns,"
       "gb_s,"
-      "access_median_ns,baseline,change,change_lo,change_hi,p,p_holm,bimodal,outliers\n";
+      "access_median_ns,total_median_ns,baseline,change,change_lo,change_hi,p,p_holm,bimodal,"
+      "outliers\n";
   for (const ReportGroup& g : r.groups)
     for (const ReportEntry& e : g.entries)
-      o += fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+      o += fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                        g.name, e.point.key, e.point.strategy, e.primitive, e.point.target,
                        e.cost_phase, e.cost.n, e.cost.median, e.cost.mean, e.cost.stddev, e.cost.p5,
                        e.cost.p95, e.gbs ? fmt::format("{:.4f}", *e.gbs) : "",
-                       e.has_access ? fmt::format("{}", e.access.median) : "", baseline_of(r, g),
+                       e.has_access ? fmt::format("{}", e.access.median) : "",
+                       e.total ? fmt::format("{}", e.total->median) : "", baseline_of(r, g),
                        e.change ? fmt::format("{:.6f}", e.change->estimate) : "",
                        e.change ? fmt::format("{:.6f}", e.change->lo) : "",
                        e.change ? fmt::format("{:.6f}", e.change->hi) : "",

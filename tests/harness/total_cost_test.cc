@@ -2,6 +2,8 @@
 // then summarised; on synthetic phases and on a checked-in results dir.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -81,6 +83,10 @@ TEST(TotalCost, FixtureResultsMatchSamplesByHand) {
   const auto& x = j["groups"][0]["entries"][0];
   EXPECT_DOUBLE_EQ(x["total_ns"]["median"].get<double>(), r.groups[0].entries[0].total->median);
   EXPECT_NE(render_report_text(r).find("tot us"), std::string::npos);
+  // The csv carries it too, beside the access median.
+  const std::string csv = render_report_csv(r);
+  EXPECT_NE(csv.find(",access_median_ns,total_median_ns,"), std::string::npos);
+  EXPECT_NE(csv.find(fmt::format(",{},", r.groups[0].entries[0].total->median)), std::string::npos);
 }
 
 }  // namespace
