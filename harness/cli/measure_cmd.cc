@@ -235,8 +235,7 @@ Runner add_measure(CLI::App& app) {
                 "raise nr_hugepages for the run (root), restored at exit");
   sub->add_flag("--enable-mthp", a->enable_mthp,
                 "enable the mTHP size for the run (root), restored at exit");
-  sub->add_flag("--wait", a->wait,
-                "when a live run owns a setting this one changes, wait for it instead of refusing");
+  sub->add_flag("--wait", a->wait, kWaitHelp);
   return [sub, a]() { return sub->parsed() ? run_measure(*a) : -1; };
 }
 

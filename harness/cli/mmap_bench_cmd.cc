@@ -207,8 +207,7 @@ Runner add_mmap_bench(CLI::App& app) {
                 "with --backing thp: set THP 'enabled' to madvise for the run if it is 'never' "
                 "(root); restored "
                 "at exit");
-  sub->add_flag("--wait", a->wait,
-                "when a live run owns a setting this one changes, wait for it instead of refusing");
+  sub->add_flag("--wait", a->wait, kWaitHelp);
   return [sub, a]() {
     if (!sub->parsed()) return -1;
     a->seed_given = sub->count("--seed") > 0;

@@ -39,8 +39,7 @@ Runner add_run(CLI::App& app) {
                 "enable the mTHP sizes for the run (root), restored at exit; a resume reuses it");
   sub->add_flag("--dry-run", *dry_run,
                 "print the expanded points, the sample count and an estimate; measure nothing");
-  sub->add_flag("--wait", *wait,
-                "when a live run owns a setting this one changes, wait for it instead of refusing");
+  sub->add_flag("--wait", *wait, kWaitHelp);
   sub->add_option("--replicates", *replicates,
                   "N independent runs (a fresh process each, the order re-drawn) into "
                   "DIR/rep-1..N; compare and report take DIR as replicates")

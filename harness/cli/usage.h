@@ -15,6 +15,10 @@ struct UsageError : std::runtime_error {
 
 inline constexpr int kExitUsage = 2;
 
+// The help of --wait, the same for every command that changes a setting.
+inline constexpr const char* kWaitHelp =
+    "when a live run owns a setting this one changes, wait for it instead of refusing";
+
 // Each subcommand registers itself on the app and returns the function that
 // runs it once parsed.
 using Runner = std::function<int()>;

@@ -4,6 +4,8 @@
 #include <numeric>
 #include <random>
 
+#include "stats/stats.h"
+
 namespace zs {
 
 namespace {
@@ -66,12 +68,7 @@ ResidencyPlan make_residency_plan(std::uint64_t folio_bytes, std::uint64_t page_
 }
 
 double residency_median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const std::size_t m = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(m), v.end());
-  if (v.size() % 2) return v[m];
-  const double hi = v[m];
-  return (*std::max_element(v.begin(), v.begin() + std::ptrdiff_t(m)) + hi) / 2;
+  return v.empty() ? 0 : stats::percentile(v, 0.5);  // the project's one quantile rule
 }
 
 std::vector<float> page_latencies(const ResidencyPlan& plan, std::span<const std::uint64_t> ticks,
