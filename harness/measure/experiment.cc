@@ -130,15 +130,18 @@ Sample PointRunner::run(std::uint32_t rep) {
     meter_.start();
     *hint = 1;  // a write fault: a read would map the (huge) zero page instead
     s.fault = meter_.stop();
-    if (trace) {
-      tracer_->disable();
-      s.anatomy = tracer_->collect({static_cast<std::uint32_t>(tracer_->tid()), meter_.started_ns(),
-                                    meter_.stopped_ns(),
-                                    folio_order(pool_.folio_bytes(), pool_.page_bytes())});
-    } else if (tracer_ != nullptr) {
-      s.anatomy = unformed(untraced_);
-    }
+    // The fault's window before the access phase reuses the meter; the ring
+    // is read after it, so the access right after the fault finds the cache
+    // as the fault left it.
+    const FaultWindow window{static_cast<std::uint32_t>(trace ? tracer_->tid() : 0),
+                             meter_.started_ns(), meter_.stopped_ns(),
+                             folio_order(pool_.folio_bytes(), pool_.page_bytes())};
+    if (trace) tracer_->disable();
     access_phase(s, folio);
+    if (trace)
+      s.anatomy = tracer_->collect(window);
+    else if (tracer_ != nullptr)
+      s.anatomy = unformed(untraced_);
     s.backing = pool_.reverify(i);
     if (counters_ != nullptr && !counters_->kernel_counting()) {
       s.counters_withheld = true;
