@@ -63,8 +63,9 @@ void check_parameters(const SweepConfig& cfg) {
       fail(cfg, b.line, "axes.batch",
            fmt::format("'{}' is {} pages, more than {}; 0 is the whole folio", b.text, b.value,
                        largest));
-  for (const auto& w : cfg.width)
-    if (w.value > max_pages)
+  for (const auto& w :
+       cfg.width)  // the default (line 0) is clamped to the folio, as the kernel does
+    if (w.line != 0 && w.value > max_pages)
       fail(cfg, w.line, "axes.width", fmt::format("{} pages is more than {}", w.value, largest));
 
   bool width = false, batch = false, primitive = false;
