@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -53,22 +55,32 @@ int run_trace(const TraceArgs& a) {
         "pages; use --strategy three-region to vary them",
         flag, s->name, s->preset_width, s->preset_batch_bytes >> 20));
   };
-  auto not_for = [&](const char* flag, const char* applies) {
+  // The strategies a parameter applies to, from the registry.
+  auto takers = [](bool Strategy::*uses) {
+    std::vector<std::string_view> names;
+    for (const Strategy& t : strategies())
+      if (t.*uses && !t.preset) names.push_back(t.name);
+    return fmt::format("{}", fmt::join(names, ", "));
+  };
+  auto not_for = [&](const char* flag, const std::string& applies) {
     return UsageError(fmt::format("{}: does not apply to strategy '{}'; allowed with: {}", flag,
                                   s->name, applies));
   };
   if (a.given("--width")) {
     if (s->preset) throw fixed("--width");
-    if (!s->uses_width) throw not_for("--width", "three-region");
+    if (!s->uses_width) throw not_for("--width", takers(&Strategy::uses_width));
     p.width = a.width;
   }
   if (a.given("--batch")) {
     if (s->preset) throw fixed("--batch");
-    if (!s->uses_batch) throw not_for("--batch", "three-region, extent");
+    if (!s->uses_batch) throw not_for("--batch", takers(&Strategy::uses_batch));
     p.batch = a.batch;
   }
 
   Plan plan = s->plan(p);
+  if (plan.ops.empty())  // said on stderr: stdout holds the plan's lines only
+    std::fprintf(stderr, "%s: no clear calls (%s)\n", std::string(s->name).c_str(),
+                 std::string(s->description).c_str());
   // Large plans (a 1 GiB folio is 2 x 262144 lines) go through a big buffer.
   static char buf[1 << 16];
   std::setvbuf(stdout, buf, _IOFBF, sizeof buf);
@@ -82,7 +94,7 @@ Runner add_trace(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("trace", "Print a strategy's clearing plan");
   args->sub = sub;
   sub->add_option("--strategy", args->strategy,
-                  "sequential | left-right | three-region | extent | upstream")
+                  fmt::format("{}", fmt::join(strategy_names(), " | ")))
       ->check(one_of(strategy_names()));
   sub->add_option("--pages", args->pages, "N: base pages in the folio (>= 1)")
       ->check(within(limits::pages));

@@ -20,6 +20,9 @@ std::optional<std::string> check_executable(const Plan& plan, const Primitive& p
   if (page_size % prim.granule != 0 || page_size % prim.align != 0)
     return fmt::format("page size {} is not a multiple of '{}''s granule {} / alignment {}",
                        page_size, prim.name(), prim.granule, prim.align);
+  if (plan.aliased())
+    return std::string(
+        "this strategy zeroes through an alias mapping, which needs a memfd-backed folio");
   for (const PlanOp& op : plan.ops) {
     if (op.kind != PlanOp::Kind::clear) continue;
     if (op.count == 0 || op.first >= plan.nr_pages || op.count > plan.nr_pages - op.first)

@@ -19,12 +19,13 @@
 namespace zs {
 
 // Which parameters the point's strategy takes: kernel-fault none (the kernel
-// zeroes), a preset (upstream) fixes width and batch itself.
+// zeroes), a preset (upstream) fixes width and batch itself, a strategy that
+// clears nothing (prezeroed) takes no primitive.
 Applies applies(const Point& p) {
   if (p.kernel_fault()) return {false, false, false};
   const Strategy* s = p.strategy.plan();
   if (s == nullptr) return {};  // not from a checked file: keep everything
-  return {true, s->uses_width && !s->preset, s->uses_batch && !s->preset};
+  return {s->clears, s->uses_width && !s->preset, s->uses_batch && !s->preset};
 }
 
 namespace {

@@ -1,7 +1,6 @@
 #include "strategies/plan.h"
 
 #include <algorithm>
-#include <cinttypes>
 
 namespace zs {
 
@@ -21,26 +20,38 @@ std::uint64_t Plan::clear_calls() const {
                        [](const PlanOp& op) { return op.kind == PlanOp::Kind::clear; });
 }
 
-std::uint64_t Plan::resched_points() const { return ops.size() - clear_calls(); }
+std::uint64_t Plan::resched_points() const {
+  return std::count_if(ops.begin(), ops.end(),
+                       [](const PlanOp& op) { return op.kind == PlanOp::Kind::resched; });
+}
 
-void print_plan(const Plan& plan, std::FILE* out) {
-  for (const PlanOp& op : plan.ops) {
-    if (op.kind == PlanOp::Kind::clear)
-      std::fprintf(out, "clear %" PRIu64 " %" PRIu64 "\n", op.first, op.count);
-    else
-      std::fputs("resched\n", out);
-  }
+std::uint64_t Plan::map_calls() const {
+  return std::count_if(ops.begin(), ops.end(),
+                       [](const PlanOp& op) { return op.kind == PlanOp::Kind::map; });
 }
 
 std::string format_plan(const Plan& plan) {
   std::string s;
   for (const PlanOp& op : plan.ops) {
-    if (op.kind == PlanOp::Kind::clear)
-      s += "clear " + std::to_string(op.first) + " " + std::to_string(op.count) + "\n";
-    else
-      s += "resched\n";
+    switch (op.kind) {
+      case PlanOp::Kind::clear:
+        s += "clear ";
+        break;
+      case PlanOp::Kind::map:
+        s += "map ";
+        break;
+      case PlanOp::Kind::unmap:
+        s += "unmap ";
+        break;
+      case PlanOp::Kind::resched:
+        s += "resched\n";
+        continue;
+    }
+    s += std::to_string(op.first) + " " + std::to_string(op.count) + "\n";
   }
   return s;
 }
+
+void print_plan(const Plan& plan, std::FILE* out) { std::fputs(format_plan(plan).c_str(), out); }
 
 }  // namespace zs

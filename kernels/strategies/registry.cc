@@ -16,6 +16,19 @@ constexpr Strategy kStrategies[] = {
      true, plan_extent},
     {"upstream", "preset: three-region, w = 2, batch = 32 MiB of pages (Linux 7.0)", false, false,
      plan_three_region, true, kUpstreamWidth, kUpstreamBatchBytes},
+    {"prezeroed",
+     "nothing: the folio was zeroed long ago (empty plan; the access pays cold memory)", false,
+     false, plan_prezeroed, false, 0, 0, false},
+    {"alloc-init",
+     "page allocator init_on_alloc: page at a time, ascending (kernel_init_pages); batch > 0: "
+     "extents",
+     false, true, plan_alloc_init},
+    {"double", "alloc-init, then the fault path's three-region (init_on_alloc + aliasing caches)",
+     true, true, plan_double},
+    {"alias-range", "map the folio once with 4 KiB entries, clear, unmap (mermap fast path)", false,
+     false, plan_alias_range},
+    {"alias-page", "per page: map with a 4 KiB entry, clear, unmap (mermap slow path)", false,
+     false, plan_alias_page},
 };
 }  // namespace
 

@@ -33,6 +33,17 @@ Plan plan_left_right(const StrategyParams& p);
 Plan plan_three_region(const StrategyParams& p);
 // The whole folio as contiguous ranges of `batch` pages (Arora v4).
 Plan plan_extent(const StrategyParams& p);
+// Nothing: the folio was zeroed long ago (an empty plan).
+Plan plan_prezeroed(const StrategyParams& p);
+// The page allocator's init_on_alloc path (kernel_init_pages): page at a
+// time, ascending, no preemption points; batch > 0: extents of `batch` pages.
+Plan plan_alloc_init(const StrategyParams& p);
+// alloc-init (page at a time), then the fault path's three-region.
+Plan plan_double(const StrategyParams& p);
+// Through a temporary 4 KiB-entry alias mapping: the whole folio mapped once
+// (alias-range), or map, clear, unmap one page at a time (alias-page).
+Plan plan_alias_range(const StrategyParams& p);
+Plan plan_alias_page(const StrategyParams& p);
 
 struct Strategy {
   std::string_view name;
@@ -45,6 +56,9 @@ struct Strategy {
   bool preset = false;
   std::uint64_t preset_width = 0;
   std::uint64_t preset_batch_bytes = 0;
+  // False for a strategy that clears nothing (prezeroed): no primitive
+  // applies to it.
+  bool clears = true;
 
   // Applies a preset's fixed parameters; plain strategies pass p through.
   StrategyParams resolve(StrategyParams p) const;

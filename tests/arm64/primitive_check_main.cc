@@ -53,11 +53,12 @@ int check_strategies() {
     for (const zs::Strategy& s : zs::strategies())
       for (std::uint64_t t : {std::uint64_t{0}, std::uint64_t{n / 2 + 3}, std::uint64_t{n - 1}}) {
         zs::Plan plan = s.plan({n, t, 2, s.uses_batch ? 37u : 0u, page});
+        if (plan.aliased()) continue;  // needs a memfd-backed folio
         std::memset(base, 0xa5, 3 * folio);
         zs::execute(plan, prim.fn(), reinterpret_cast<std::byte*>(base + folio), page);
         bool ok = true;
         for (std::size_t i = 0; i < 3 * folio && ok; ++i)
-          ok = base[i] == ((i >= folio && i < 2 * folio) ? 0 : 0xa5);
+          ok = base[i] == ((i >= folio && i < 2 * folio && s.clears) ? 0 : 0xa5);
         if (!ok) {
           std::printf("FAIL %.*s / %.*s t=%llu\n", int(s.name.size()), s.name.data(),
                       int(prim.name().size()), prim.name().data(), (unsigned long long)t);

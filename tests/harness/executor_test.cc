@@ -32,6 +32,10 @@ TEST(Executor, EveryStrategyAndPrimitiveZeroesTheWholeFolioAndNothingElse) {
                      " t=" + std::to_string(t));
         StrategyParams p{n, t, 2, s.uses_batch ? 37u : 0u, page};
         Plan plan = s.plan(p);
+        if (plan.aliased()) {  // refused here; run through an alias mapping elsewhere
+          EXPECT_NE(check_executable(plan, prim, folio, kFolio, page), std::nullopt);
+          continue;
+        }
         ASSERT_EQ(check_executable(plan, prim, folio, kFolio, page), std::nullopt);
         std::memset(m.data(), 0xa5, m.size());
         std::uint64_t resched = 0;
@@ -40,7 +44,8 @@ TEST(Executor, EveryStrategyAndPrimitiveZeroesTheWholeFolioAndNothingElse) {
         const auto* b = reinterpret_cast<const unsigned char*>(m.data());
         for (std::size_t i = 0; i < m.size(); ++i) {
           bool inside = i >= kFolio && i < 2 * kFolio;
-          if (b[i] != (inside ? 0 : 0xa5)) {
+          // prezeroed clears nothing: the folio keeps what it held.
+          if (b[i] != (inside && s.clears ? 0 : 0xa5)) {
             FAIL() << "byte " << i << " of the mapping is " << int(b[i]);
           }
         }

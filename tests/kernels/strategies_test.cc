@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <string_view>
 #include <vector>
 
 #include "strategies/strategy.h"
@@ -59,19 +60,49 @@ std::vector<std::int64_t> pages_in_order(const Plan& plan) {
   return out;
 }
 
-// "" when every page of the folio is cleared exactly once by well-formed calls.
-std::string coverage_error(const Plan& plan, std::uint64_t n) {
+// How many times a strategy clears each page: none for a folio zeroed long
+// ago, twice for the double zeroing, once for every other.
+unsigned times_cleared(std::string_view strategy) {
+  if (strategy == "prezeroed") return 0;
+  if (strategy == "double") return 2;
+  return 1;
+}
+
+// "" when every page of the folio is cleared `times` times by well-formed
+// calls, and every clear of an aliased plan lies inside a mapping made for
+// it (map ... unmap of the same range, nothing left mapped).
+std::string coverage_error(const Plan& plan, std::uint64_t n, unsigned times = 1) {
   if (plan.nr_pages != n) return "nr_pages mismatch";
   std::vector<std::uint8_t> seen(n, 0);
+  const bool aliased = plan.aliased();
+  bool is_mapped = false;
+  PlanOp mapped = PlanOp::map(0, 0);
   for (const PlanOp& op : plan.ops) {
-    if (op.kind != PlanOp::Kind::clear) continue;
-    if (op.count == 0) return "empty clear call";
-    if (op.first >= n || op.count > n - op.first) return "clear call outside the folio";
+    if (op.kind == PlanOp::Kind::resched) continue;
+    if (op.count == 0) return "empty call";
+    if (op.first >= n || op.count > n - op.first) return "call outside the folio";
+    if (op.kind == PlanOp::Kind::map) {
+      if (is_mapped) return "map inside a mapping";
+      is_mapped = true;
+      mapped = op;
+      continue;
+    }
+    if (op.kind == PlanOp::Kind::unmap) {
+      if (!is_mapped || mapped.first != op.first || mapped.count != op.count)
+        return "unmap of a range not mapped";
+      is_mapped = false;
+      continue;
+    }
+    if (aliased && (!is_mapped || op.first < mapped.first ||
+                    op.first + op.count > mapped.first + mapped.count))
+      return "clear outside its alias mapping";
     for (std::uint64_t i = op.first; i < op.first + op.count; ++i)
-      if (seen[i]++) return "page " + std::to_string(i) + " cleared twice";
+      if (seen[i]++ == times) return "page " + std::to_string(i) + " cleared too often";
   }
+  if (is_mapped) return "a mapping left in place";
   for (std::uint64_t i = 0; i < n; ++i)
-    if (!seen[i]) return "page " + std::to_string(i) + " never cleared";
+    if (seen[i] != times)
+      return "page " + std::to_string(i) + " cleared " + std::to_string(seen[i]) + " times";
   return "";
 }
 
@@ -107,7 +138,7 @@ TEST(Strategies, EveryStrategyClearsEveryPageExactlyOnceForSmallFolios) {
             if (!s.uses_width && w != 2) continue;  // parameters that do not apply
             if (!s.uses_batch && b != 1) continue;
             StrategyParams p{n, t, w, s.uses_batch ? b : 0, 4096};
-            std::string err = coverage_error(s.plan(p), n);
+            std::string err = coverage_error(s.plan(p), n, times_cleared(s.name));
             ASSERT_EQ(err, "") << s.name << " n=" << n << " t=" << t << " w=" << w << " b=" << b;
           }
 }
@@ -121,7 +152,8 @@ TEST(Strategies, EveryStrategyCoversA1GiBFolio) {
            {std::uint64_t{1}, std::uint64_t{512}, std::uint64_t{8192}, std::uint64_t{0}}) {
         if (!s.uses_batch && b != 0) continue;
         StrategyParams p{n, t, 2, b, 4096};
-        ASSERT_EQ(coverage_error(s.plan(p), n), "") << s.name << " t=" << t << " b=" << b;
+        ASSERT_EQ(coverage_error(s.plan(p), n, times_cleared(s.name)), "")
+            << s.name << " t=" << t << " b=" << b;
       }
 }
 
@@ -254,13 +286,80 @@ TEST(Upstream, IsThreeRegionWithWidth2And32MiBBatches) {
 }
 
 TEST(Registry, NamesAndParameters) {
-  EXPECT_EQ(strategy_names(), (std::vector<std::string>{"sequential", "left-right", "three-region",
-                                                        "extent", "upstream"}));
+  EXPECT_EQ(
+      strategy_names(),
+      (std::vector<std::string>{"sequential", "left-right", "three-region", "extent", "upstream",
+                                "prezeroed", "alloc-init", "double", "alias-range", "alias-page"}));
   EXPECT_EQ(find_strategy("nope"), nullptr);
   EXPECT_TRUE(find_strategy("three-region")->uses_width);
   EXPECT_FALSE(find_strategy("extent")->uses_width);
   EXPECT_TRUE(find_strategy("extent")->uses_batch);
   EXPECT_FALSE(find_strategy("left-right")->uses_batch);
+}
+
+TEST(Prezeroed, ClearsNothing) {
+  for (std::uint64_t n : {1u, 512u, 262144u}) {
+    const Plan p = find_strategy("prezeroed")->plan({n, n - 1, 2, 0});
+    EXPECT_EQ(p.nr_pages, n);
+    EXPECT_TRUE(p.ops.empty());
+  }
+}
+
+TEST(AllocInit, AscendingPageAtATimeWithoutPreemptionPointsOrExtentsWithBatch) {
+  using O = PlanOp;
+  // The target does not matter: the allocator does not know it.
+  for (std::uint64_t t : {0u, 2u, 4u})
+    EXPECT_EQ(plan_alloc_init({5, t, 2, 0}).ops,
+              (std::vector<O>{O::clear(0, 1), O::clear(1, 1), O::clear(2, 1), O::clear(3, 1),
+                              O::clear(4, 1)}));
+  // Salunke's batching: clear_pages() over extents.
+  EXPECT_EQ(
+      plan_alloc_init({10, 9, 2, 4}).ops,
+      (std::vector<O>{O::clear(0, 4), O::resched(), O::clear(4, 4), O::resched(), O::clear(8, 2)}));
+}
+
+TEST(Double, AllocInitThenTheFaultPathsThreeRegion) {
+  using O = PlanOp;
+  // init: 0..5 page at a time; then the fault: right 3..5, left none, hot 0..2.
+  EXPECT_EQ(plan_double({6, 0, 2, 0}).ops,
+            (std::vector<O>{O::clear(0, 1), O::clear(1, 1), O::clear(2, 1), O::clear(3, 1),
+                            O::clear(4, 1), O::clear(5, 1), O::resched(), O::clear(3, 3),
+                            O::resched(), O::clear(0, 3)}));
+  // The batch belongs to the fault path's regions, not to the init.
+  const Plan p = plan_double({512, 300, 2, 64});
+  EXPECT_EQ(pages_in_order(p).size(), 1024u);
+  EXPECT_EQ(std::vector<PlanOp>(p.ops.begin(), p.ops.begin() + 512), plan_alloc_init({512, 0}).ops);
+  const Plan fault = plan_three_region({512, 300, 2, 64});
+  EXPECT_TRUE(std::equal(fault.ops.rbegin(), fault.ops.rend(), p.ops.rbegin()));
+}
+
+TEST(Alias, RangeMapsOnceAndPageMapsEachPage) {
+  using O = PlanOp;
+  EXPECT_EQ(plan_alias_range({512, 7}).ops,
+            (std::vector<O>{O::map(0, 512), O::clear(0, 512), O::unmap(0, 512)}));
+  EXPECT_EQ(plan_alias_page({2, 1}).ops,
+            (std::vector<O>{O::map(0, 1), O::clear(0, 1), O::unmap(0, 1), O::map(1, 1),
+                            O::clear(1, 1), O::unmap(1, 1)}));
+  const Plan page = plan_alias_page({512, 0});
+  EXPECT_EQ(page.map_calls(), 512u);
+  EXPECT_EQ(page.clear_calls(), 512u);
+  EXPECT_EQ(page.resched_points(), 0u);
+  EXPECT_TRUE(page.aliased());
+  EXPECT_FALSE(plan_sequential({512, 0}).aliased());
+  EXPECT_EQ(format_plan(plan_alias_range({4, 0})), "map 0 4\nclear 0 4\nunmap 0 4\n");
+}
+
+TEST(Plan, CoverageCheckCatchesAClearOutsideItsMapping) {
+  Plan p;
+  p.nr_pages = 2;
+  p.map(0, 1);
+  p.clear(0, 1);
+  p.unmap(0, 1);
+  p.clear(1, 1);  // after the unmap
+  EXPECT_EQ(coverage_error(p, 2), "clear outside its alias mapping");
+  Plan q = plan_alias_range({4, 0});
+  q.ops.pop_back();
+  EXPECT_EQ(coverage_error(q, 4), "a mapping left in place");
 }
 
 TEST(Plan, PrintsOneLinePerCall) {
