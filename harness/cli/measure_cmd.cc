@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "cli/measure_report.h"
+#include "cli/measure_residency.h"
 #include "cli/usage.h"
 #include "cli/validators.h"
 #include "common/errors.h"
@@ -166,6 +167,7 @@ int run_measure(const MeasureArgs& a) {
   print_measure_setup(session, config.settings, cache.state, cache.evict);
 
   std::vector<std::vector<SampleRow>> rows(points.size());
+  MeasureResidency residency(session);
   SweepObserver quiet;
   session.measure(
       {},
@@ -175,6 +177,7 @@ int run_measure(const MeasureArgs& a) {
       },
       quiet);
   print_measure_table(session, rows);
+  residency.print(points);
   if (!a.csv.empty()) write_csv(a.csv, session.layout(), rows);
   return 0;
 }
@@ -197,8 +200,8 @@ Runner add_measure(CLI::App& app) {
       ->delimiter(',');
   sub->add_option("--access", a->access,
                   "comma list: " + access_pattern_names() +
-                      " (residency: the probe's total time only; residency.csv comes from "
-                      "zeroscope run)")
+                      " (residency: the map is summarised after the table; residency.csv comes "
+                      "from zeroscope run)")
       ->delimiter(',');
   sub->add_option("--op", a->op, "read | write (default write)");
   sub->add_option("--random-lines", a->random_lines, "K for access random (default 64)")

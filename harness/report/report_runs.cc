@@ -68,6 +68,7 @@ Report build_runs_report(const std::vector<ResultsData>& runs, const std::string
   const ResultsData merged = merge_runs(runs, dir);
   Report r = build_report(merged, opt);
   r.runs = runs.size();
+  r.residency = build_residency(runs, merged.points, opt.lenient);
   fidelity_over_runs(r.fidelity, runs, opt.seed);
   r.control_runs = summarize_run_controls(runs);
   std::vector<double> ps;

@@ -86,13 +86,28 @@ ResidencySection summarize_residency(const std::vector<ResidencyRow>& rows,
 }
 
 ResidencySection build_residency(const ResultsData& d, bool lenient) {
-  const std::string path = d.dir + "/residency.csv";
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return {};
-  const ResidencyFile f = read_residency(path, lenient);
-  ResidencySection s = summarize_residency(f.rows, d.points);
-  if (f.torn) s.notes.push_back(path + ": a torn last line, left out");
-  if (f.bad) s.notes.push_back(fmt::format("{}: {} damaged rows left out", path, f.bad));
+  return build_residency(std::vector<ResultsData>{d}, d.points, lenient);
+}
+
+ResidencySection build_residency(const std::vector<ResultsData>& runs,
+                                 const std::vector<PointInfo>& points, bool lenient) {
+  std::vector<ResidencyRow> rows;
+  std::vector<std::string> notes;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const std::string path = runs[i].dir + "/residency.csv";
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) continue;
+    ResidencyFile f = read_residency(path, lenient);
+    for (ResidencyRow& row : f.rows) {
+      row.rep |= std::uint64_t(i) << 32;  // samples of different runs stay apart
+      rows.push_back(std::move(row));
+    }
+    if (f.torn) notes.push_back(path + ": a torn last line, left out");
+    if (f.bad) notes.push_back(fmt::format("{}: {} damaged rows left out", path, f.bad));
+  }
+  if (rows.empty() && notes.empty()) return {};
+  ResidencySection s = summarize_residency(rows, points);
+  s.notes.insert(s.notes.end(), notes.begin(), notes.end());
   return s;
 }
 

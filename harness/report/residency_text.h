@@ -40,6 +40,10 @@ ResidencySection summarize_residency(const std::vector<ResidencyRow>& rows,
 // From the results directory's residency.csv; empty when it has none.
 // Throws SetupError on a damaged file unless `lenient`.
 ResidencySection build_residency(const ResultsData& d, bool lenient = false);
+// Every run's residency.csv of a replicates parent (run --replicates), their
+// samples pooled.
+ResidencySection build_residency(const std::vector<ResultsData>& runs,
+                                 const std::vector<PointInfo>& points, bool lenient);
 
 // "a-b, c" for the ranges; "none" when empty.
 std::string page_ranges_text(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& r);

@@ -76,6 +76,23 @@ void check_row_count(ResultsData& r, const SamplesFile& f, const std::string& cs
 
 }  // namespace
 
+PointInfo point_info(const nlohmann::json& p) {
+  PointInfo pi;
+  pi.key = p.at("key");
+  pi.backing = p.at("backing");
+  pi.folio_size = p.at("folio_size");
+  pi.strategy = p.at("strategy");
+  // Axes that do not apply to a point (kernel-fault's primitive) are null.
+  pi.primitive = p.contains("primitive") && p["primitive"].is_string()
+                     ? p["primitive"].get<std::string>()
+                     : "";
+  pi.target = p.at("target");
+  pi.access = p.at("access");
+  pi.op = p.at("op");
+  pi.cache = p.at("cache");
+  return pi;
+}
+
 std::string PointInfo::group() const {
   if (access == "residency")  // no op: the probe only loads
     return fmt::format("{} {}, access residency, cache {}", backing, exact_size(folio_size), cache);
@@ -113,20 +130,7 @@ ResultsData load_results(const std::string& dir, bool lenient) {
   r.meta = read_meta(dir + "/meta.json");
   try {
     for (const auto& p : r.meta.at("config").at("points")) {
-      PointInfo pi;
-      pi.key = p.at("key");
-      pi.backing = p.at("backing");
-      pi.folio_size = p.at("folio_size");
-      pi.strategy = p.at("strategy");
-      // Axes that do not apply to a point (kernel-fault's primitive) are null.
-      pi.primitive = p.contains("primitive") && p["primitive"].is_string()
-                         ? p["primitive"].get<std::string>()
-                         : "";
-      pi.target = p.at("target");
-      pi.access = p.at("access");
-      pi.op = p.at("op");
-      pi.cache = p.at("cache");
-      r.points.push_back(pi);
+      r.points.push_back(point_info(p));
     }
     if (r.meta.contains("counters") && r.meta["counters"].contains("not_measured"))
       for (auto& [col, why] : r.meta["counters"]["not_measured"].items())

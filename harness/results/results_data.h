@@ -19,6 +19,9 @@ struct PointInfo {
   std::string group() const;  // "thp 2 MiB, access page/write, cold" — a report table
   bool kernel_fault() const { return strategy == kKernelFault; }
 };
+// From a point's record in meta.json (sweep/sweep_config.h point_to_json);
+// throws on a missing field.
+PointInfo point_info(const nlohmann::json& point);
 
 struct PhaseData {
   std::vector<double> ns;

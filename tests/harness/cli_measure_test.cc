@@ -24,6 +24,20 @@ TEST(CliMeasure, ShortRunPrintsAHeaderAndOneRowPerPoint) {
   EXPECT_EQ(rows, 6);
 }
 
+// measure writes no results directory: the residency map is summarised
+// after the table, one entry per point, as `report` summarises residency.csv.
+TEST(CliMeasure, ResidencyIsSummarisedAfterTheTable) {
+  auto r = run_zeroscope(
+      "measure --strategy sequential,three-region --target first --access residency --reps 2 "
+      "--warmup 0 --pool 4");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto at = r.out.find("Residency right after zeroing");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  sequential     first     2", at), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  three-region   first     2", at), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("hot (of 512 pages)", at), std::string::npos) << r.out;
+}
+
 TEST(CliMeasure, BadInputIsOneLineAndExit2) {
   const char* cases[] = {
       "measure --backing thq",

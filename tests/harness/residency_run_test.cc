@@ -57,12 +57,13 @@ TEST(ResidencyRun, TheBar) {
   EXPECT_GE(seq_first - seq_last, 5.0);
   // Three-region (target first) clears 3..511 first and 0..2 last. Where L2
   // holds most of the folio (2 MiB on the development VM) pages 200-300
-  // survive too, so the Bar's 200-300 is checked only where L2 is smaller.
+  // survive too, so the Bar's 200-300 is checked only where L2 is 1 MiB or less
+  // (AMD Zen 4, where the figures were taken).
   EXPECT_GE(tr_cleared_first - tr_first, 5.0);
   std::uint64_t l2 = 0;
   for (const SysfsCache& c : sysfs_caches())
     if (c.level == 2) l2 = c.bytes;
-  if (l2 != 0 && l2 < (1u << 20))
+  if (l2 != 0 && l2 <= (1u << 20))
     EXPECT_GE(tr_middle - tr_first, 5.0);
   else
     std::cout << "L2 of " << l2 << " bytes holds pages 200-300 after three-region: not checked\n";

@@ -291,5 +291,27 @@ TEST(ResidencySummary, FromAResultsDirectory) {
   std::filesystem::remove_all(dir);
 }
 
+// A replicates parent: each run's residency.csv, samples of the same rep
+// number in different runs kept apart (3 runs x 1 sample = 3 samples).
+TEST(ResidencySummary, PooledOverReplicateRuns) {
+  std::vector<ResultsData> runs(3);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    runs[i].dir = temp_dir();
+    const std::vector<float> ns(8, i == 2 ? 100.0f : 4.0f);  // the third run: all in memory
+    std::ofstream(runs[i].dir + "/residency.csv") << "key,rep,page,ns,level\n"
+                                                  << format_residency_rows("k", 0, ns, {2, 20, 50});
+  }
+  PointInfo k;
+  k.key = "k";
+  k.strategy = "sequential";
+  k.target = "first";
+  const ResidencySection s = build_residency(runs, {k}, false);
+  ASSERT_EQ(s.entries.size(), 1u);
+  EXPECT_EQ(s.entries[0].samples, 3u);
+  EXPECT_DOUBLE_EQ(s.entries[0].level_pages[1], 8);  // L2 in 2 of 3 runs: the median
+  EXPECT_EQ(s.entries[0].hot, (std::vector<std::pair<std::uint32_t, std::uint32_t>>{{0, 7}}));
+  for (const ResultsData& d : runs) std::filesystem::remove_all(d.dir);
+}
+
 }  // namespace
 }  // namespace zs
