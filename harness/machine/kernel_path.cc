@@ -1,7 +1,9 @@
 // The table of docs/kernel-zeroing.md as code. Who zeroes an anonymous
 // folio: the page allocator (post_alloc_hook -> kernel_init_pages) when
 // init_on_alloc is on and caches do not alias (user_alloc_needs_zeroing()
-// is then false), else folio_zero_user(); hugetlb always folio_zero_user().
+// is then false: alloc-init), else folio_zero_user() (after the allocator's
+// init too where init_on_alloc is on and caches alias: `double` from 7.0);
+// hugetlb always folio_zero_user().
 // How folio_zero_user() orders it:
 //   before 7.0: process_huge_page (left-right) up to MAX_ORDER_NR_PAGES
 //               pages, clear_gigantic_page (sequential) above;
@@ -136,7 +138,7 @@ KernelZeroing entry(const KernelPathInputs& in, const std::string& backing, std:
         return fail("init_on_alloc on, and whether caches alias is unknown (" +
                     in.caches_alias_source + ")");
       if (!*in.caches_alias) {
-        z.strategy = "sequential";
+        z.strategy = "alloc-init";
         z.function = "post_alloc_hook -> kernel_init_pages";
         z.order = "page at a time, ascending, by the page allocator";
         z.source = fmt::format("init_on_alloc on ({}); caches do not alias ({})",
@@ -154,6 +156,13 @@ KernelZeroing entry(const KernelPathInputs& in, const std::string& backing, std:
   if (z.strategy.empty()) {
     z = folio_zero_user(in, *rel, pages);
     if (!z.why.empty()) return fail(z.why);
+    // Zeroed twice (init_on_alloc with aliasing caches): where the fault
+    // path is three-region, `double` replicates both; before 7.0 the replica
+    // is of the second zeroing only, and the source says so.
+    if (anon && in.init_on_alloc.value_or(false) && z.strategy == "three-region") {
+      z.strategy = "double";
+      z.function = "kernel_init_pages, then " + z.function;
+    }
     z.source = prefix + z.source;
   }
   e.strategy = z.strategy;

@@ -148,7 +148,7 @@ TEST(KernelPath, InitOnAllocZeroesAnonymousFoliosInTheAllocator) {
   const auto t = kernel_zeroing(in);
   for (auto [b, s] : {std::pair{"thp", 2 * kMiB}, {"mthp", 64ull << 10}}) {
     const KernelZeroing& z = at(t, b, s);
-    EXPECT_EQ(z.strategy, "sequential") << b;
+    EXPECT_EQ(z.strategy, "alloc-init") << b;
     EXPECT_EQ(z.function,
               "post_alloc_hook -> kernel_init_pages: page at a time, ascending, by the page "
               "allocator");
@@ -167,6 +167,14 @@ TEST(KernelPath, AliasingCachesStillCallFolioZeroUser) {
   const KernelZeroing z = at(kernel_zeroing(in), "thp", 2 * kMiB);
   EXPECT_EQ(z.strategy, "left-right");
   EXPECT_NE(z.source.find("kernel_init_pages zeroes it first, then"), std::string::npos);
+  // From 7.0 the fault path is three-region: both zeroings are `double`.
+  in.release = "7.0.0";
+  const KernelZeroing d = at(kernel_zeroing(in), "thp", 2 * kMiB);
+  EXPECT_EQ(d.strategy, "double");
+  EXPECT_EQ(d.width, 2u);
+  EXPECT_EQ(d.function.rfind("kernel_init_pages, then ", 0), 0u) << d.function;
+  EXPECT_EQ(at(kernel_zeroing(in), "hugetlb", 2 * kMiB).strategy, "three-region");
+  in.release = "6.18.44";
   in.caches_alias.reset();
   EXPECT_EQ(at(kernel_zeroing(in), "thp", 2 * kMiB).strategy, std::nullopt);
   EXPECT_EQ(at(kernel_zeroing(in), "hugetlb", 2 * kMiB).strategy, "left-right");
