@@ -8,16 +8,22 @@ import numpy as np
 
 from zsplot.units import parse_size
 
-STRATEGY_ORDER = ["sequential", "left-right", "three-region", "extent", "upstream", "kernel-fault"]
+STRATEGY_ORDER = ["sequential", "left-right", "three-region", "extent", "upstream", "prezeroed", "alloc-init",
+                  "double", "alias-range", "alias-page", "kernel-fault"]
 STRATEGY_COLOR = {
     "sequential": "#1f77b4",
     "left-right": "#ff7f0e",
     "three-region": "#2ca02c",
     "extent": "#9467bd",
     "upstream": "#d62728",
+    "prezeroed": "#17becf",
+    "alloc-init": "#8c564b",
+    "double": "#e377c2",
+    "alias-range": "#bcbd22",
+    "alias-page": "#393b79",
     "kernel-fault": "#4d4d4d",
 }
-EXTRA_COLORS = ["#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
+EXTRA_COLORS = ["#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a", "#c5b0d5"]
 TARGET_ORDER = {"first": 0, "middle": 1, "last": 2}
 # Axes that may tell two series apart, in label order; target and the folio
 # (backing, size) are usually a panel or the x axis instead.
