@@ -120,7 +120,7 @@ Sample PointRunner::run(std::uint32_t rep) {
 
   if (point_.memory == Memory::host_reported && !give_back_)
     throw SetupError("internal: a host-reported point without its reporting order and wait");
-  if (give_back_) give_back_->give_back(i);  // discards i too; waits past the reporting delay
+  if (give_back_) give_back_->give_back(i);  // discards i too, waits, re-populates the others
 
   if (point_.kernel_fault()) {
     if (!give_back_) pool_.discard(i);
@@ -165,14 +165,12 @@ Sample PointRunner::run(std::uint32_t rep) {
                                        after->fault_fallback - before->fault_fallback);
       }
     }
-    if (give_back_) give_back_->restore();
     return s;
   }
 
   if (give_back_) {  // the replica's folio, present again (the host's refault not timed)
     pool_.populate(i);
     pool_.reverify(i);
-    give_back_->restore();
   }
   prepare_cache_state(point_.cache, point_.evict, folio, pool_.folio_bytes());
   if (record_batches_) {

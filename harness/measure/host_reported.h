@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <vector>
 
 namespace zs {
 
@@ -29,28 +28,35 @@ inline constexpr std::uint64_t kReportBlocks = 4;
 inline constexpr double kDefaultReportWaitS = 3.0;
 
 // How many folios of `folio_bytes` to give back so that `blocks` blocks of
-// 2^order pages of `page_bytes` fit in them (at least one folio), at most
-// `pool_count`.
+// 2^order pages of `page_bytes` fit in them, and so that re-populating all
+// but one of them takes more than `pcp_pages` (what the per-CPU free lists
+// may hold), at most `pool_count`.
 std::size_t folios_to_give_back(std::uint64_t folio_bytes, std::uint64_t page_bytes, unsigned order,
-                                std::size_t pool_count, std::uint64_t blocks = kReportBlocks);
+                                std::size_t pool_count, std::uint64_t blocks = kReportBlocks,
+                                std::uint64_t pcp_pages = 0);
+
+// The largest per-CPU free list limit ("high:") of /proc/zoneinfo's text, in
+// pages; 0 when there is none.
+std::uint64_t max_pcp_high(std::string_view zoneinfo);
 
 // Gives folio i and the folios after it (round-robin, those the pool hands
-// out next) back to the kernel and waits; restore() re-populates the others
-// before they are used again. Neither is timed.
+// out next) back to the kernel, waits, then re-populates the others. Not
+// timed. A freed THP-sized folio first lands on a per-CPU free list, which
+// is never reported, and the next fault of that size takes the newest entry
+// there: re-populating the others first empties those lists of the freed
+// folios, so the sample's fault is served from the buddy lists, whose
+// blocks have been free, and reported, for the whole wait.
 class HostReportedGiveBack {
  public:
   HostReportedGiveBack(FolioPool& pool, unsigned order, double wait_s);
-  // Discards folio i and the others, then sleeps wait_s.
   void give_back(std::size_t i);
-  // Re-populates (and re-verifies) every folio given back but the sample's own.
-  void restore();
   std::size_t folios() const { return n_; }
 
  private:
   FolioPool& pool_;
-  std::size_t n_;
+  unsigned order_;
+  std::size_t n_ = 0;  // of the last give_back
   double wait_s_;
-  std::vector<std::size_t> others_;
 };
 
 }  // namespace zs

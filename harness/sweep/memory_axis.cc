@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "machine/sysfs.h"
 #include "measure/experiment.h"
 #include "measure/host_reported.h"
 #include "sweep/machine_checks.h"
@@ -95,8 +96,10 @@ std::size_t host_reported_pool_min(const std::vector<Point>& points, Backing bac
            p.folio_bytes == folio_bytes;
   });
   if (!any || !machine_reporting().order) return 0;
+  // The per-CPU lists' limit now, and room for it to grow a little.
+  const std::uint64_t pcp = max_pcp_high(sysfs::read("/proc/zoneinfo").value_or(""));
   return folios_to_give_back(folio_bytes, sweep_machine::base_page(), *machine_reporting().order,
-                             SIZE_MAX) +
+                             SIZE_MAX, kReportBlocks, pcp * 2) +
          1;
 }
 
