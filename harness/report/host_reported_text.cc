@@ -75,7 +75,9 @@ std::string render_host_reported_text(const HostReportedSection& s) {
       "95% BCa interval.");
   bool any_share = false;
   for (const HostReportedRow& r : s.rows) {
-    o += wrap_lines(fmt::format("{}, target {}", r.host.group(), r.host.target));
+    // The recycled point's group: the table the pair belongs to.
+    const PointInfo& head = r.recycled.key.empty() ? r.host : r.recycled;
+    o += wrap_lines(fmt::format("{}, target {}", head.group(), head.target));
     if (r.recycled.key.empty()) {
       o += wrap_lines(fmt::format("  fault host-reported {}; {}", us(r.host_median), r.note), 80,
                       "    ");
