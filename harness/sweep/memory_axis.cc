@@ -83,9 +83,10 @@ void check_memory_points(const SweepConfig& cfg, const std::vector<Point>& point
     if (p.memory == Memory::host_reported && p.backing == Backing::hugetlb) {
       auto v = std::find_if(cfg.memory.begin(), cfg.memory.end(), host_reported);
       fail(cfg, v == cfg.memory.end() ? 0 : v->line,
-           "'host-reported' with backing hugetlb: a freed hugetlb page returns to its pool, not "
-           "to the page allocator, and is never reported; use backing thp, mthp or base, or "
-           "exclude the pair");
+           fmt::format("'host-reported' with backing hugetlb: a freed hugetlb page returns to its "
+                       "pool, not to the page allocator, and is never reported; use backing thp, "
+                       "mthp or base{}",
+                       cfg.path.empty() ? "" : ", or exclude the pair"));
     }
 }
 
