@@ -31,7 +31,7 @@ from zsplot.series import STRATEGY_COLOR, facets, target_tick, targets  # noqa: 
 from zsplot.units import us  # noqa: E402
 
 STEM = "kernel_oracle"
-SAME = ("backing", "folio_size", "target", "access", "op", "cache", "evict")
+SAME = ("backing", "folio_size", "target", "access", "op", "cache", "evict", "memory")
 PARTS = [("fault_alloc_ns", "fault: to the allocation", "#bdbdbd"),
          ("fault_zero_ns", "fault: allocation to the next (the zeroing)", "#4d4d4d"),
          ("fault_map_ns", "fault: the rest, to its return", "#969696")]

@@ -71,6 +71,8 @@ std::string_view flag_of(Option o) {
       return "--wait";
     case Option::replicates:
       return "--replicates";
+    case Option::memory:
+      return "--memory";
     case Option::count:
       break;
   }

@@ -39,6 +39,8 @@ struct MeasureArgs {
   std::vector<std::string> primitive = {"kernel"}, target = {"first", "middle", "last"},
                            access = {"page"};
   std::string op = "write", cache = "cold", evict = "pool", llc_size, csv, events;
+  std::string memory = "recycled";
+  std::uint64_t report_wait = 3;
   std::uint64_t width = kUpstreamWidth, batch = 0, reps = 20, warmup = 2, seed = 1,
                 random_lines = 64;
   std::uint64_t cpu = 0, node = 0, pool = 0;
@@ -121,6 +123,12 @@ SweepConfig flags_sweep(const MeasureArgs& a) {
       axis_value(CacheSpec{*cache, *evict}, a.given("--cache") || a.given("--evict"), a.cache)};
   c.batch = {axis_value(a.batch, a.given("--batch"), std::to_string(a.batch))};
   c.width = {axis_value(a.width, a.given("--width"), std::to_string(a.width))};
+  auto memory = parse_memory(a.memory);
+  if (!memory)
+    throw UsageError(
+        fmt::format("--memory: unknown '{}'; allowed: recycled, host-reported", a.memory));
+  c.memory = {axis_value(*memory, a.given("--memory"), a.memory)};
+  s.report_wait_s = double(a.report_wait);
   check_sweep(c);
   return c;
 }
@@ -227,6 +235,12 @@ Runner add_measure(CLI::App& app) {
                   "last-level cache size when sysfs and the CPU's cache descriptors cannot tell");
   sub->add_option("--pool", a->pool, "folios in the pool (default: 4x LLC, for cold caches)")
       ->check(within(limits::pool));
+  sub->add_option("--memory", a->memory,
+                  "recycled | host-reported: freed, reported to the host and discarded first "
+                  "(default recycled)");
+  sub->add_option("--report-wait", a->report_wait,
+                  "seconds to wait for free page reporting, host-reported (default 3)")
+      ->check(within(limits::report_wait));
   sub->add_option("--csv", a->csv, "write the raw samples to this file, in the samples.csv schema");
   sub->add_option("--metrics", a->metrics,
                   "comma list of metrics to count (default: all of the event file)")

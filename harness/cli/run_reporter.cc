@@ -15,6 +15,7 @@
 #include "report/drift.h"
 #include "results/results_dir.h"
 #include "sweep/kernel_strategy.h"
+#include "sweep/memory_axis.h"
 
 namespace zs::cli {
 
@@ -87,11 +88,13 @@ void print_dry_run(const SweepPlan& plan) {
   const SweepSettings& set = plan.config.settings;
   for (const Point& p : plan.points) fmt::print("{}\n", point_key(p));
   const double s = plan.estimate_seconds();
+  const double waits = host_reported_wait_seconds(plan.points, set);
   fmt::print(
       "# {} points x {} repetitions = {} samples (+ {} warm-up each); estimated {} at an "
-      "assumed 10 GB/s, pool set-up not included\n",
+      "assumed 10 GB/s{}, pool set-up not included\n",
       plan.points.size(), set.repetitions, plan.total, set.warmup,
-      s < 1 ? std::string("under 1 s") : fmt::format("{:.0f} s", s));
+      s < 1 ? std::string("under 1 s") : fmt::format("{:.0f} s", s),
+      waits > 0 ? fmt::format(" ({:.0f} s of it waiting for free page reporting)", waits) : "");
 }
 
 RunReporter::RunReporter() : tty_(isatty(STDERR_FILENO)) {}

@@ -66,6 +66,8 @@ std::string_view option_name(Option o) {
       return "wait";
     case Option::replicates:
       return "replicates";
+    case Option::memory:
+      return "memory";
     case Option::count:
       break;
   }

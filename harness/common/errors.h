@@ -50,6 +50,7 @@ enum class Option {
   restart,          // a resume whose samples.csv is missing, measured again
   wait,             // wait for a live run that owns a setting instead of refusing
   replicates,       // run: independent runs of one config into DIR/rep-1..N
+  memory,           // the memory axis, as measure's flag
   count
 };
 

@@ -38,6 +38,9 @@ inline constexpr Limit loops{"loops", 1, 1u << 30, ""};
 // run --replicates: independent runs of one config (one run has no
 // run-to-run variance; more than 100 is a campaign, not a run).
 inline constexpr Limit replicates{"replicates", 2, 100, "runs"};
+// memory host-reported: the wait after freeing (the kernel reports after
+// about 2 s; an hour per sample is a mistake, not a setting).
+inline constexpr Limit report_wait{"report_wait", 1, 3600, "seconds"};
 // Event files: CPU identification fields (family, model, implementer,
 // part) and perf_event_attr config words.
 inline constexpr Limit cpu_id{"cpu_id", 0, UINT32_MAX, ""};

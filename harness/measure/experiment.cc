@@ -80,6 +80,10 @@ void PointRunner::set_fault_tracer(FaultTracer* tracer) {
   untraced_ = tracer_->available() ? FaultTracer::untraceable(point_.backing) : tracer_->why();
 }
 
+void PointRunner::set_host_reporting(unsigned order, double wait_s) {
+  if (point_.memory == Memory::host_reported) give_back_.emplace(pool_, order, wait_s);
+}
+
 void PointRunner::access_phase(Sample& s, std::byte* folio) {
   if (point_.access.pattern != AccessPattern::residency) {
     meter_.start();
@@ -114,8 +118,12 @@ Sample PointRunner::run(std::uint32_t rep) {
   if (counters_ != nullptr && counters_->passes() > 1)
     counters_->set_pass(rep % counters_->passes());
 
+  if (point_.memory == Memory::host_reported && !give_back_)
+    throw SetupError("internal: a host-reported point without its reporting order and wait");
+  if (give_back_) give_back_->give_back(i);  // discards i too, waits, re-populates the others
+
   if (point_.kernel_fault()) {
-    pool_.discard(i);
+    if (!give_back_) pool_.discard(i);
     // The fallback verification for THP when pagemap cannot be read: the
     // vmstat fault counters around the one fault (other processes' faults
     // could blur it on a busy machine; the detail says which method spoke).
@@ -160,6 +168,10 @@ Sample PointRunner::run(std::uint32_t rep) {
     return s;
   }
 
+  if (give_back_) {  // the replica's folio, present again (the host's refault not timed)
+    pool_.populate(i);
+    pool_.reverify(i);
+  }
   prepare_cache_state(point_.cache, point_.evict, folio, pool_.folio_bytes());
   if (record_batches_) {
     std::uint64_t last = 0, worst = 0;

@@ -15,6 +15,7 @@
 
 #include "measure/access.h"
 #include "measure/fault_anatomy.h"
+#include "measure/host_reported.h"
 #include "measure/phase_meter.h"
 #include "measure/residency.h"
 #include "measure/target.h"
@@ -42,6 +43,7 @@ struct Point {
   Evict evict = Evict::pool;
   std::uint64_t width = kUpstreamWidth;
   std::uint64_t batch = 0;  // 0 = whole range
+  Memory memory = Memory::recycled;
 
   bool kernel_fault() const { return strategy.kernel_fault(); }
 };
@@ -88,6 +90,9 @@ class PointRunner {
   void set_fault_tracer(FaultTracer* tracer);
   // access = residency: the probe's scale (required before run()).
   void set_residency(const ResidencyCalibration* c) { residency_ = c; }
+  // memory = host-reported: the reporting order and the wait before each
+  // fault or re-population (required before run(); measure/host_reported.h).
+  void set_host_reporting(unsigned order, double wait_s);
   const Point& point() const { return point_; }
   // The real name of the primitive ("kernel" resolved), for the record.
   std::string_view primitive_name() const { return prim_ ? prim_->name() : "kernel"; }
@@ -114,6 +119,7 @@ class PointRunner {
   PhaseMeter meter_;
   const ResidencyCalibration* residency_ = nullptr;
   std::vector<std::uint64_t> residency_ticks_;
+  std::optional<HostReportedGiveBack> give_back_;
 };
 
 }  // namespace zs

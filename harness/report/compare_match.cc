@@ -37,6 +37,9 @@ std::string match_key(const PointInfo& p, const std::vector<std::string>& ignore
     const bool wild = ignored(ignore, axis) || (any_primitive && axis == "primitive");
     k += axis + "=" + (wild ? "*" : axis_value(p, axis)) + ";";
   }
+  // Memory is never ignored: a fault on host-reported memory matches only
+  // host-reported points (recycled adds nothing, as in the key).
+  if (p.memory != "recycled") k += "memory=" + p.memory + ";";
   return k;
 }
 

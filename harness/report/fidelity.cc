@@ -64,7 +64,7 @@ std::string path_name(const RecordedKernelPath& p) {
   return s;
 }
 
-// The candidates measured: same point but for strategy and primitive, the
+// The candidates measured: same point (memory included) but for strategy and primitive, the
 // path's strategy, its width and batch where the strategy takes them.
 std::vector<const PointInfo*> candidates(const ResultsData& d, const PointInfo& fault,
                                          const RecordedKernelPath& path,
@@ -81,7 +81,8 @@ std::vector<const PointInfo*> candidates(const ResultsData& d, const PointInfo& 
     const PointAxes& pa = axes_of(p.key);
     if (p.strategy != *path.strategy || p.backing != fault.backing ||
         p.folio_size != fault.folio_size || p.target != fault.target || p.access != fault.access ||
-        p.op != fault.op || p.cache != fault.cache || pa.evict != fa.evict)
+        p.op != fault.op || p.cache != fault.cache || pa.evict != fa.evict ||
+        p.memory != fault.memory)
       continue;
     if (s != nullptr && s->uses_width && path.width && pa.width != path.width) continue;
     if (s != nullptr && s->uses_batch && path.batch && pa.batch != path.batch) continue;

@@ -157,6 +157,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
     git->entries.push_back(e);
   }
   r.fidelity = replica_fidelity(d, opt.seed);
+  r.host_reported = host_reported_section(d, r.fidelity, opt.seed);
   if (opt.baseline.empty())
     for (ReportGroup& g : r.groups) g.baseline = replica_baseline(r.fidelity, g.name);
   // Changes against the baseline of the same group, target and primitive
@@ -272,6 +273,7 @@ std::string render_report_text(const Report& r) {
   o += render_access_sensitivity_text(r.access_sensitivity);
   o += render_folio_fits_text(r.folio_fits);
   o += render_fidelity_text(r.fidelity);
+  o += render_host_reported_text(r.host_reported);
   o += render_fault_anatomy_text(r.fault_anatomy);
   o += render_residency_text(r.residency);
   o += "\n";

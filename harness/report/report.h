@@ -21,6 +21,7 @@
 #include "report/fault_anatomy_text.h"
 #include "report/fidelity.h"
 #include "report/folio_fit.h"
+#include "report/host_reported_text.h"
 #include "report/report_header.h"
 #include "report/residency_text.h"
 #include "results/results_data.h"
@@ -87,6 +88,7 @@ struct Report {
   std::map<std::string, std::string> units;  // counter column -> unit (report/metric_units.h)
   ResidencySection residency;                // access = residency (report/residency_text.h)
   std::vector<AccessSensitivity> access_sensitivity;  // report/access_sensitivity_text.h
+  HostReportedSection host_reported;  // memory host-reported (report/host_reported_text.h)
 };
 
 // Throws SetupError for an unknown baseline or metric.

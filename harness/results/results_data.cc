@@ -90,14 +90,18 @@ PointInfo point_info(const nlohmann::json& p) {
   pi.access = p.at("access");
   pi.op = p.at("op");
   pi.cache = p.at("cache");
+  if (p.contains("memory") && p["memory"].is_string()) pi.memory = p["memory"];
   return pi;
 }
 
 std::string PointInfo::group() const {
+  // Memory only where it is not recycled: recycled groups read as they did.
+  const std::string mem = memory == "recycled" ? "" : ", memory " + memory;
   if (access == "residency")  // no op: the probe only loads
-    return fmt::format("{} {}, access residency, cache {}", backing, exact_size(folio_size), cache);
-  return fmt::format("{} {}, access {}/{}, cache {}", backing, exact_size(folio_size), access, op,
-                     cache);
+    return fmt::format("{} {}, access residency, cache {}{}", backing, exact_size(folio_size),
+                       cache, mem);
+  return fmt::format("{} {}, access {}/{}, cache {}{}", backing, exact_size(folio_size), access, op,
+                     cache, mem);
 }
 
 std::string ResultsData::cpu() const { return str(meta, "/capability/cpu/model_name"); }

@@ -16,7 +16,8 @@ namespace zs {
 struct PointInfo {
   std::string key, backing, strategy, primitive, target, access, op, cache;
   std::uint64_t folio_size = 0;
-  std::string group() const;  // "thp 2 MiB, access page/write, cold" — a report table
+  std::string memory = "recycled";  // the memory axis (older results: recycled)
+  std::string group() const;        // "thp 2 MiB, access page/write, cold" — a report table
   bool kernel_fault() const { return strategy == kKernelFault; }
 };
 // From a point's record in meta.json (sweep/sweep_config.h point_to_json);

@@ -9,13 +9,25 @@
 
 namespace zs::sweep_axes {
 
-enum Axis { kBacking, kFolio, kStrategy, kPrimitive, kTarget, kAccess, kCache, kBatch, kWidth };
-inline constexpr std::size_t kCount = 9;
+enum Axis {
+  kBacking,
+  kFolio,
+  kStrategy,
+  kPrimitive,
+  kTarget,
+  kAccess,
+  kCache,
+  kBatch,
+  kWidth,
+  kMemory
+};
+inline constexpr std::size_t kCount = 10;
 
-// [axes] keys and [[exclude]] keys, in point_key's order.
-inline const std::vector<std::string> kKeys = {"backing",   "folio_size", "strategy",
-                                               "primitive", "target",     "access",
-                                               "cache",     "batch",      "width"};
+// [axes] keys and [[exclude]] keys, in point_key's order (memory appears in
+// the key only where it is not the default: sweep/memory_axis.h).
+inline const std::vector<std::string> kKeys = {"backing", "folio_size", "strategy", "primitive",
+                                               "target",  "access",     "cache",    "batch",
+                                               "width",   "memory"};
 
 struct AxisInfo {
   const char* list;  // how the axis is written, for type errors
@@ -31,6 +43,7 @@ inline constexpr AxisInfo kInfo[kCount] = {
     {"a list of strings", "cold"},
     {"a list of page counts or sizes", "0"},
     {"a list of integers", "2"},
+    {"a list of strings", "recycled"},
 };
 
 // Batch and width are numbers; the others are written as strings.

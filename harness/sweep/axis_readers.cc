@@ -9,6 +9,7 @@
 #include "strategies/strategy.h"
 #include "sweep/kernel_strategy.h"
 #include "sweep/machine_checks.h"
+#include "sweep/memory_axis.h"
 
 namespace zs::sweep_axes {
 
@@ -181,6 +182,8 @@ std::string canonical_text(Axis axis, const ValueReader& r, const toml::node& n)
     case kWidth:
       p.width = read_width(r, n);
       break;
+    case kMemory:  // not in a recycled point's key: its own text
+      return to_string(read_memory(r, n, nullptr));
   }
   // The component of the probe point's key that carries the value.
   std::vector<std::string> parts;

@@ -15,9 +15,10 @@ std::vector<ExcludeRule> read_excludes(const TomlReader& c, const toml::node* n)
     ExcludeRule rule;
     rule.line = line_of(*t);
     if (t->empty())
+      // The axes before memory, as the message always read: a hint, not the list.
       c.fail(rule.line, "exclude",
              fmt::format("an empty rule would leave out every point; give some of: {}",
-                         fmt::join(kKeys, ", ")));
+                         fmt::join(kKeys.begin(), kKeys.begin() + kMemory, ", ")));
     for (std::size_t i = 0; i < kKeys.size(); ++i) {
       const toml::node* v = t->get(kKeys[i]);
       if (v == nullptr) continue;

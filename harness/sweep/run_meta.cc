@@ -9,6 +9,7 @@
 #include "sweep/drift_control.h"
 #include "sweep/fault_anatomy_meta.h"
 #include "sweep/kernel_strategy.h"
+#include "sweep/memory_axis.h"
 
 namespace zs {
 
@@ -109,6 +110,7 @@ nlohmann::json start_meta(const RunMetaInputs& in) {
   meta["pools"] = pools;
   meta["fault_anatomy"] = fault_anatomy_meta(s);
   meta["access_sensitivity"] = to_json(s.access_sensitivity);
+  meta["memory"] = memory_meta(s.points(), in.config.settings, machine_reporting());
   const nlohmann::json* old = in.previous;
   meta["started"] = old ? old->value("started", utc_iso_now()) : utc_iso_now();
   nlohmann::json resumes =

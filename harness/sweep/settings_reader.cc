@@ -21,8 +21,9 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kSettingsKeys = {
-    "repetitions", "warmup",   "seed",        "label",          "cpu",          "node", "metrics",
-    "events",      "llc_size", "time_budget", "record_batches", "random_lines", "pool"};
+    "repetitions",    "warmup",       "seed",   "label",      "cpu",
+    "node",           "metrics",      "events", "llc_size",   "time_budget",
+    "record_batches", "random_lines", "pool",   "report_wait"};
 
 // pool = 0 asks for the automatic size (at least 4x the LLC).
 constexpr Limit kPoolOrAuto{limits::pool.name, 0, limits::pool.max, limits::pool.unit};
@@ -159,6 +160,17 @@ SweepSettings read_settings(const TomlReader& c, const toml::table* t) {
     s.random_lines =
         static_cast<std::uint32_t>(c.integer(*n, key("random_lines"), limits::random_lines));
   if (auto* n = t->get("pool")) s.pool = c.integer(*n, key("pool"), kPoolOrAuto);
+  if (auto* n = t->get("report_wait")) {
+    std::string text = c.string(*n, key("report_wait"));
+    auto v = parse_duration(text);
+    if (!v)
+      c.fail(*n, key("report_wait"),
+             fmt::format("'{}' is not a duration; give a whole number of s, m or h, e.g. \"3s\"",
+                         text));
+    if (auto why = out_of_range(limits::report_wait, static_cast<std::uint64_t>(*v)))
+      c.fail(*n, key("report_wait"), fmt::format("'{}': {}", text, *why));
+    s.report_wait_s = *v;
+  }
   return s;
 }
 

@@ -13,6 +13,7 @@
 #include "strategies/strategy.h"
 #include "sweep/kernel_strategy.h"
 #include "sweep/machine_checks.h"
+#include "sweep/memory_axis.h"
 #include "sweep/point_parameters.h"
 
 namespace zs {
@@ -193,7 +194,10 @@ void check_points(const SweepConfig& cfg, const std::vector<Point>& points) {
 void check_sweep(SweepConfig& cfg) {
   check_parameters(cfg);
   mark_unavailable(cfg);
-  check_points(cfg, expand_sweep(cfg));
+  check_memory(cfg, machine_reporting());
+  const std::vector<Point> points = expand_sweep(cfg);
+  check_points(cfg, points);
+  check_memory_points(cfg, points);
 }
 
 }  // namespace zs

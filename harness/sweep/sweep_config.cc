@@ -14,6 +14,7 @@
 #include "common/toml_reader.h"
 #include "sweep/axis_readers.h"
 #include "sweep/exclude_reader.h"
+#include "sweep/memory_axis.h"
 #include "sweep/settings_reader.h"
 #include "sweep/sweep_checks.h"
 
@@ -55,6 +56,11 @@ SweepConfig load_sweep_config(const std::string& path) {
   read_axis(c, axes, kCache, cfg.cache, read_cache);
   read_axis(c, axes, kBatch, cfg.batch, read_batch);
   read_axis(c, axes, kWidth, cfg.width, read_width);
+  cfg.memory.clear();
+  read_axis(c, axes, kMemory, cfg.memory, [](const ValueReader& r, const toml::node& n) {
+    bool optional = false;
+    return read_memory(r, n, &optional);
+  });
 
   cfg.exclude = read_excludes(c, t.get("exclude"));
   check_sweep(cfg);

@@ -22,6 +22,9 @@
 //   record_batches = false    # time each clear batch (preemption latency); perturbs the zero phase
 //   random_lines = 64         # K for access "random"
 //   pool = 0                  # folios per pool; 0 = at least 4x the LLC (cold)
+//   report_wait = "3s"        # memory host-reported: the wait after freeing, before each
+//                             #   fault or re-population (past the ~2 s reporting delay);
+//                             #   a whole number of s, m or h; every sample waits it
 //
 //   [axes]                    # required, with at least one key (an empty file is refused)
 //   backing = ["thp"]                        # thp | mthp | hugetlb | base
@@ -35,6 +38,8 @@
 //   cache = ["cold", "cold:clflush", "warm"]
 //   batch = [0, 1, "8MiB"]                   # pages (0 = whole range) or a size
 //   width = [2]
+//   memory = ["recycled", "host-reported?"] # recycled | host-reported; "?": where the
+//                                            # host discards free memory (free page reporting)
 //
 //   [[exclude]]                              # a point matching every key is left out
 //   backing = "hugetlb"
@@ -70,6 +75,7 @@ struct SweepSettings {
   bool record_batches = false;
   std::uint32_t random_lines = 64;
   std::uint64_t pool = 0;
+  double report_wait_s = kDefaultReportWaitS;  // memory host-reported (measure/host_reported.h)
   // The seed of the interleaved order only, when it is not `seed`: a
   // replicate run (run --replicates) draws its own order (sweep/replicates.h).
   std::optional<std::uint64_t> order_seed;
@@ -111,6 +117,8 @@ struct SweepConfig {
   std::vector<AxisValue<CacheSpec>> cache;
   std::vector<AxisValue<std::uint64_t>> batch;  // in pages; sizes converted with the base page size
   std::vector<AxisValue<std::uint64_t>> width;
+  // The default for a sweep built in memory; the loader reads the file's.
+  std::vector<AxisValue<Memory>> memory = {AxisValue<Memory>{Memory::recycled, 0, "recycled"}};
   std::vector<ExcludeRule> exclude;
   // Points left out because this machine lacks an optional ("1GB?") size,
   // applied before `exclude`; each rule says why.
@@ -135,7 +143,8 @@ std::optional<std::string> primitive_problem(const std::string& name, bool name_
 std::vector<Point> expand_sweep(const SweepConfig& config);
 
 // A point's identity, stable across runs and machines, for resume and
-// compare: "thp/2097152/extent/stosb/first/page:write/cold:pool/b0/w-".
+// compare: "thp/2097152/extent/stosb/first/page:write/cold:pool/b0/w-", with
+// "/host-reported" appended for memory host-reported (recycled adds nothing).
 // kernel-fault and non-applicable parameters appear as "-".
 std::string point_key(const Point& p);
 

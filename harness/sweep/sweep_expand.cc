@@ -57,7 +57,8 @@ std::array<std::string, sweep_axes::kCount> components(const Point& p) {
               : fmt::format("{}:{}", to_string(p.access.pattern), to_string(p.access.op)),
           cache_text(p),
           a.batch ? fmt::format("b{}", p.batch) : "b-",
-          a.width ? fmt::format("w{}", p.width) : "w-"};
+          a.width ? fmt::format("w{}", p.width) : "w-",
+          to_string(p.memory)};
 }
 
 bool matches(const ExcludeRule& r, const std::array<std::string, sweep_axes::kCount>& parts) {
@@ -96,30 +97,32 @@ std::vector<Point> expand_sweep(const SweepConfig& c) {
             for (const auto& a : c.access)
               for (const auto& ca : c.cache)
                 for (const auto& ba : c.batch)
-                  for (const auto& w : c.width) {
-                    Point p;
-                    p.backing = b.value;
-                    p.folio_bytes = f.value;
-                    p.strategy = s.value;
-                    p.primitive = pr.value;
-                    // "kernel" becomes this kernel's path for the pair; left
-                    // as is when there is none, refused below unless excluded.
-                    const KernelZeroing* z = nullptr;
-                    if (s.value == kKernelStrategyAlias &&
-                        (z = kernel_strategy_entry(b.value, f.value, &why)) != nullptr)
-                      apply_kernel_strategy(p, *z);
-                    p.target = t.value;
-                    p.access = a.value;
-                    p.access.random_lines = c.settings.random_lines;
-                    p.cache = ca.value.state;
-                    p.evict = ca.value.evict;
-                    if (z == nullptr) {
-                      p.batch = ba.value;
-                      p.width = w.value;
+                  for (const auto& w : c.width)
+                    for (const auto& m : c.memory) {
+                      Point p;
+                      p.backing = b.value;
+                      p.folio_bytes = f.value;
+                      p.strategy = s.value;
+                      p.primitive = pr.value;
+                      // "kernel" becomes this kernel's path for the pair; left
+                      // as is when there is none, refused below unless excluded.
+                      const KernelZeroing* z = nullptr;
+                      if (s.value == kKernelStrategyAlias &&
+                          (z = kernel_strategy_entry(b.value, f.value, &why)) != nullptr)
+                        apply_kernel_strategy(p, *z);
+                      p.target = t.value;
+                      p.access = a.value;
+                      p.access.random_lines = c.settings.random_lines;
+                      p.cache = ca.value.state;
+                      p.evict = ca.value.evict;
+                      if (z == nullptr) {
+                        p.batch = ba.value;
+                        p.width = w.value;
+                      }
+                      p.memory = m.value;
+                      normalise(p);
+                      if (seen.insert(point_key(p)).second) points.push_back(std::move(p));
                     }
-                    normalise(p);
-                    if (seen.insert(point_key(p)).second) points.push_back(std::move(p));
-                  }
 
   auto drop = [&](const ExcludeRule& r) {
     std::erase_if(points, [&](const Point& p) { return matches(r, components(p)); });
@@ -146,7 +149,10 @@ std::vector<Point> expand_sweep(const SweepConfig& c) {
 std::string point_key(const Point& p) {
   const auto parts = components(p);
   std::string key;
-  for (const auto& part : parts) key += (key.empty() ? "" : "/") + part;
+  // Memory only where it is not recycled, so that recycled keys stay as they were.
+  const std::size_t n =
+      p.memory == Memory::recycled ? std::size_t(sweep_axes::kMemory) : sweep_axes::kCount;
+  for (std::size_t i = 0; i < n; ++i) key += (key.empty() ? "" : "/") + parts[i];
   return key;
 }
 
@@ -165,6 +171,7 @@ nlohmann::json point_to_json(const Point& p) {
        p.cache == CacheState::cold ? nlohmann::json(to_string(p.evict)) : nlohmann::json(nullptr)},
       {"batch", a.batch ? nlohmann::json(p.batch) : nlohmann::json(nullptr)},
       {"width", a.width ? nlohmann::json(p.width) : nlohmann::json(nullptr)},
+      {"memory", to_string(p.memory)},
       {"key", point_key(p)},
   };
   if (p.access.pattern == AccessPattern::random) j["random_lines"] = p.access.random_lines;
@@ -188,13 +195,14 @@ nlohmann::json sweep_to_json(const SweepConfig& c, const std::vector<Point>& poi
       {"record_batches", s.record_batches},
       {"random_lines", s.random_lines},
       {"pool", s.pool},
+      {"report_wait_s", s.report_wait_s},
   };
   nlohmann::json axes = {
       {"backing", texts(c.backing)},   {"folio_size", texts(c.folio_size)},
       {"strategy", texts(c.strategy)}, {"primitive", texts(c.primitive)},
       {"target", texts(c.target)},     {"access", texts(c.access)},
       {"cache", texts(c.cache)},       {"batch", texts(c.batch)},
-      {"width", texts(c.width)},
+      {"width", texts(c.width)},       {"memory", texts(c.memory)},
   };
   nlohmann::json exclude = nlohmann::json::array(), unavailable = nlohmann::json::array();
   for (const ExcludeRule& r : c.exclude) exclude.push_back(rule_json(r));

@@ -17,6 +17,7 @@
 #include "results/results_dir.h"
 #include "sweep/drift_control.h"
 #include "sweep/fault_anatomy_meta.h"
+#include "sweep/memory_axis.h"
 #include "sweep/run_meta.h"
 #include "sweep/sample_rows.h"
 
@@ -36,7 +37,7 @@ double SweepPlan::estimate_seconds() const {
   double est = 0;
   for (const Point& p : points)
     est += double(set.repetitions + set.warmup) * (2.0 * double(p.folio_bytes) / 10e9 + 20e-6);
-  return est;
+  return est + host_reported_wait_seconds(points, set);
 }
 
 namespace {

@@ -47,7 +47,8 @@ struct SweepPlan {
   std::string config_file;
   std::uint64_t total = 0;  // points x repetitions
   // An estimate, not a measurement: zeroing and access at an assumed
-  // 10 GB/s plus 20 us per sample, warm-up included, pool set-up not.
+  // 10 GB/s plus 20 us per sample, warm-up included, pool set-up not; plus
+  // report_wait for every host-reported sample (which is most of such a run).
   double estimate_seconds() const;
 };
 SweepPlan plan_sweep(const SweepRunOptions& opt);

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "counters/counter_set.h"
 #include "measure/control_point.h"
+#include "sweep/memory_axis.h"
 #include "sweep/sample_rows.h"
 
 namespace zs {
@@ -51,9 +52,10 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
       return q.backing != p.backing || q.folio_bytes != p.folio_bytes ||
              q.cache == CacheState::warm;
     });
-    const std::size_t count = set.pool   ? set.pool
-                              : all_warm ? 2
-                                         : cold_pool_folios(llc.bytes, p.folio_bytes);
+    const std::size_t count = std::max(set.pool   ? set.pool
+                                       : all_warm ? 2
+                                                  : cold_pool_folios(llc.bytes, p.folio_bytes),
+                                       host_reported_pool_min(points_, p.backing, p.folio_bytes));
     pools_[k] = std::make_unique<FolioPool>(p.backing, p.folio_bytes, count, opt.pools);
   }
   if (std::any_of(points_.begin(), points_.end(),
@@ -65,6 +67,7 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
         counters_.get()));
     runners_.back()->set_record_batches(set.record_batches);
     if (residency) runners_.back()->set_residency(&*residency);
+    arm_host_reported(*runners_.back(), set);
   }
   std::vector<AccessUse> uses;  // meta.json's access_sensitivity (measure/access_sensitivity.h)
   for (const Point& p : points_)

@@ -58,20 +58,22 @@ class Point:
     """One point of the sweep, its axes as written in the config."""
 
     FIELDS = ("key", "backing", "folio_size", "strategy", "primitive", "target", "access", "op",
-              "cache", "evict", "batch", "width")
+              "cache", "evict", "batch", "width", "memory")
 
     def __init__(self, d):
         for f in self.FIELDS:
             setattr(self, f, d.get(f))
         self.folio_size = int(self.folio_size)
         self.target = str(self.target)
+        self.memory = self.memory or "recycled"  # older results have no memory axis
         self.resolved_primitive = None  # from samples.csv: what `kernel` resolved to
 
     @classmethod
     def from_key(cls, key):
-        # backing/bytes/strategy/primitive/target/access:op/cache[:evict]/bN/wN
+        # backing/bytes/strategy/primitive/target/access:op/cache[:evict]/bN/wN,
+        # then "/host-reported" for that memory only (recycled adds nothing)
         p = key.split("/")
-        if len(p) != 9:
+        if len(p) not in (9, 10) or (len(p) == 10 and p[9] != "host-reported"):
             raise NoData("point key %r is not backing/bytes/strategy/primitive/target/access/cache/b/w" % key)
         access, _, op = p[5].partition(":")
         cache, _, evict = p[6].partition(":")
@@ -79,7 +81,8 @@ class Point:
         return cls({"key": key, "backing": p[0], "folio_size": p[1], "strategy": p[2],
                     "primitive": none(p[3]), "target": p[4], "access": access, "op": op or None,
                     "cache": cache, "evict": evict or None,
-                    "batch": none(p[7][1:]), "width": none(p[8][1:])})
+                    "batch": none(p[7][1:]), "width": none(p[8][1:]),
+                    "memory": p[9] if len(p) == 10 else "recycled"})
 
     def axis_text(self, axis):
         """The value of an axis as a label, or None where it does not apply."""

@@ -27,7 +27,8 @@ EXTRA_COLORS = ["#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a", "#c5b0d5"]
 TARGET_ORDER = {"first": 0, "middle": 1, "last": 2}
 # Axes that may tell two series apart, in label order; target and the folio
 # (backing, size) are usually a panel or the x axis instead.
-SERIES_AXES = ["primitive", "access", "cache", "batch", "width", "backing", "folio_size", "target"]
+SERIES_AXES = ["primitive", "access", "cache", "batch", "width", "backing", "folio_size", "target",
+               "memory"]
 
 
 def order_key(value):
