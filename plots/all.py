@@ -13,6 +13,7 @@ one figure answers it:
   preempt-latency  preempt_latency.py      the worst batch against batch size
   kernel-oracle    kernel_oracle.py        the fault over its replica, and the fault's anatomy
   residency        residency.py            page index against load latency, one line per strategy
+  seeds            seeds.py                host-zeroed memory and zeroing through a temporary mapping
 
 Where a `cost` run has two folio sizes or more of one backing, folio_size.py
 draws the cost against folio size too; with one size it is not drawn, and
@@ -33,6 +34,7 @@ import folio_size  # noqa: E402
 import kernel_oracle  # noqa: E402
 import preempt_latency  # noqa: E402
 import residency  # noqa: E402
+import seeds  # noqa: E402
 import strategies_primitives  # noqa: E402
 
 
@@ -45,7 +47,8 @@ class _OneMachine:
 
 
 FIGURE = {"cost": cost, "cover-letter": strategies_primitives, "vendor-compare": _OneMachine,
-          "preempt-latency": preempt_latency, "kernel-oracle": kernel_oracle, "residency": residency}
+          "preempt-latency": preempt_latency, "kernel-oracle": kernel_oracle, "residency": residency,
+          "seeds": seeds}
 
 
 def main(argv=None):

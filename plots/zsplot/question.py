@@ -5,6 +5,9 @@ one figure that answers it. The file name is never consulted: a copy of
 quick.toml under another name still asks quick's question.
 
   residency        access = ["residency"]: where the folio's lines are after the zero phase
+  seeds            memory host-reported, or the seeds' strategies (prezeroed, alloc-init, double,
+                   alias-range, alias-page), or label seeds: host-zeroed memory and zeroing
+                   through a temporary mapping
   preempt-latency  record_batches, or several batch sizes: the worst batch against batch size
   kernel-oracle    kernel-fault and kernel (its replica) with at most one other strategy, or
                    label kernel-oracle:
@@ -17,7 +20,8 @@ import re
 
 from zsplot.units import fmt_bytes
 
-QUESTIONS = ("residency", "preempt-latency", "kernel-oracle", "vendor-compare", "cover-letter", "cost")
+SEEDS_STRATEGIES = {"prezeroed", "alloc-init", "double", "alias-range", "alias-page"}
+QUESTIONS = ("residency", "seeds", "preempt-latency", "kernel-oracle", "vendor-compare", "cover-letter", "cost")
 
 
 def _axis(meta, name):
@@ -31,6 +35,9 @@ def recognise(meta):
     strategies = set(_axis(meta, "strategy"))
     if "residency" in _axis(meta, "access"):
         return "residency"
+    memory = {m.rstrip("?") for m in _axis(meta, "memory")}
+    if label == "seeds" or "host-reported" in memory or strategies & SEEDS_STRATEGIES:
+        return "seeds"
     if settings.get("record_batches") or len(set(_axis(meta, "batch"))) > 1:
         return "preempt-latency"
     # The kernel's fault against the replica of its path, and at most one other order beside them.
