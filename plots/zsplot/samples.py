@@ -17,8 +17,10 @@ LEADING = ("key", "backing", "folio_size", "strategy", "primitive", "target", "a
 TRAILING = ("batch_max_ns", "batches", "huge", "multiplexed", "pass", "left_out")
 # After left_out since the fault anatomy; files written before end at left_out.
 ANATOMY = ("fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "fault_untraced")
+# After the anatomy since the alias strategies: map/unmap without the clears.
+ALIAS = ("alias_map_ns",)
 UINT = ("folio_size", "target", "batch", "width", "rep", "ns")
-OPT_UINT = ("tsc", "batches", "pass", "fault_alloc_ns", "fault_zero_ns", "fault_map_ns")
+OPT_UINT = ("tsc", "batches", "pass", "fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "alias_map_ns")
 FLAGS = ("huge", "multiplexed")
 FIX = "; the file is damaged (rerun with --lenient to leave the damaged rows out, or restore the file)"
 KINDS = ("malformed", "duplicated", "in an incomplete sample", "torn")
@@ -27,8 +29,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _trailing(header):
-    """The header's trailing columns: with the anatomy columns, or an older file's."""
-    return TRAILING + ANATOMY if tuple(header[-len(TRAILING + ANATOMY):]) == TRAILING + ANATOMY else TRAILING
+    """The header's trailing columns: with the anatomy and alias columns, or an older file's."""
+    for cols in (TRAILING + ANATOMY + ALIAS, TRAILING + ANATOMY):
+        if tuple(header[-len(cols):]) == cols:
+            return cols
+    return TRAILING
 
 
 class Damaged(Exception):

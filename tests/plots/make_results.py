@@ -22,21 +22,22 @@ PRIM_COST = {"stosb": 0, "stosq": 1, "movq": 2, "nt": 3, "memset": 1}
 
 
 def _key(p):
-    return "%s/%d/%s/%s/%s/%s:%s/%s:%s/b%s/w%s" % (
+    return "%s/%d/%s/%s/%s/%s:%s/%s:%s/b%s/w%s%s" % (
         p["backing"], p["folio_size"], p["strategy"], p["primitive"] or "-", p["target"], p["access"],
-        p["op"], p["cache"], p["evict"], "-" if p["batch"] is None else p["batch"], "-")
+        p["op"], p["cache"], p["evict"], "-" if p["batch"] is None else p["batch"], "-",
+        "/host-reported" if p.get("memory") == "host-reported" else "")
 
 
 def points(axes):
     out, seen = [], set()
-    for backing, size, strategy, prim, target, access, batch in itertools.product(
+    for backing, size, strategy, prim, target, access, batch, memory in itertools.product(
             axes["backing"], axes["folio_size"], axes["strategy"], axes["primitive"], axes["target"],
-            axes["access"], axes.get("batch", [None])):
-        if strategy == "kernel-fault":
+            axes["access"], axes.get("batch", [None]), axes.get("memory", ["recycled"])):
+        if strategy in ("kernel-fault", "prezeroed"):
             prim, batch = None, None
         p = {"backing": backing, "folio_size": size, "strategy": strategy, "primitive": prim, "target": target,
              "access": access, "op": None if access == "residency" else "write", "cache": "cold",
-             "evict": "pool", "batch": batch, "width": None}
+             "evict": "pool", "batch": batch, "width": None, "memory": memory}
         p["key"] = _key(p)
         if p["key"] not in seen:
             seen.add(p["key"])
@@ -55,8 +56,11 @@ def make(dst, base_dir, label, axes, reps=6, question="", kernel_strategy=None, 
         meta = json.load(f)
     with open(os.path.join(base_dir, "samples.csv"), newline="") as f:
         header = next(csv.reader(f))
-    if anatomy and "fault_alloc_ns" not in header:
+    alias = any(s.startswith("alias-") for s in axes["strategy"])
+    if (anatomy or alias) and "fault_alloc_ns" not in header:
         header += ["fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "fault_untraced"]
+    if alias and "alias_map_ns" not in header:
+        header += ["alias_map_ns"]
     pts = points(axes)
     text = "".join("# %s\n" % line for line in ("Question: " + question).split("\n")) if question else ""
     meta["label"] = label
@@ -70,10 +74,13 @@ def make(dst, base_dir, label, axes, reps=6, question="", kernel_strategy=None, 
     os.makedirs(dst, exist_ok=True)
     rows, res_rows = [], []
     cost = {"sequential": 230, "left-right": 225, "three-region": 200, "extent": 198, "upstream": 226,
-            "kernel-fault": 235}
+            "kernel-fault": 235, "prezeroed": 0.05, "alloc-init": 215, "double": 420, "alias-range": 260,
+            "alias-page": 900}
     for p in pts:
         pages = p["folio_size"] // PAGE
         base = cost.get(p["strategy"], 210) * pages / 512.0 * (1.0 + 0.05 * PRIM_COST.get(p["primitive"], 0))
+        if p["memory"] == "host-reported" and p["strategy"] == "kernel-fault":
+            base *= 20  # the host faults the memory back in
         page = _page(p["target"], pages)
         for rep in range(reps):
             phase = "fault" if p["strategy"] == "kernel-fault" else "zero"
@@ -84,6 +91,8 @@ def make(dst, base_dir, label, axes, reps=6, question="", kernel_strategy=None, 
                           "access": p["access"], "op": p["op"] or "", "cache": "cold", "evict": "pool",
                           "batch": p["batch"] or 0, "width": 2, "rep": rep, "phase": ph, "ns": int(ns),
                           "huge": 1, "multiplexed": 0})
+                if ph == "zero" and p["strategy"].startswith("alias-"):
+                    r["alias_map_ns"] = int(ns * (0.2 if p["strategy"] == "alias-range" else 0.7))
                 if ph == "zero" and record_batches:
                     b = int(p["batch"] or pages)
                     r["batch_max_ns"] = int(ns * min(1.0, b / pages) * rng.lognormal(0, 0.1))
@@ -178,3 +187,19 @@ def vendor(dst, base):
             "target": ["first", "middle", "last"], "access": ["page"]}
     return make(dst, base, "vendor-compare", axes, reps=6, kernel_strategy=KS,
                 question="how do machines compare?")
+
+
+def seeds(dst, base):
+    """seeds.toml's matrix: the other threads' strategies on recycled and host-reported memory."""
+    axes = {"backing": ["thp"], "folio_size": [2097152],
+            "strategy": ["left-right", "prezeroed", "alloc-init", "double", "alias-range", "alias-page",
+                         "kernel-fault"],
+            "primitive": ["kernel"], "target": ["first"], "access": ["page"], "memory": ["recycled", "host-reported"]}
+    make(dst, base, "seeds", axes, reps=6, kernel_strategy=KS,
+         question="what do the seeds' other two threads change on this machine?")
+    with open(os.path.join(dst, "meta.json")) as f:
+        meta = json.load(f)
+    meta["memory"] = {"report_wait_s": 3.0}
+    with open(os.path.join(dst, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    return dst

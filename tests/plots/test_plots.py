@@ -54,7 +54,8 @@ ALL = {"quick-a": ("cost", ["cost"]), "sizes": ("cost", ["cost", "folio_size"]),
        "batches": ("preempt-latency", ["preempt_latency"]), "fault-anatomy": ("cost", ["cost"]),
        "syn-cover-letter": ("cover-letter", ["strategies_primitives"]),
        "syn-oracle": ("kernel-oracle", ["kernel_oracle"]), "syn-preempt": ("preempt-latency", ["preempt_latency"]),
-       "syn-residency": ("residency", ["residency"]), "syn-vendor": ("vendor-compare", ["compare_machines"])}
+       "syn-residency": ("residency", ["residency"]), "syn-vendor": ("vendor-compare", ["compare_machines"]),
+       "syn-seeds": ("seeds", ["seeds"])}
 UNITS = ("(µs)", "(ms)", "(ns)", "(ratio)", "(MiB", "pages)", "fraction of samples")
 
 passed, failed = 0, 0
@@ -232,6 +233,12 @@ def test_question_details():
     ends = {e["key"].split("/")[2]: e for e in rs["ends"]}
     assert ends["three-region"]["first_pages_ns"] < 10 < ends["three-region"]["last_pages_ns"], ends
     assert ends["sequential"]["last_pages_ns"] < 10 < ends["sequential"]["first_pages_ns"], ends
+    sd = SIDE[("seeds", "syn-seeds")]
+    assert sd["panels"] == 3, "seeds: clearing, zero + access, temporary mapping; %d panels" % sd["panels"]
+    assert sd["axes"][0]["yscale"] == "log", sd["axes"][0]
+    assert sorted(sd["axes"][0]["series"]) == sorted(["left-right (this kernel's path)", "prezeroed", "alloc-init",
+                                                      "double", "kernel-fault"]), sd["axes"][0]["series"]
+    assert len(sd["axes"][2]["series"]) == 2, sd["axes"][2]
     q = SIDE[("cost", "quick-a")]
     assert [s for s in q["axes"][0]["series"]] == sorted(["left-right", "upstream", "extent", "kernel-fault"]), q
     line = expect_refusal("residency.py", os.path.join(WORK, "quick-a"))
@@ -438,7 +445,7 @@ def main():
     try:
         for name in ("quick-a", "quick-b", "sizes", "batches", "fault-anatomy"):
             shutil.copytree(os.path.join(FIXTURES, name), os.path.join(WORK, name))
-        for name in ("cover_letter", "oracle", "preempt", "residency", "vendor"):
+        for name in ("cover_letter", "oracle", "preempt", "residency", "vendor", "seeds"):
             getattr(make_results, name)(os.path.join(WORK, "syn-" + name.replace("_", "-")),
                                         os.path.join(FIXTURES, "quick-a"))
         check("stats", test_stats)
