@@ -71,6 +71,10 @@ std::string_view flag_of(Option o) {
       return "--wait";
     case Option::replicates:
       return "--replicates";
+    case Option::enable_shmem_thp:
+      return "--enable-shmem-thp";
+    case Option::shootdown:
+      return "--shootdown";
     case Option::count:
       break;
   }

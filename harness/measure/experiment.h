@@ -8,12 +8,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 
 #include "measure/access.h"
+#include "measure/alias_executor.h"
 #include "measure/fault_anatomy.h"
 #include "measure/phase_meter.h"
 #include "measure/residency.h"
@@ -46,6 +48,10 @@ struct Point {
   bool kernel_fault() const { return strategy.kernel_fault(); }
 };
 
+// Where the point's folios must come from: a memfd when its strategy's plan
+// is aliased (zeroed through a second mapping), anonymous memory otherwise.
+PoolSource pool_source(const Point& p);
+
 struct Sample {
   std::uint32_t rep = 0;
   std::uint64_t target_page = 0;
@@ -67,6 +73,11 @@ struct Sample {
   std::optional<FaultAnatomy> anatomy;
   // access = residency: each page's load latency in ns (measure/residency.h).
   std::vector<float> residency_ns;
+  // Aliased plans: the same map/unmap sequence without the clears, timed
+  // outside the zero phase; and the errno of a map or unmap that failed
+  // (the sample is then left out).
+  std::optional<std::uint64_t> alias_map_ns;
+  int alias_errno = 0;
 };
 
 class PointRunner {
@@ -88,6 +99,9 @@ class PointRunner {
   void set_fault_tracer(FaultTracer* tracer);
   // access = residency: the probe's scale (required before run()).
   void set_residency(const ResidencyCalibration* c) { residency_ = c; }
+  // Aliased plans: keep a sibling thread spinning on `cpu` during each
+  // sample (the shootdown setting); -1: none.
+  void set_shootdown_cpu(int cpu) { shootdown_cpu_ = cpu; }
   const Point& point() const { return point_; }
   // The real name of the primitive ("kernel" resolved), for the record.
   std::string_view primitive_name() const { return prim_ ? prim_->name() : "kernel"; }
@@ -96,6 +110,8 @@ class PointRunner {
   void retarget(const Target& t);
   // The access phase, or the residency probe in its place.
   void access_phase(Sample& s, std::byte* folio);
+  // The zero phase of an aliased plan, and its mapping-only twin before it.
+  void alias_zero(Sample& s, std::size_t folio);
 
   Point point_;
   FolioPool& pool_;
@@ -114,6 +130,8 @@ class PointRunner {
   PhaseMeter meter_;
   const ResidencyCalibration* residency_ = nullptr;
   std::vector<std::uint64_t> residency_ticks_;
+  std::unique_ptr<AliasWindow> alias_;
+  int shootdown_cpu_ = -1;
 };
 
 }  // namespace zs

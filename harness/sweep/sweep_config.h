@@ -22,6 +22,8 @@
 //   record_batches = false    # time each clear batch (preemption latency); perturbs the zero phase
 //   random_lines = 64         # K for access "random"
 //   pool = 0                  # folios per pool; 0 = at least 4x the LLC (cold)
+//   shootdown = false         # alias strategies: a sibling thread spins on another CPU, so
+//                             # every unmap of the alias is a cross-CPU TLB shootdown
 //
 //   [axes]                    # required, with at least one key (an empty file is refused)
 //   backing = ["thp"]                        # thp | mthp | hugetlb | base
@@ -70,6 +72,7 @@ struct SweepSettings {
   bool record_batches = false;
   std::uint32_t random_lines = 64;
   std::uint64_t pool = 0;
+  bool shootdown = false;  // a sibling thread on another CPU during aliased samples
   // The seed of the interleaved order only, when it is not `seed`: a
   // replicate run (run --replicates) draws its own order (sweep/replicates.h).
   std::optional<std::uint64_t> order_seed;

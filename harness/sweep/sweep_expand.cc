@@ -189,6 +189,7 @@ nlohmann::json sweep_to_json(const SweepConfig& c, const std::vector<Point>& poi
       {"random_lines", s.random_lines},
       {"pool", s.pool},
   };
+  if (s.shootdown) settings["shootdown"] = true;  // absent when off: older meta.json unchanged
   nlohmann::json axes = {
       {"backing", texts(c.backing)},   {"folio_size", texts(c.folio_size)},
       {"strategy", texts(c.strategy)}, {"primitive", texts(c.primitive)},
