@@ -12,15 +12,7 @@
 
 namespace zs {
 
-namespace {
-
-// The smaps fields of the VMA that starts at `start`, in kB; empty when
-// there is none.
-struct VmaEntries {
-  bool found = false;
-  std::uint64_t rss_kb = 0, pmd_kb = 0, kernel_page_kb = 0;
-};
-VmaEntries smaps_of(const void* start) {
+VmaEntries smaps_entries(const void* start) {
   VmaEntries v;
   std::ifstream smaps("/proc/self/smaps");
   const auto want = reinterpret_cast<std::uintptr_t>(start);
@@ -48,8 +40,6 @@ VmaEntries smaps_of(const void* start) {
   }
   return v;
 }
-
-}  // namespace
 
 AliasWindow::AliasWindow(int fd, std::uint64_t folio_bytes, std::size_t page_size,
                          bool huge_entries)
@@ -83,7 +73,7 @@ std::optional<std::string> AliasWindow::check_entries(std::uint64_t folio_offset
     hold();
     return fmt::format("the alias of the folio cannot be mapped: {}", std::strerror(e));
   }
-  const VmaEntries v = smaps_of(base_);
+  const VmaEntries v = smaps_entries(base_);
   unmap(0, folio_ / page_);
   hold();
   if (!v.found) return std::string("the alias's VMA is not in /proc/self/smaps");

@@ -108,6 +108,15 @@ inline int execute_aliased(const Plan& plan, zs_zero_fn fn, AliasWindow& w,
   return 0;
 }
 
+// The page-table entries /proc/self/smaps reports for the VMA that starts
+// at `start` (kB): how much is resident, how much of it PMD-mapped, and the
+// VMA's kernel page size. found = false when no VMA starts there.
+struct VmaEntries {
+  bool found = false;
+  std::uint64_t rss_kb = 0, pmd_kb = 0, kernel_page_kb = 0;
+};
+VmaEntries smaps_entries(const void* start);
+
 class FolioPool;
 // The window for a memfd pool's folios, its entries checked on folio 0
 // (check_entries) before any sample; throws SetupError naming the problem.

@@ -5,6 +5,7 @@
 // the hole, and aliased plans run only where there is an alias source.
 // Backings the machine cannot provide skip with why.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -83,6 +84,21 @@ TEST_P(AliasZeroes, BothAliasStrategiesZeroTheFolioAndNothingElse) {
   // one huge folio; hugetlbfs allows one huge entry only.
   EXPECT_EQ(w.check_entries(pool->file_offset(1)), std::nullopt);
   EXPECT_TRUE(pool->reverify(1).huge) << pool->reverify(1).detail;
+  if (b == Backing::thp) {
+    // The smaps reading the check relies on tells the two apart: the same
+    // file range mapped at a folio-aligned address is PMD-mapped.
+    void* r = mmap(nullptr, 2 * bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(r, MAP_FAILED);
+    auto* at = reinterpret_cast<std::byte*>((reinterpret_cast<std::uintptr_t>(r) + bytes - 1) /
+                                            bytes * bytes);
+    ASSERT_EQ(mmap(at, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE,
+                   pool->fd(), static_cast<off_t>(pool->file_offset(1))),
+              at);
+    const VmaEntries aligned = smaps_entries(at);
+    munmap(r, 2 * bytes);
+    EXPECT_TRUE(aligned.found);
+    EXPECT_EQ(aligned.pmd_kb, bytes >> 10) << "an aligned shmem mapping of a huge folio";
+  }
   // discard punches the hole: the file reads zero there, then populate
   // brings a fresh huge folio in.
   std::memset(pool->folio(1), 0x5a, bytes);
