@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -57,6 +58,24 @@ TEST_F(AliasSweep, ThpAliasRangeAndAliasPageRunAndReport) {
   EXPECT_NE(rep.out.find("Alias-mapped zeroing"), std::string::npos) << rep.out;
   EXPECT_NE(rep.out.find("alias-page / alias-range: "), std::string::npos) << rep.out;
   EXPECT_NE(rep.out.find("shootdown: off"), std::string::npos) << rep.out;
+}
+
+// One CPU allowed (taskset): no second CPU for the sibling, refused before
+// any sample with the cause and the fix.
+TEST_F(AliasSweep, ShootdownWithOneAllowedCpuIsRefused) {
+  if (std::system("taskset -c 0 true >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "taskset cannot restrict this process to CPU 0 here";
+  const std::string flags = geteuid() == 0 ? " --enable-shmem-thp" : "";
+  testing::RunOptions pinned;
+  pinned.env = "taskset -c 0";  // a command prefix, as env assignments are
+  auto r = testing::run_zeroscope("run " + config("thp", true) + " --out " + out() + flags, pinned);
+  ASSERT_NE(r.rc, 0);
+  if (r.err.find("shmem THP") != std::string::npos) GTEST_SKIP() << r.err;
+  EXPECT_NE(r.err.find("shootdown: only CPU 0 is allowed to this process (0), and a shootdown "
+                       "needs a sibling thread on a second CPU"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(out() + "/samples.csv"));
 }
 
 TEST_F(AliasSweep, AliasPointsOnMthpAreRefusedInOneLine) {
