@@ -73,8 +73,6 @@ std::string_view flag_of(Option o) {
       return "--replicates";
     case Option::enable_shmem_thp:
       return "--enable-shmem-thp";
-    case Option::shootdown:
-      return "--shootdown";
     case Option::count:
       break;
   }

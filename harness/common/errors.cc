@@ -68,8 +68,6 @@ std::string_view option_name(Option o) {
       return "replicates";
     case Option::enable_shmem_thp:
       return "enable_shmem_thp";
-    case Option::shootdown:
-      return "shootdown";
     case Option::count:
       break;
   }

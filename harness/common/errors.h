@@ -51,7 +51,6 @@ enum class Option {
   wait,              // wait for a live run that owns a setting instead of refusing
   replicates,        // run: independent runs of one config into DIR/rep-1..N
   enable_shmem_thp,  // enable shmem THP for the run (alias strategies' memfd pools)
-  shootdown,         // a sibling thread on another CPU: every alias unmap a shootdown
   count
 };
 

@@ -23,13 +23,12 @@ std::vector<int> affinity_cpus() {
 ShootdownCpu shootdown_cpu(const std::vector<int>& allowed, int self) {
   for (int c : allowed)
     if (c != self) return {c, ""};
-  return {-1,
-          fmt::format(
-              "shootdown: only CPU {} is allowed to this process ({}), and a "
-              "shootdown needs a sibling thread on a second CPU; allow another CPU "
-              "(taskset, cgroup cpuset) or turn {} off",
-              self, allowed.empty() ? "none readable" : fmt::format("{}", fmt::join(allowed, ",")),
-              option_ref(Option::shootdown))};
+  return {-1, fmt::format(
+                  "shootdown: only CPU {} is allowed to this process ({}), and a "
+                  "shootdown needs a sibling thread on a second CPU; allow another CPU "
+                  "(taskset, cgroup cpuset) or leave shootdown off",
+                  self,
+                  allowed.empty() ? "none readable" : fmt::format("{}", fmt::join(allowed, ",")))};
 }
 
 int sibling_cpu(const std::vector<int>& allowed, int self) {

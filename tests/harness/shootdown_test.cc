@@ -21,8 +21,8 @@ TEST(Shootdown, OneAllowedCpuIsRefusedWithCauseAndFix) {
   EXPECT_EQ(c.cpu, -1);
   EXPECT_EQ(c.why,
             "shootdown: only CPU 3 is allowed to this process (3), and a shootdown needs a sibling "
-            "thread on a second CPU; allow another CPU (taskset, cgroup cpuset) or turn "
-            "`shootdown` off");
+            "thread on a second CPU; allow another CPU (taskset, cgroup cpuset) or leave "
+            "shootdown off");
   EXPECT_EQ(c.why.find('\n'), std::string::npos);
   EXPECT_THROW(sibling_cpu({3}, 3), SetupError);
   EXPECT_EQ(shootdown_cpu({}, 0).cpu, -1);
