@@ -71,7 +71,7 @@ std::string_view flag_of(Option o) {
       return "--wait";
     case Option::replicates:
       return "--replicates";
-    case Option::enable_shmem_thp:
+    case Option::shmem_thp:
       return "--enable-shmem-thp";
     case Option::count:
       break;

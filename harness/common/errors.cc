@@ -66,7 +66,7 @@ std::string_view option_name(Option o) {
       return "wait";
     case Option::replicates:
       return "replicates";
-    case Option::enable_shmem_thp:
+    case Option::shmem_thp:
       return "enable_shmem_thp";
     case Option::count:
       break;

@@ -20,37 +20,37 @@ namespace zs {
 // cover every value (tested).
 enum class Option {
   none,
-  config,            // the sweep file
-  out_dir,           // where a new results directory goes
-  resume_dir,        // a results directory to complete
-  label,             //
-  events,            // an event file overriding the CPU's
-  cpu,               //
-  node,              //
-  llc_size,          //
-  reserve_hugetlb,   // raise nr_hugepages for the run
-  enable_mthp,       // enable the mTHP sizes for the run
-  baseline,          // report's baseline strategy
-  metric,            // report's counter column
-  by,                // compare: what is meant to differ
-  ignore,            // compare: axes ignored when matching
-  backing,           // mmap-bench
-  fault,             // mmap-bench
-  warmup,            //
-  csv,               // measure's samples file
-  folio_size,        // the axes of a sweep, as measure's flags
-  strategy,          //
-  primitive,         //
-  target,            //
-  access,            //
-  cache,             //
-  batch,             //
-  width,             //
-  lenient,           // report, compare: leave damaged rows of samples.csv out
-  restart,           // a resume whose samples.csv is missing, measured again
-  wait,              // wait for a live run that owns a setting instead of refusing
-  replicates,        // run: independent runs of one config into DIR/rep-1..N
-  enable_shmem_thp,  // enable shmem THP for the run (alias strategies' memfd pools)
+  config,           // the sweep file
+  out_dir,          // where a new results directory goes
+  resume_dir,       // a results directory to complete
+  label,            //
+  events,           // an event file overriding the CPU's
+  cpu,              //
+  node,             //
+  llc_size,         //
+  reserve_hugetlb,  // raise nr_hugepages for the run
+  enable_mthp,      // enable the mTHP sizes for the run
+  baseline,         // report's baseline strategy
+  metric,           // report's counter column
+  by,               // compare: what is meant to differ
+  ignore,           // compare: axes ignored when matching
+  backing,          // mmap-bench
+  fault,            // mmap-bench
+  warmup,           //
+  csv,              // measure's samples file
+  folio_size,       // the axes of a sweep, as measure's flags
+  strategy,         //
+  primitive,        //
+  target,           //
+  access,           //
+  cache,            //
+  batch,            //
+  width,            //
+  lenient,          // report, compare: leave damaged rows of samples.csv out
+  restart,          // a resume whose samples.csv is missing, measured again
+  wait,             // wait for a live run that owns a setting instead of refusing
+  replicates,       // run: independent runs of one config into DIR/rep-1..N
+  shmem_thp,        // enable shmem THP for the run (the alias strategies' memfd pools)
   count
 };
 

@@ -72,7 +72,7 @@ std::optional<std::string> shmem_thp_unusable(std::uint64_t bytes) {
       "advise > {}' as root, or rerun with {} as root",
       name, s->path, s->effective,
       s->word == "inherit" ? fmt::format(" ({} inherits it)", size_path(bytes)) : "", s->path,
-      option_ref(Option::enable_shmem_thp));
+      option_ref(Option::shmem_thp));
 }
 
 std::optional<std::string> memfd_backing_unusable(Backing backing, std::uint64_t folio_bytes,
