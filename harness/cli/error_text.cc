@@ -73,6 +73,8 @@ std::string_view flag_of(Option o) {
       return "--replicates";
     case Option::memory:
       return "--memory";
+    case Option::shmem_thp:
+      return "--enable-shmem-thp";
     case Option::count:
       break;
   }

@@ -46,6 +46,7 @@ struct MeasureArgs {
   std::uint64_t cpu = 0, node = 0, pool = 0;
   std::vector<std::string> metrics;
   bool reserve_hugetlb = false, enable_mthp = false, no_counters = false;
+  bool enable_shmem_thp = false, shootdown = false;  // alias strategies
   bool wait = false;  // --wait: for a live run owning a setting this one changes
   CLI::App* sub = nullptr;
   bool given(const char* flag) const { return sub->count(flag) > 0; }
@@ -77,6 +78,7 @@ SweepConfig flags_sweep(const MeasureArgs& a) {
   }
   s.random_lines = static_cast<std::uint32_t>(a.random_lines);
   s.pool = a.pool;
+  s.shootdown = a.shootdown;
 
   auto backing = parse_backing(a.backing);
   if (!backing)
@@ -169,8 +171,9 @@ int run_measure(const MeasureArgs& a) {
   const std::vector<Point> points = expand_sweep(config);
 
   install_restore_on_signal();
-  SweepSession session(points, config.settings,
-                       SessionOptions{{a.reserve_hugetlb, a.enable_mthp}, !a.no_counters});
+  SweepSession session(
+      points, config.settings,
+      SessionOptions{{a.reserve_hugetlb, a.enable_mthp, a.enable_shmem_thp}, !a.no_counters});
   const CacheSpec cache = config.cache.front().value;
   print_measure_setup(session, config.settings, cache.state, cache.evict);
 
@@ -252,6 +255,11 @@ Runner add_measure(CLI::App& app) {
                 "raise nr_hugepages for the run (root), restored at exit");
   sub->add_flag("--enable-mthp", a->enable_mthp,
                 "enable the mTHP size for the run (root), restored at exit");
+  sub->add_flag(
+      "--enable-shmem-thp", a->enable_shmem_thp,
+      "allow shmem THP for the run (root; the alias strategies' memfd), restored at exit");
+  sub->add_flag("--shootdown", a->shootdown,
+                "alias strategies: a sibling thread on another CPU, so every unmap is a shootdown");
   sub->add_flag("--wait", a->wait, kWaitHelp);
   return [sub, a]() { return sub->parsed() ? run_measure(*a) : -1; };
 }

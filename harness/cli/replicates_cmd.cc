@@ -119,6 +119,7 @@ int run_replicates_cmd(const ReplicatesArgs& a) {
                            label,
                            {{"reserve_hugetlb", opt.reserve_hugetlb},
                             {"enable_mthp", opt.enable_mthp},
+                            {"enable_shmem_thp", opt.enable_shmem_thp},
                             {"label", opt.label}});
     start_replicates(dir, plan.config.text, meta);
     lock.emplace(dir);
@@ -131,6 +132,8 @@ int run_replicates_cmd(const ReplicatesArgs& a) {
   if (meta.run_options.value("reserve_hugetlb", false))
     how.pass_args.push_back("--reserve-hugetlb");
   if (meta.run_options.value("enable_mthp", false)) how.pass_args.push_back("--enable-mthp");
+  if (meta.run_options.value("enable_shmem_thp", false))
+    how.pass_args.push_back("--enable-shmem-thp");
   if (a.wait) {
     how.pass_args.push_back("--wait");
     how.resume_args.push_back("--wait");

@@ -37,6 +37,9 @@ Runner add_run(CLI::App& app) {
                 "raise nr_hugepages for the run (root), restored at exit; a resume reuses it");
   sub->add_flag("--enable-mthp", o->enable_mthp,
                 "enable the mTHP sizes for the run (root), restored at exit; a resume reuses it");
+  sub->add_flag(
+      "--enable-shmem-thp", o->enable_shmem_thp,
+      "allow shmem THP for the run (root; the alias strategies' memfd), restored at exit");
   sub->add_flag("--dry-run", *dry_run,
                 "print the expanded points, the sample count and an estimate; measure nothing");
   sub->add_flag("--wait", *wait, kWaitHelp);

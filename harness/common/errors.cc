@@ -68,6 +68,8 @@ std::string_view option_name(Option o) {
       return "replicates";
     case Option::memory:
       return "memory";
+    case Option::shmem_thp:
+      return "enable_shmem_thp";
     case Option::count:
       break;
   }

@@ -51,6 +51,7 @@ enum class Option {
   wait,             // wait for a live run that owns a setting instead of refusing
   replicates,       // run: independent runs of one config into DIR/rep-1..N
   memory,           // the memory axis, as measure's flag
+  shmem_thp,        // enable shmem THP for the run (the alias strategies' memfd pools)
   count
 };
 

@@ -16,10 +16,12 @@ namespace zs {
 // Why `plan` cannot run with `prim` over [base, base + folio_bytes) in pages
 // of page_size bytes, or nullopt when it can: the plan must stay inside the
 // folio and every clear call must meet the primitive's alignment and
-// granule.
+// granule. An aliased plan (map/unmap ops) runs only with an alias source
+// (a memfd-backed folio: measure/alias_executor.h), and then its ops must
+// nest (check_aliased).
 std::optional<std::string> check_executable(const Plan& plan, const Primitive& prim,
                                             const void* base, std::size_t folio_bytes,
-                                            std::size_t page_size);
+                                            std::size_t page_size, bool alias_source = false);
 
 // on_resched() runs at every preemption point (a no-op, a timestamp for
 // preemption-latency sweeps, or sched_yield()).

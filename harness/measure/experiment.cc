@@ -4,14 +4,23 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "common/units.h"
 #include "measure/executor.h"
 #include "measure/fault_tracer.h"
 #include "measure/residency_calibration.h"
+#include "measure/shootdown.h"
 #include "platform/platform.h"
 
 namespace zs {
+
+PoolSource pool_source(const Point& p) {
+  const Strategy* st = p.kernel_fault() ? nullptr : p.strategy.plan();
+  StrategyParams one;
+  one.nr_pages = 1;
+  return st != nullptr && st->plan(one).aliased() ? PoolSource::memfd : PoolSource::anonymous;
+}
 
 PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed,
                          CounterSet* counters)
@@ -50,9 +59,11 @@ PointRunner::PointRunner(const Point& point, FolioPool& pool, std::uint64_t seed
   if (!point.kernel_fault()) {
     // Fails here, not in the loop, if the plan cannot run over this pool.
     retarget(*resolve_target(point.target, pool.nr_pages(), pool.page_bytes(), probe));
-    if (auto why =
-            check_executable(plan_, *prim_, pool.folio(0), pool.folio_bytes(), pool.page_bytes()))
+    const bool memfd = pool.source() == PoolSource::memfd;
+    if (auto why = check_executable(plan_, *prim_, pool.folio(0), pool.folio_bytes(),
+                                    pool.page_bytes(), memfd))
       throw SetupError(*why);
+    if (plan_.aliased()) alias_ = make_alias_window(pool);
     current_.reset();
   }
 }
@@ -172,8 +183,10 @@ Sample PointRunner::run(std::uint32_t rep) {
     pool_.populate(i);
     pool_.reverify(i);
   }
-  prepare_cache_state(point_.cache, point_.evict, folio, pool_.folio_bytes());
-  if (record_batches_) {
+  if (alias_) {
+    alias_zero(s, i);
+  } else if (record_batches_) {
+    prepare_cache_state(point_.cache, point_.evict, folio, pool_.folio_bytes());
     std::uint64_t last = 0, worst = 0;
     std::uint32_t batches = 0;
     meter_.start();
@@ -189,6 +202,7 @@ Sample PointRunner::run(std::uint32_t rep) {
     s.batch_max_ticks = std::max(worst, end - last);
     s.batches = batches + 1;
   } else {
+    prepare_cache_state(point_.cache, point_.evict, folio, pool_.folio_bytes());
     meter_.start();
     execute(plan_, prim_->fn(), folio, pool_.page_bytes());
     s.zero = meter_.stop();
@@ -196,6 +210,25 @@ Sample PointRunner::run(std::uint32_t rep) {
   access_phase(s, folio);
   s.backing = pool_.check(i);
   return s;
+}
+
+void PointRunner::alias_zero(Sample& s, std::size_t i) {
+  std::optional<ShootdownSibling> sibling;
+  if (shootdown_cpu_ >= 0) sibling.emplace(shootdown_cpu_);
+  const std::uint64_t off = pool_.file_offset(i);
+  alias_->release();
+  const std::uint64_t t0 = monotonic_ns();
+  s.alias_errno =
+      execute_aliased(plan_, prim_->fn(), *alias_, off, pool_.page_bytes(), false, [] {});
+  if (s.alias_errno == 0) s.alias_map_ns = monotonic_ns() - t0;
+  alias_->hold();
+  prepare_cache_state(point_.cache, point_.evict, pool_.folio(i), pool_.folio_bytes());
+  alias_->release();
+  meter_.start();
+  const int e = execute_aliased(plan_, prim_->fn(), *alias_, off, pool_.page_bytes(), true, [] {});
+  s.zero = meter_.stop();
+  alias_->hold();
+  if (s.alias_errno == 0) s.alias_errno = e;
 }
 
 }  // namespace zs

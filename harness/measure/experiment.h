@@ -8,12 +8,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 
 #include "measure/access.h"
+#include "measure/alias_executor.h"
 #include "measure/fault_anatomy.h"
 #include "measure/host_reported.h"
 #include "measure/phase_meter.h"
@@ -48,6 +50,10 @@ struct Point {
   bool kernel_fault() const { return strategy.kernel_fault(); }
 };
 
+// Where the point's folios must come from: a memfd when its strategy's plan
+// is aliased (zeroed through a second mapping), anonymous memory otherwise.
+PoolSource pool_source(const Point& p);
+
 struct Sample {
   std::uint32_t rep = 0;
   std::uint64_t target_page = 0;
@@ -69,6 +75,11 @@ struct Sample {
   std::optional<FaultAnatomy> anatomy;
   // access = residency: each page's load latency in ns (measure/residency.h).
   std::vector<float> residency_ns;
+  // Aliased plans: the same map/unmap sequence without the clears, timed
+  // outside the zero phase; and the errno of a map or unmap that failed
+  // (the sample is then left out).
+  std::optional<std::uint64_t> alias_map_ns;
+  int alias_errno = 0;
 };
 
 class PointRunner {
@@ -93,6 +104,9 @@ class PointRunner {
   // memory = host-reported: the reporting order and the wait before each
   // fault or re-population (required before run(); measure/host_reported.h).
   void set_host_reporting(unsigned order, double wait_s);
+  // Aliased plans: keep a sibling thread spinning on `cpu` during each
+  // sample (the shootdown setting); -1: none.
+  void set_shootdown_cpu(int cpu) { shootdown_cpu_ = cpu; }
   const Point& point() const { return point_; }
   // The real name of the primitive ("kernel" resolved), for the record.
   std::string_view primitive_name() const { return prim_ ? prim_->name() : "kernel"; }
@@ -101,6 +115,8 @@ class PointRunner {
   void retarget(const Target& t);
   // The access phase, or the residency probe in its place.
   void access_phase(Sample& s, std::byte* folio);
+  // The zero phase of an aliased plan, and its mapping-only twin before it.
+  void alias_zero(Sample& s, std::size_t folio);
 
   Point point_;
   FolioPool& pool_;
@@ -120,6 +136,8 @@ class PointRunner {
   const ResidencyCalibration* residency_ = nullptr;
   std::vector<std::uint64_t> residency_ticks_;
   std::optional<HostReportedGiveBack> give_back_;
+  std::unique_ptr<AliasWindow> alias_;
+  int shootdown_cpu_ = -1;
 };
 
 }  // namespace zs

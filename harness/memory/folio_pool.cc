@@ -88,12 +88,21 @@ std::optional<std::string> backing_unusable(Backing backing, std::uint64_t folio
 }
 
 FolioPool::FolioPool(Backing backing, std::uint64_t folio_bytes, std::size_t count,
-                     const PoolOptions& opt)
+                     const PoolOptions& opt, PoolSource source)
     : backing_(backing), folio_bytes_(folio_bytes), page_bytes_(base_page()), count_(count) {
   if (count_ == 0) throw SetupError("a folio pool needs at least one folio");
-  if (auto why = backing_unusable(backing, folio_bytes, opt)) throw SetupError(*why);
+  if (auto why = source == PoolSource::memfd ? memfd_backing_unusable(backing, folio_bytes, opt)
+                                             : backing_unusable(backing, folio_bytes, opt))
+    throw SetupError(*why);
   if (backing_ == Backing::mthp && opt.enable_mthp) mthp_.emplace(folio_bytes_);
-  if (backing_ == Backing::hugetlb) {
+  if (source == PoolSource::memfd) {
+    if (backing_ == Backing::thp && opt.enable_shmem_thp) shmem_.emplace(folio_bytes_);
+    if (backing_ == Backing::hugetlb)
+      reservation_.emplace(ensure_hugetlb_pages(folio_bytes_, count_, opt.reserve_hugetlb));
+    memfd_.emplace(backing_, folio_bytes_, count_);
+    base_ = memfd_->base();
+    stride_ = memfd_->stride();
+  } else if (backing_ == Backing::hugetlb) {
     reservation_.emplace(ensure_hugetlb_pages(folio_bytes_, count_, opt.reserve_hugetlb));
     map_hugetlb();
   } else {
@@ -159,6 +168,7 @@ void FolioPool::populate(std::size_t i) {
 }
 
 void FolioPool::discard(std::size_t i) {
+  if (memfd_) return memfd_->punch(file_offset(i), folio_bytes_);
   if (backing_ != Backing::hugetlb) {
     if (madvise(folio(i), folio_bytes_, MADV_DONTNEED) != 0)
       throw std::runtime_error(

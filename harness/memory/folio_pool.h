@@ -6,6 +6,8 @@
 //   mthp     anonymous, MADV_HUGEPAGE, a multi-size THP size the kernel offers
 //   hugetlb  MAP_HUGETLB with the size's MAP_HUGE_* flag, from the pool
 //   base     anonymous, MADV_NOHUGEPAGE: base pages, as a control
+// A memfd pool (the alias strategies: memory/memfd_pool.h) maps thp and
+// hugetlb folios from a file instead, so they can be mapped a second time.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +19,7 @@
 
 #include "memory/backing.h"
 #include "memory/hugetlb_pool.h"
+#include "memory/memfd_pool.h"
 #include "memory/thp_settings.h"
 
 namespace zs {
@@ -26,9 +29,14 @@ std::optional<Backing> parse_backing(std::string_view s);
 const char* to_string(Backing b);
 
 struct PoolOptions {
-  bool reserve_hugetlb = false;  // --reserve-hugetlb: raise nr_hugepages for the run
-  bool enable_mthp = false;      // --enable-mthp: set the size's `enabled` for the run
+  bool reserve_hugetlb = false;   // --reserve-hugetlb: raise nr_hugepages for the run
+  bool enable_mthp = false;       // --enable-mthp: set the size's `enabled` for the run
+  bool enable_shmem_thp = false;  // allow shmem THP for the run (memfd pools)
 };
+
+// Where a pool's folios come from: anonymous memory, or a memfd whose file
+// ranges can be mapped again (the alias strategies).
+enum class PoolSource { anonymous, memfd };
 
 // nullopt when `backing` can provide folios of `folio_bytes` on this machine
 // now (or could with the options given); otherwise the one-line cause and
@@ -41,7 +49,8 @@ class FolioPool {
   // Checks, reserves or enables what the options allow, maps `count`
   // folios, faults them in and verifies each. Throws SetupError before
   // mapping anything when the machine cannot provide them.
-  FolioPool(Backing backing, std::uint64_t folio_bytes, std::size_t count, const PoolOptions& opt);
+  FolioPool(Backing backing, std::uint64_t folio_bytes, std::size_t count, const PoolOptions& opt,
+            PoolSource source = PoolSource::anonymous);
   ~FolioPool();
   FolioPool(const FolioPool&) = delete;
   FolioPool& operator=(const FolioPool&) = delete;
@@ -51,6 +60,10 @@ class FolioPool {
   std::uint64_t page_bytes() const { return page_bytes_; }
   std::uint64_t nr_pages() const { return folio_bytes_ / page_bytes_; }
   std::size_t count() const { return count_; }
+  PoolSource source() const { return memfd_ ? PoolSource::memfd : PoolSource::anonymous; }
+  // memfd pools: the file, and folio i's offset in it; -1 / 0 otherwise.
+  int fd() const { return memfd_ ? memfd_->fd() : -1; }
+  std::uint64_t file_offset(std::size_t i) const { return memfd_ ? i * folio_bytes_ : 0; }
   std::byte* folio(std::size_t i) const { return base_ + i * stride_; }
 
   // The next folio, round-robin: with a pool of at least 4x the LLC, a folio
@@ -67,7 +80,7 @@ class FolioPool {
   // Gives folio i back to the kernel, so that the next touch faults in a
   // fresh folio through the kernel's own fault path: MADV_DONTNEED for
   // anonymous memory, munmap + mmap for hugetlb (whose pages return to the
-  // pool). Not timed.
+  // pool); a memfd pool punches the folio's hole in the file. Not timed.
   void discard(std::size_t i);
   // Faults folio i in again (MADV_POPULATE_WRITE, else a write per page).
   void populate(std::size_t i);
@@ -89,6 +102,8 @@ class FolioPool {
   std::size_t cursor_ = 0;
   std::optional<HugetlbReservation> reservation_;
   std::optional<MthpEnable> mthp_;
+  std::optional<ShmemThpEnable> shmem_;
+  std::optional<MemfdFolios> memfd_;
   BackingVerifier verifier_;
   std::vector<BackingCheck> checks_;
 };

@@ -196,6 +196,7 @@ Report build_report(const ResultsData& d, const ReportOptions& opt) {
   r.folio_fits = fit_folio_sizes(r, base_page_of(d.meta));
   r.control = summarize_control(d.meta);
   r.fault_anatomy = build_fault_anatomy(d);
+  r.alias = build_alias(d, opt.seed);
   r.residency = build_residency(d, opt.lenient);
   r.access_sensitivity = access_sensitivity_of(d.meta);
   return r;
@@ -275,6 +276,7 @@ std::string render_report_text(const Report& r) {
   o += render_fidelity_text(r.fidelity);
   o += render_host_reported_text(r.host_reported);
   o += render_fault_anatomy_text(r.fault_anatomy);
+  o += render_alias_text(r.alias);
   o += render_residency_text(r.residency);
   o += "\n";
   if (any_kf)

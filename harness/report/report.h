@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "measure/access_sensitivity.h"
+#include "report/alias_text.h"
 #include "report/drift.h"
 #include "report/drift_runs.h"
 #include "report/fault_anatomy_text.h"
@@ -84,6 +85,7 @@ struct Report {
   std::vector<std::string>
       kernel_path;  // how the kernel zeroes the measured folios (kernel_path_note.h)
   FaultAnatomySection fault_anatomy;         // kernel-fault spans from tracepoints
+  AliasSection alias;                        // alias strategies (report/alias_text.h)
   MachineHeader machine;                     // the header's machine (report/report_header.h)
   std::map<std::string, std::string> units;  // counter column -> unit (report/metric_units.h)
   ResidencySection residency;                // access = residency (report/residency_text.h)

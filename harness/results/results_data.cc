@@ -190,6 +190,7 @@ ResultsData load_results(const std::string& dir, bool lenient) {
     } else if (!row.fault_untraced.empty()) {
       ++d.fault_untraced[row.fault_untraced];
     }
+    if (row.alias_map_ns) d.alias_map_ns.push_back(double(*row.alias_map_ns));
   }
   return r;
 }

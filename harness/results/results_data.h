@@ -35,6 +35,9 @@ struct PhaseData {
   // have them (measure/fault_anatomy.h), and why the others have none.
   std::vector<double> fault_alloc_ns, fault_zero_ns, fault_map_ns;
   std::map<std::string, std::uint64_t> fault_untraced;  // reason -> samples
+  // The zero phase of an aliased plan: each kept sample's mapping-only
+  // time (samples.csv alias_map_ns), in the order of ns.
+  std::vector<double> alias_map_ns;
 };
 
 struct ResultsData {

@@ -25,12 +25,6 @@ namespace {
 // The fewest columns a header has: an old one, without the anatomy columns.
 constexpr std::size_t kFixed = kLeadingColumns.size() + kTrailingColumnsBefore;
 
-// The trailing columns of a header: the current ones, or those of a file
-// written before the fault anatomy (then `anatomy` is false).
-std::size_t trailing_columns(bool anatomy) {
-  return anatomy ? kTrailingColumns.size() : kTrailingColumnsBefore;
-}
-
 // A row's problem, without the file and line (the reader adds them).
 struct Bad {
   std::string problem;
@@ -99,8 +93,8 @@ struct CellReader {
 // The phase that pays for the zeroing: the kernel's fault, or the zero phase.
 const char* cost_phase(const SampleRow& r) { return r.strategy == kKernelFault ? "fault" : "zero"; }
 
-SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& header, bool anatomy,
-                   const ReadOptions& opt) {
+SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& header,
+                   const SamplesLayout& layout, const ReadOptions& opt) {
   if (rec.malformed) throw Bad{"a quote inside an unquoted cell or after a quoted one"};
   if (rec.cells.size() != header.size())
     throw Bad{fmt::format("{} cell{} where the header has {}", rec.cells.size(),
@@ -130,7 +124,7 @@ SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& heade
     c.bad(13, fmt::format("a phase of strategy {} ({}, access)", r.strategy, cost_phase(r)));
   r.ns = c.u64(14);
   r.tsc = c.opt_u64(15);
-  const std::size_t trail = header.size() - trailing_columns(anatomy);
+  const std::size_t trail = header.size() - layout.trailing();
   std::size_t i = kLeadingColumns.size();
   for (; i < trail; ++i) r.counters.push_back(c.opt_double(i));
   r.batch_max_ns = c.opt_double(i++);
@@ -139,12 +133,13 @@ SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& heade
   r.multiplexed = c.opt_flag(i++);
   r.pass = c.opt_u64(i++);
   r.left_out = c.text(i++);
-  if (anatomy) {
+  if (layout.anatomy) {
     r.fault_alloc_ns = c.opt_u64(i++);
     r.fault_zero_ns = c.opt_u64(i++);
     r.fault_map_ns = c.opt_u64(i++);
-    r.fault_untraced = c.text(i);
+    r.fault_untraced = c.text(i++);
   }
+  if (layout.alias) r.alias_map_ns = c.opt_u64(i);
   return r;
 }
 
@@ -158,12 +153,18 @@ SamplesLayout read_header(const csv::Parsed& parsed, const std::string& name) {
   bool fixed = header.size() >= kFixed && !parsed.records.front().malformed;
   for (std::size_t i = 0; fixed && i < kLeadingColumns.size(); ++i)
     fixed = header[i] == kLeadingColumns[i];
-  // The current trailing columns, or, ending at left_out, an older file's.
-  const bool anatomy = header.size() >= kLeadingColumns.size() + kTrailingColumns.size() &&
-                       std::equal(kTrailingColumns.begin(), kTrailingColumns.end(),
-                                  header.end() - std::ptrdiff_t(kTrailingColumns.size()));
-  const std::size_t trail = header.size() - trailing_columns(anatomy);
-  for (std::size_t i = 0; fixed && i < trailing_columns(anatomy); ++i)
+  // The current trailing columns, or an older file's: ending at
+  // fault_untraced (before the alias column) or at left_out.
+  SamplesLayout layout;
+  auto ends_with = [&](std::size_t n) {
+    return header.size() >= kLeadingColumns.size() + n &&
+           std::equal(kTrailingColumns.begin(), kTrailingColumns.begin() + std::ptrdiff_t(n),
+                      header.end() - std::ptrdiff_t(n));
+  };
+  layout.alias = ends_with(kTrailingColumns.size());
+  layout.anatomy = layout.alias || ends_with(kTrailingColumns.size() - kAliasColumns);
+  const std::size_t trail = header.size() - layout.trailing();
+  for (std::size_t i = 0; fixed && i < layout.trailing(); ++i)
     fixed = header[trail + i] == kTrailingColumns[i];
   for (std::size_t i = 0; fixed && i < header.size(); ++i)
     fixed = !header[i].empty() && not_text(header[i]).empty();
@@ -172,9 +173,7 @@ SamplesLayout read_header(const csv::Parsed& parsed, const std::string& name) {
         fmt::format("{}:1: the header is not samples.csv's ({} ... {} expected); "
                     "written by another zeroscope version?",
                     name, fmt::join(kLeadingColumns, ","), fmt::join(kTrailingColumns, ",")));
-  SamplesLayout layout;
   layout.counters.assign(header.begin() + kLeadingColumns.size(), header.begin() + trail);
-  layout.anatomy = anatomy;
   return layout;
 }
 
@@ -202,7 +201,7 @@ SamplesFile parse_samples(std::string_view text, const std::string& name, const 
     const csv::Record& rec = parsed.records[n];
     ++f.rows_read;
     try {
-      SampleRow r = read_row(rec, header, f.layout.anatomy, opt);
+      SampleRow r = read_row(rec, header, f.layout, opt);
       auto& phases = samples[{r.key, r.rep}];
       if (auto it = phases.find(r.phase); it != phases.end()) {
         damage(rec.line, DamageKind::duplicated,

@@ -26,11 +26,16 @@ std::string number(double v) {
 
 }  // namespace
 
+std::size_t SamplesLayout::trailing() const {
+  if (!anatomy) return kTrailingColumnsBefore;
+  return kTrailingColumns.size() - (alias ? 0 : kAliasColumns);
+}
+
 std::vector<std::string> SamplesLayout::header() const {
   std::vector<std::string> h(kLeadingColumns.begin(), kLeadingColumns.end());
   h.insert(h.end(), counters.begin(), counters.end());
   h.insert(h.end(), kTrailingColumns.begin(),
-           kTrailingColumns.end() - (anatomy ? 0 : std::ptrdiff_t(kAnatomyColumns)));
+           kTrailingColumns.begin() + std::ptrdiff_t(trailing()));
   return h;
 }
 
@@ -55,6 +60,7 @@ std::string format_row(const SampleRow& r, const SamplesLayout& layout) {
     c.push_back(opt_u64(r.fault_zero_ns));
     c.push_back(opt_u64(r.fault_map_ns));
     c.push_back(r.fault_untraced);
+    if (layout.alias) c.push_back(opt_u64(r.alias_map_ns));
   }
   return csv::record(c);
 }

@@ -19,13 +19,16 @@ namespace zs {
 inline constexpr std::array<std::string_view, 16> kLeadingColumns = {
     "key",   "backing", "folio_size", "strategy", "primitive", "target", "access", "op",
     "cache", "evict",   "batch",      "width",    "rep",       "phase",  "ns",     "tsc"};
-inline constexpr std::array<std::string_view, 10> kTrailingColumns = {
-    "batch_max_ns", "batches",        "huge",          "multiplexed",  "pass",
-    "left_out",     "fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "fault_untraced"};
-// The trailing columns of samples.csv written before the fault anatomy
-// (kTrailingColumns without its last kAnatomyColumns): still read.
+inline constexpr std::array<std::string_view, 11> kTrailingColumns = {
+    "batch_max_ns",   "batches",       "huge",         "multiplexed",    "pass",        "left_out",
+    "fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "fault_untraced", "alias_map_ns"};
+// Older samples.csv files, still read: written before the alias column
+// (without the last kAliasColumns), or also before the fault anatomy
+// (without the kAnatomyColumns before it).
+inline constexpr std::size_t kAliasColumns = 1;
 inline constexpr std::size_t kAnatomyColumns = 4;
-inline constexpr std::size_t kTrailingColumnsBefore = kTrailingColumns.size() - kAnatomyColumns;
+inline constexpr std::size_t kTrailingColumnsBefore =
+    kTrailingColumns.size() - kAliasColumns - kAnatomyColumns;
 
 struct SampleRow {
   std::string key, backing;
@@ -50,6 +53,9 @@ struct SampleRow {
   // of the zeroing), the rest; none, with `fault_untraced` saying why.
   std::optional<std::uint64_t> fault_alloc_ns, fault_zero_ns, fault_map_ns;
   std::string fault_untraced;
+  // Aliased plans' zero rows: the map/unmap sequence without the clears
+  // (measure/alias_executor.h); none for every other row.
+  std::optional<std::uint64_t> alias_map_ns;
 
   bool kept() const { return left_out.empty(); }
 };
@@ -57,7 +63,9 @@ struct SampleRow {
 // The columns of one samples.csv: the fixed ones around its counters.
 struct SamplesLayout {
   std::vector<std::string> counters;
-  bool anatomy = true;  // false: a file written before the fault anatomy columns
+  bool anatomy = true;           // false: a file written before the fault anatomy columns
+  bool alias = true;             // false: a file written before alias_map_ns
+  std::size_t trailing() const;  // how many trailing columns this layout has
   std::vector<std::string> header() const;
 };
 

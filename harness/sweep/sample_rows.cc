@@ -1,5 +1,9 @@
 #include "sweep/sample_rows.h"
 
+#include <cstring>
+
+#include <fmt/format.h>
+
 #include "counters/counter_set.h"
 #include "platform/platform.h"
 
@@ -12,6 +16,8 @@ std::string left_out_reason(const Point& p, const Sample& s) {
   }
   for (const auto* r : {&s.zero, &s.fault, &s.access})
     if (*r && (*r)->counters.multiplexed) return "multiplexed";
+  if (s.alias_errno != 0)
+    return fmt::format("alias map/unmap failed: {}", std::strerror(s.alias_errno));
   return "";
 }
 
@@ -74,6 +80,7 @@ std::vector<SampleRow> sample_rows(const Point& p, const std::string& key,
       x.fault_map_ns = s.anatomy->map_ns;
       x.fault_untraced = s.anatomy->why;
     }
+    if (x.phase == "zero") x.alias_map_ns = s.alias_map_ns;
     rows.push_back(std::move(x));
   };
   row("zero", s.zero);

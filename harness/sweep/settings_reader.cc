@@ -21,9 +21,9 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kSettingsKeys = {
-    "repetitions",    "warmup",       "seed",   "label",      "cpu",
-    "node",           "metrics",      "events", "llc_size",   "time_budget",
-    "record_batches", "random_lines", "pool",   "report_wait"};
+    "repetitions",    "warmup",       "seed",   "label",       "cpu",
+    "node",           "metrics",      "events", "llc_size",    "time_budget",
+    "record_batches", "random_lines", "pool",   "report_wait", "shootdown"};
 
 // pool = 0 asks for the automatic size (at least 4x the LLC).
 constexpr Limit kPoolOrAuto{limits::pool.name, 0, limits::pool.max, limits::pool.unit};
@@ -156,6 +156,7 @@ SweepSettings read_settings(const TomlReader& c, const toml::table* t) {
     s.time_budget_s = *v;
   }
   if (auto* n = t->get("record_batches")) s.record_batches = c.boolean(*n, key("record_batches"));
+  if (auto* n = t->get("shootdown")) s.shootdown = c.boolean(*n, key("shootdown"));
   if (auto* n = t->get("random_lines"))
     s.random_lines =
         static_cast<std::uint32_t>(c.integer(*n, key("random_lines"), limits::random_lines));

@@ -145,6 +145,7 @@ void mark_unavailable(SweepConfig& cfg) {
 void check_points(const SweepConfig& cfg, const std::vector<Point>& points) {
   std::set<std::pair<Backing, std::uint64_t>> pairs;
   std::set<std::pair<std::uint64_t, std::string>> targets;
+  std::set<Backing> aliased;
   const std::uint64_t page = sweep_machine::base_page();
   for (const Point& p : points) {
     // What `zeroscope run` can still change is left to it, as for a short
@@ -171,6 +172,15 @@ void check_points(const SweepConfig& cfg, const std::vector<Point>& points) {
              fmt::format("'{}' with the default folio size {}: {}", b->text, f->text, *why));
       }
     }
+    // The alias strategies need a memfd pool: thp (shmem, which run can
+    // allow for itself) or hugetlb.
+    if (pool_source(p) == PoolSource::memfd && aliased.insert(p.backing).second)
+      if (auto why = memfd_backing_unusable(p.backing, p.folio_bytes, {false, true, true})) {
+        auto s = std::find_if(cfg.strategy.begin(), cfg.strategy.end(),
+                              [&](const auto& v) { return v.value == p.strategy.name(); });
+        fail(cfg, s == cfg.strategy.end() ? 0 : s->line, "axes.strategy",
+             fmt::format("'{}': {}", p.strategy.name(), *why));
+      }
     const std::string name = p.target.name();
     if (targets.insert({p.folio_bytes, name}).second) {
       std::mt19937_64 probe(0);

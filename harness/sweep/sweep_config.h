@@ -25,6 +25,8 @@
 //   report_wait = "3s"        # memory host-reported: the wait after freeing, before each
 //                             #   fault or re-population (past the ~2 s reporting delay);
 //                             #   a whole number of s, m or h; every sample waits it
+//   shootdown = false         # alias strategies: a sibling thread spins on another CPU, so
+//                             # every unmap of the alias is a cross-CPU TLB shootdown
 //
 //   [axes]                    # required, with at least one key (an empty file is refused)
 //   backing = ["thp"]                        # thp | mthp | hugetlb | base
@@ -76,6 +78,7 @@ struct SweepSettings {
   std::uint32_t random_lines = 64;
   std::uint64_t pool = 0;
   double report_wait_s = kDefaultReportWaitS;  // memory host-reported (measure/host_reported.h)
+  bool shootdown = false;  // a sibling thread on another CPU during aliased samples
   // The seed of the interleaved order only, when it is not `seed`: a
   // replicate run (run --replicates) draws its own order (sweep/replicates.h).
   std::optional<std::uint64_t> order_seed;

@@ -197,6 +197,7 @@ nlohmann::json sweep_to_json(const SweepConfig& c, const std::vector<Point>& poi
       {"pool", s.pool},
       {"report_wait_s", s.report_wait_s},
   };
+  if (s.shootdown) settings["shootdown"] = true;  // absent when off: older meta.json unchanged
   nlohmann::json axes = {
       {"backing", texts(c.backing)},   {"folio_size", texts(c.folio_size)},
       {"strategy", texts(c.strategy)}, {"primitive", texts(c.primitive)},

@@ -186,6 +186,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
     const nlohmann::json ro = old_meta.value("run_options", nlohmann::json::object());
     opt.reserve_hugetlb = opt.reserve_hugetlb || ro.value("reserve_hugetlb", false);
     opt.enable_mthp = opt.enable_mthp || ro.value("enable_mthp", false);
+    opt.enable_shmem_thp = opt.enable_shmem_thp || ro.value("enable_shmem_thp", false);
     if (opt.label.empty()) label = old_meta.value("label", label);
   }
 
@@ -212,8 +213,9 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
     throw SetupError(Option::out_dir,
                      fmt::format("{} exists; choose another directory or resume it with {} {}", dir,
                                  option_ref(Option::resume_dir), dir));
-  SweepSession session(plan.points, set,
-                       SessionOptions{{opt.reserve_hugetlb, opt.enable_mthp}, true});
+  SweepSession session(
+      plan.points, set,
+      SessionOptions{{opt.reserve_hugetlb, opt.enable_mthp, opt.enable_shmem_thp}, true});
   if (std::string w = fault_anatomy_warning(session); !w.empty()) observer.warning(w);
 
   // ---- the results directory.
@@ -257,6 +259,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
                        config_fingerprint(file_text(dir + "/config.toml")),
                        {{"reserve_hugetlb", opt.reserve_hugetlb}, {"enable_mthp", opt.enable_mthp}},
                        repair});
+    if (opt.enable_shmem_thp) meta["run_options"]["enable_shmem_thp"] = true;
     if (session.residency) meta["residency"] = residency_json(*session.residency);
     if (opt.replicate)
       meta["replicate"] = {{"number", opt.replicate->number}, {"seed", opt.replicate->seed}};

@@ -23,6 +23,7 @@ struct SweepRunOptions {
   std::string label;                   // overrides the config's
   bool reserve_hugetlb = false;
   bool enable_mthp = false;
+  bool enable_shmem_thp = false;  // the alias strategies' shmem memfd, for the run
   std::optional<std::string> resume_dir;
   // With resume_dir whose samples.csv is missing: measure every sample
   // again (without it such a resume is refused).

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "counters/counter_set.h"
 #include "measure/control_point.h"
+#include "measure/shootdown.h"
 #include "sweep/memory_axis.h"
 #include "sweep/sample_rows.h"
 
@@ -27,14 +28,25 @@ std::string_view to_string(RunStatus s) {
 }
 
 bool SweepSession::PoolKey::operator<(const PoolKey& o) const {
-  return std::tie(backing, bytes) < std::tie(o.backing, o.bytes);
+  return std::tie(backing, bytes, source) < std::tie(o.backing, o.bytes, o.source);
+}
+
+SweepSession::PoolKey SweepSession::pool_key(const Point& p) {
+  return {p.backing, p.folio_bytes, pool_source(p)};
 }
 
 SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings& set,
                            const SessionOptions& opt)
     : points_(points), settings_(set) {
   for (const Point& p : points_) keys_.push_back(point_key(p));
+  allowed_cpus_ = affinity_cpus();
   placement = apply_placement(set.cpu, set.node);
+  const int sibling = set.shootdown && std::any_of(points_.begin(), points_.end(),
+                                                   [](const Point& p) {
+                                                     return pool_source(p) == PoolSource::memfd;
+                                                   })
+                          ? sibling_cpu(allowed_cpus_, placement.cpu)
+                          : -1;
   llc = detect_llc(set.llc_size, set.llc_size.has_value());
   if (opt.counters) {
     events = select_events(set.events);
@@ -44,34 +56,32 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
   }
   tsc = tsc_info();
   for (const Point& p : points_) {
-    PoolKey k{p.backing, p.folio_bytes};
+    const PoolKey k = pool_key(p);
     if (pools_.count(k)) continue;
     // Warm points reuse a folio at once; cold ones need the pool to
     // outsize the LLC so round-robin use evicts each folio before reuse.
     const bool all_warm = std::all_of(points_.begin(), points_.end(), [&](const Point& q) {
-      return q.backing != p.backing || q.folio_bytes != p.folio_bytes ||
-             q.cache == CacheState::warm;
+      return pool_key(q) < k || k < pool_key(q) || q.cache == CacheState::warm;
     });
     const std::size_t count = std::max(set.pool   ? set.pool
                                        : all_warm ? 2
                                                   : cold_pool_folios(llc.bytes, p.folio_bytes),
                                        host_reported_pool_min(points_, p.backing, p.folio_bytes));
-    pools_[k] = std::make_unique<FolioPool>(p.backing, p.folio_bytes, count, opt.pools);
+    pools_[k] = std::make_unique<FolioPool>(p.backing, p.folio_bytes, count, opt.pools, k.source);
   }
   if (std::any_of(points_.begin(), points_.end(),
                   [](const Point& p) { return p.access.pattern == AccessPattern::residency; }))
     residency = calibrate_residency(residency_cache_sizes(llc.bytes), tsc.hz.value_or(0));
   for (std::size_t i = 0; i < points_.size(); ++i) {
-    runners_.push_back(std::make_unique<PointRunner>(
-        points_[i], *pools_[{points_[i].backing, points_[i].folio_bytes}], set.seed + i,
-        counters_.get()));
+    runners_.push_back(std::make_unique<PointRunner>(points_[i], *pools_[pool_key(points_[i])],
+                                                     set.seed + i, counters_.get()));
     runners_.back()->set_record_batches(set.record_batches);
+    runners_.back()->set_shootdown_cpu(sibling);
     if (residency) runners_.back()->set_residency(&*residency);
     arm_host_reported(*runners_.back(), set);
   }
   std::vector<AccessUse> uses;  // meta.json's access_sensitivity (measure/access_sensitivity.h)
-  for (const Point& p : points_)
-    uses.push_back({p.access, p.target, pools_[{p.backing, p.folio_bytes}].get()});
+  for (const Point& p : points_) uses.push_back({p.access, p.target, pools_[pool_key(p)].get()});
   access_sensitivity = measure_access_sensitivity(uses);
   control_point_ = std::make_unique<ControlPoint>();
   drift_ = std::make_unique<DriftControl>(control_every(points_, points_.size() * set.repetitions),
@@ -93,8 +103,7 @@ void SweepSession::start_fault_anatomy() {
   fault_tracer = std::make_unique<FaultTracer>();
   for (auto& r : runners_) r->set_fault_tracer(fault_tracer.get());
   if (fault != points_.end())
-    tracing_cost =
-        measure_tracing_cost(*pools_[{fault->backing, fault->folio_bytes}], *fault_tracer);
+    tracing_cost = measure_tracing_cost(*pools_[pool_key(*fault)], *fault_tracer);
 }
 
 std::string_view SweepSession::primitive_name(std::size_t i) const {

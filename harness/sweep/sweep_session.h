@@ -103,11 +103,14 @@ class SweepSession {
 
  private:
   void start_fault_anatomy();
+  // A memfd pool (aliased strategies) is never shared with anonymous ones.
   struct PoolKey {
     Backing backing;
     std::uint64_t bytes;
+    PoolSource source = PoolSource::anonymous;
     bool operator<(const PoolKey& o) const;
   };
+  static PoolKey pool_key(const Point& p);
   std::vector<Point> points_;
   std::vector<std::string> keys_;
   SweepSettings settings_;
@@ -116,6 +119,7 @@ class SweepSession {
   std::vector<std::unique_ptr<PointRunner>> runners_;
   std::unique_ptr<ControlPoint> control_point_;
   std::unique_ptr<DriftControl> drift_;
+  std::vector<int> allowed_cpus_;  // before pinning: the shootdown sibling's choice
 };
 
 }  // namespace zs

@@ -92,7 +92,7 @@ TEST(SamplesSchema, HeaderIsTheFixedColumnsAroundTheCounters) {
             "key,backing,folio_size,strategy,primitive,target,access,op,cache,evict,batch,width,"
             "rep,phase,ns,"
             "tsc,page_faults,energy_pkg,batch_max_ns,batches,huge,multiplexed,pass,left_out,"
-            "fault_alloc_ns,fault_zero_ns,fault_map_ns,fault_untraced\n");
+            "fault_alloc_ns,fault_zero_ns,fault_map_ns,fault_untraced,alias_map_ns\n");
 }
 
 // A samples.csv written before the fault anatomy columns ends at left_out:
@@ -136,7 +136,7 @@ TEST(SamplesSchema, FaultSpansRoundTripWithTheirReason) {
   a0.primitive = a1.primitive = "";
   EXPECT_EQ(format_row(traced),
             "f,thp,2097152,kernel-fault,,0,page,write,cold,pool,0,2,0,fault,170000,,,3,,,1,,,,2500,"
-            "167000,500,\n");
+            "167000,500,,\n");
   SamplesFile f = parse_samples(file({traced, a0, untraced, a1}), "s.csv");
   EXPECT_TRUE(f.layout.anatomy);
   ASSERT_EQ(f.rows.size(), 4u);
@@ -153,6 +153,47 @@ TEST(SamplesSchema, FaultSpansRoundTripWithTheirReason) {
             std::string::npos);
 }
 
+// alias_map_ns: the mapping-only time of an aliased plan's zero row, empty
+// for every other row, read back as written.
+TEST(SamplesSchema, AliasMapNsRoundTripsAndIsEmptyElsewhere) {
+  SampleRow z = row("a", "zero", 0, 250000), a = row("a", "access", 0, 9);
+  z.strategy = a.strategy = "alias-page";
+  z.alias_map_ns = 48230;
+  EXPECT_EQ(
+      format_row(z),
+      "a,thp,2097152,alias-page,stosb,0,page,write,cold,pool,0,2,0,zero,250000,,,3,,,1,,,,,,,,"
+      "48230\n");
+  EXPECT_EQ(format_row(a).substr(format_row(a).size() - 3), ",,\n");
+  SamplesFile f = parse_samples(file({z, a}), "s.csv");
+  EXPECT_TRUE(f.layout.alias);
+  ASSERT_EQ(f.rows.size(), 2u);
+  EXPECT_EQ(f.rows[0].alias_map_ns, 48230u);
+  EXPECT_FALSE(f.rows[1].alias_map_ns.has_value());
+  std::string bad = file({z, a});
+  bad.replace(bad.find(",48230"), 6, ",48x30");
+  EXPECT_NE(message_of(bad).find("column 'alias_map_ns': '48x30' is not an unsigned integer"),
+            std::string::npos);
+}
+
+// A samples.csv written before alias_map_ns ends at fault_untraced: still
+// read, without the column, and rewritten with the columns it had.
+TEST(SamplesSchema, AFileWrittenBeforeTheAliasColumnIsStillRead) {
+  SamplesLayout old = kLayout;
+  old.alias = false;
+  EXPECT_EQ(format_header(old).substr(format_header(old).size() - 16), ",fault_untraced\n");
+  SampleRow z = row("k", "zero", 0, 100), a = row("k", "access", 0, 9);
+  z.alias_map_ns = 7;  // not written: the layout has no such column
+  const std::string text = format_header(old) + format_row(z, old) + format_row(a, old);
+  SamplesFile f = parse_samples(text, "s.csv");
+  EXPECT_TRUE(f.layout.anatomy);
+  EXPECT_FALSE(f.layout.alias);
+  ASSERT_EQ(f.rows.size(), 2u);
+  EXPECT_FALSE(f.rows[0].alias_map_ns.has_value());
+  std::string again = format_header(f.layout);
+  for (const SampleRow& r : f.rows) again += format_row(r, f.layout);
+  EXPECT_EQ(again, text);
+}
+
 TEST(SamplesSchema, RowsRoundTripAndMissingValuesStayEmpty) {
   SampleRow a = row("k/1", "zero", 0, 1500);
   a.tsc = 4000;
@@ -167,7 +208,7 @@ TEST(SamplesSchema, RowsRoundTripAndMissingValuesStayEmpty) {
   EXPECT_EQ(
       format_row(b),
       "\"k,2\",thp,2097152,extent,stosb,0,page,write,cold,pool,0,2,1,access,20,,,3,,,,,,backing "
-      "unverified,,,,\n");
+      "unverified,,,,,\n");
   // Each with the other phase of its sample: the reader takes whole samples.
   SampleRow a_access = row("k/1", "access", 0, 9), b_zero = row("k,2", "zero", 1, 9);
   b_zero.left_out = b.left_out;
@@ -217,12 +258,12 @@ TEST(SamplesSchema, DamagedFilesAreRefusedWithLineAndFix) {
     return line;
   };
   const std::string next = format_row(row("k", "zero", 1, 6));
-  EXPECT_EQ(message_of(ok + "k,thp,2097152\n"), "s.csv:4: 3 cells where the header has 28" + kFix);
+  EXPECT_EQ(message_of(ok + "k,thp,2097152\n"), "s.csv:4: 3 cells where the header has 29" + kFix);
   EXPECT_EQ(message_of(ok + with(next, ",6,", ",6us,")),
             "s.csv:4: column 'ns': '6us' is not an unsigned integer" + kFix);
   EXPECT_EQ(message_of(ok + with(next, ",3,", ",x3,")),
             "s.csv:4: column 'energy_pkg': 'x3' is not a number" + kFix);
-  EXPECT_EQ(message_of(ok + with(next, ",1,,,,,,,\n", ",yes,,,,,,,\n")),
+  EXPECT_EQ(message_of(ok + with(next, ",1,,,,,,,,\n", ",yes,,,,,,,,\n")),
             "s.csv:4: column 'huge': 'yes' is not 0, 1 or empty" + kFix);
   EXPECT_EQ(
       message_of(ok + with(next, ",zero,", ",fault,")),
