@@ -58,6 +58,14 @@ std::vector<std::string> table_notes(const std::vector<const Fidelity*>& rows) {
 }
 
 std::string warning(const Fidelity& f) {
+  // On host-reported memory the fault holds the host's refault, which a
+  // replica on memory already present cannot: expected, and said so.
+  if (f.fault.memory == "host-reported")
+    return fmt::format(
+        "{}, target {}: ratio {:.2f}: on host-reported memory the fault includes the host "
+        "faulting the memory back in, which the replica {} (zeroing memory already present) "
+        "does not; see the host-reported section.",
+        f.fault.group(), f.fault.target, f.ratio->estimate, f.replica_name);
   return fmt::format(
       "{}, target {}: ratio {:.2f} leaves {}..{}: the replica {} does not explain this kernel's "
       "fault.",

@@ -28,11 +28,12 @@ std::string_view to_string(RunStatus s) {
 }
 
 bool SweepSession::PoolKey::operator<(const PoolKey& o) const {
-  return std::tie(backing, bytes, source) < std::tie(o.backing, o.bytes, o.source);
+  return std::tie(backing, bytes, source, memory) <
+         std::tie(o.backing, o.bytes, o.source, o.memory);
 }
 
 SweepSession::PoolKey SweepSession::pool_key(const Point& p) {
-  return {p.backing, p.folio_bytes, pool_source(p)};
+  return {p.backing, p.folio_bytes, pool_source(p), p.memory};
 }
 
 SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings& set,
@@ -63,10 +64,13 @@ SweepSession::SweepSession(const std::vector<Point>& points, const SweepSettings
     const bool all_warm = std::all_of(points_.begin(), points_.end(), [&](const Point& q) {
       return pool_key(q) < k || k < pool_key(q) || q.cache == CacheState::warm;
     });
-    const std::size_t count = std::max(set.pool   ? set.pool
-                                       : all_warm ? 2
-                                                  : cold_pool_folios(llc.bytes, p.folio_bytes),
-                                       host_reported_pool_min(points_, p.backing, p.folio_bytes));
+    const std::size_t count =
+        std::max(set.pool   ? set.pool
+                 : all_warm ? 2
+                            : cold_pool_folios(llc.bytes, p.folio_bytes),
+                 k.memory == Memory::host_reported
+                     ? host_reported_pool_min(points_, p.backing, p.folio_bytes)
+                     : std::size_t{0});
     pools_[k] = std::make_unique<FolioPool>(p.backing, p.folio_bytes, count, opt.pools, k.source);
   }
   if (std::any_of(points_.begin(), points_.end(),

@@ -103,11 +103,15 @@ class SweepSession {
 
  private:
   void start_fault_anatomy();
-  // A memfd pool (aliased strategies) is never shared with anonymous ones.
+  // A memfd pool (aliased strategies) is never shared with anonymous ones,
+  // nor a host-reported point's pool with recycled points: its folios are
+  // given back and come back from the host (refaulted, possibly in smaller
+  // host pages), which would change what a recycled point measures.
   struct PoolKey {
     Backing backing;
     std::uint64_t bytes;
     PoolSource source = PoolSource::anonymous;
+    Memory memory = Memory::recycled;
     bool operator<(const PoolKey& o) const;
   };
   static PoolKey pool_key(const Point& p);
