@@ -92,12 +92,12 @@ void print_measure_table(const SweepSession& s, const std::vector<std::vector<Sa
     const std::string spread =
         zero.empty() ? "-"
                      : us(stats::percentile(zero, 0.05)) + ".." + us(stats::percentile(zero, 0.95));
-    fmt::print("{:<13} {:<7} {:<7} {:<13} {:>5} {:>9} {:>10} {:>19} {:>10} {:>10}\n",
-               p.strategy.name(), p.kernel_fault() ? "-" : std::string(s.primitive_name(i)),
-               p.target.name(),
-               fmt::format("{}/{}", to_string(p.access.pattern), to_string(p.access.op)), samples,
-               huge_col, us(stats::percentile(zero, 0.5)), spread,
-               us(stats::percentile(access, 0.5)), us(stats::percentile(fault, 0.5)));
+    fmt::print(
+        "{:<13} {:<7} {:<7} {:<13} {:>5} {:>9} {:>10} {:>19} {:>10} {:>10}\n", p.strategy.name(),
+        s.primitive_name(i).empty() ? "-" : std::string(s.primitive_name(i)), p.target.name(),
+        fmt::format("{}/{}", to_string(p.access.pattern), to_string(p.access.op)), samples,
+        huge_col, us(stats::percentile(zero, 0.5)), spread, us(stats::percentile(access, 0.5)),
+        us(stats::percentile(fault, 0.5)));
   }
 }
 

@@ -1,4 +1,5 @@
 #include "sweep/sweep_session.h"
+#include "sweep/point_parameters.h"
 
 #include <algorithm>
 #include <random>
@@ -111,7 +112,9 @@ void SweepSession::start_fault_anatomy() {
 }
 
 std::string_view SweepSession::primitive_name(std::size_t i) const {
-  return points_[i].kernel_fault() ? std::string_view() : runners_[i]->primitive_name();
+  // None where no primitive applies: kernel-fault (the kernel zeroes) and
+  // prezeroed (nothing is cleared).
+  return applies(points_[i]).primitive ? runners_[i]->primitive_name() : std::string_view();
 }
 
 nlohmann::json SweepSession::control_point() const { return control_point_->describe(); }
