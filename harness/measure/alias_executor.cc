@@ -1,43 +1,25 @@
 #include "measure/alias_executor.h"
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
 #include "common/units.h"
 #include "memory/folio_pool.h"
+#include "memory/smaps.h"
 
 namespace zs {
 
 VmaEntries smaps_entries(const void* start) {
   VmaEntries v;
-  std::ifstream smaps("/proc/self/smaps");
   const auto want = reinterpret_cast<std::uintptr_t>(start);
-  std::string line;
-  bool in = false;
-  while (std::getline(smaps, line)) {
-    std::uintptr_t lo = 0, hi = 0;
-    char dash = 0;
-    std::istringstream head(line);
-    if (line.find(':') > line.find(' ') && (head >> std::hex >> lo >> dash >> hi) && dash == '-') {
-      if (in) break;
-      in = lo == want;
-      v.found = v.found || in;
-      continue;
-    }
-    if (!in) continue;
-    auto field = [&](const char* name, std::uint64_t& out) {
-      if (line.rfind(name, 0) == 0)
-        out += std::strtoull(line.c_str() + std::strlen(name), nullptr, 10);
-    };
-    field("Rss:", v.rss_kb);
-    field("ShmemPmdMapped:", v.pmd_kb);
-    field("FilePmdMapped:", v.pmd_kb);
-    field("KernelPageSize:", v.kernel_page_kb);
-  }
+  const std::optional<SmapsVma> vma = smaps_vma(want);
+  if (!vma || vma->start != want) return v;
+  v.found = true;
+  v.rss_kb = vma->rss_kb;
+  v.pmd_kb = vma->pmd_mapped_kb;
+  v.kernel_page_kb = vma->kernel_page_kb;
   return v;
 }
 

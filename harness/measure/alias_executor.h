@@ -16,6 +16,8 @@
 
 #include <sys/mman.h>
 
+#include "common/linux_compat.h"
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -48,7 +50,7 @@ class AliasWindow {
     std::uint64_t off = folio_offset + first * page_, at = first * page_, len = count * page_;
     if (huge_) off = folio_offset, at = 0, len = folio_;
     void* p = ::mmap(base_ + at, len, PROT_READ | PROT_WRITE,
-                     MAP_SHARED | MAP_POPULATE | kFixedNoReplace, fd_, static_cast<off_t>(off));
+                     MAP_SHARED | MAP_POPULATE | MAP_FIXED_NOREPLACE, fd_, static_cast<off_t>(off));
     if (p == base_ + at) return true;
     if (p != MAP_FAILED) ::munmap(p, len);  // a kernel that ignored the fixed address
     return false;
@@ -73,7 +75,6 @@ class AliasWindow {
   std::optional<std::string> check_entries(std::uint64_t folio_offset);
 
  private:
-  static constexpr int kFixedNoReplace = 0x100000;  // MAP_FIXED_NOREPLACE, Linux 4.17
   int fd_;
   std::uint64_t folio_;
   std::size_t page_;

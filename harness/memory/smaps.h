@@ -1,9 +1,13 @@
-// The anonymous huge pages /proc/self/smaps reports for an address range:
-// the fallback THP check where pagemap PFNs are hidden, and the per-loop
-// check of mmap-bench.
+// What /proc/self/smaps reports: the anonymous huge pages of an address
+// range (the per-loop check of mmap-bench), and one VMA's entries (the
+// fallback backing check where pagemap PFNs are hidden, and the alias
+// mapping's check that it uses 4 KiB entries).
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace zs {
 
@@ -17,5 +21,17 @@ struct SmapsHuge {
 // VMA reaching outside the range (merged with a neighbour) makes the count
 // not attributable (exact = false).
 SmapsHuge smaps_anon_huge(std::uintptr_t lo, std::uintptr_t hi);
+
+// One VMA's entry, in kB: resident, PMD-mapped (anonymous, shmem and file
+// THPs together), hugetlb, and its kernel page size.
+struct SmapsVma {
+  std::uintptr_t start = 0, end = 0;
+  std::uint64_t rss_kb = 0, pmd_mapped_kb = 0, hugetlb_kb = 0, kernel_page_kb = 0;
+  std::string vm_flags;
+  // VmFlags is a list of two-letter names: "rd wr mr mw me ac sd hg".
+  bool has_flag(std::string_view f) const;
+};
+// The VMA containing `addr`, or nullopt (none, or smaps unreadable).
+std::optional<SmapsVma> smaps_vma(std::uintptr_t addr);
 
 }  // namespace zs
