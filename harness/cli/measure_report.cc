@@ -72,6 +72,7 @@ void print_measure_table(const SweepSession& s, const std::vector<std::vector<Sa
   fmt::print("{:<13} {:<7} {:<7} {:<13} {:>5} {:>9} {:>10} {:>19} {:>10} {:>10}\n", "strategy",
              "prim", "target", "access", "n", "huge", "zero_us", "zero_p5..p95_us", "access_us",
              "fault_us");
+  std::vector<double> settle_ns, settle_slow;
   for (std::size_t i = 0; i < s.points().size(); ++i) {
     const Point& p = s.points()[i];
     std::vector<double> zero, access, fault;
@@ -84,6 +85,10 @@ void print_measure_table(const SweepSession& s, const std::vector<std::vector<Sa
         if (r.huge.value_or(false)) ++huge;
       }
       if (!r.kept()) continue;
+      if (r.host_settle_ns && r.host_settle_slow) {
+        settle_ns.push_back(double(*r.host_settle_ns));
+        settle_slow.push_back(double(*r.host_settle_slow));
+      }
       auto& v = r.phase == "zero" ? zero : r.phase == "access" ? access : fault;
       v.push_back(double(r.ns));
     }
@@ -99,6 +104,12 @@ void print_measure_table(const SweepSession& s, const std::vector<std::vector<Sa
         huge_col, us(stats::percentile(zero, 0.5)), spread, us(stats::percentile(access, 0.5)),
         us(stats::percentile(fault, 0.5)));
   }
+  if (!settle_ns.empty())
+    fmt::print(
+        "# host-reported: before each timed phase zeroscope touched its own pages, which the host "
+        "had dropped: {:.0f} pages slow (median, 10 us or more), {:.1f} ms (median); not in the "
+        "phases (docs/host-reported.md)\n",
+        stats::percentile(settle_slow, 0.5), stats::percentile(settle_ns, 0.5) / 1e6);
 }
 
 }  // namespace zs::cli

@@ -134,7 +134,10 @@ Sample PointRunner::run(std::uint32_t rep) {
   if (give_back_) give_back_->give_back(i);  // discards i too, waits, re-populates the others
 
   if (point_.kernel_fault()) {
-    if (!give_back_) pool_.discard(i);
+    if (!give_back_)
+      pool_.discard(i);
+    else
+      s.settle = settle_own_pages();
     // The fallback verification for THP when pagemap cannot be read: the
     // vmstat fault counters around the one fault (other processes' faults
     // could blur it on a busy machine; the detail says which method spoke).
@@ -182,6 +185,7 @@ Sample PointRunner::run(std::uint32_t rep) {
   if (give_back_) {  // the replica's folio, present again (the host's refault not timed)
     pool_.populate(i);
     pool_.reverify(i);
+    s.settle = settle_own_pages();
   }
   if (alias_) {
     alias_zero(s, i);

@@ -26,6 +26,7 @@
 #include "memory/backing.h"
 #include "memory/cache_state.h"
 #include "memory/folio_pool.h"
+#include "memory/own_pages.h"
 #include "primitives/registry.h"
 #include "strategies/strategy.h"
 
@@ -80,6 +81,9 @@ struct Sample {
   // (the sample is then left out).
   std::optional<std::uint64_t> alias_map_ns;
   int alias_errno = 0;
+  // Host-reported memory: the harness's own pages touched after the report
+  // cycle, before the timed phase (memory/own_pages.h); none on recycled.
+  std::optional<SettleResult> settle;
 };
 
 class PointRunner {

@@ -89,4 +89,58 @@ std::string render_alias_text(const AliasSection& s) {
   return o;
 }
 
+std::string render_alias_markdown(const AliasSection& s) {
+  if (s.groups.empty()) return "";
+  std::string o = fmt::format(
+      "\n### Alias-mapped zeroing\n\nThrough a second mapping, mapped and unmapped in the zero "
+      "phase; shootdown {}. mapping: the same mmap/munmap sequence without the clears, timed "
+      "apart; zero-mapping takes out the syscall cost the kernel's own temporary mapping does "
+      "not pay.\n",
+      s.shootdown ? "on (every unmap is an IPI)" : "off (the unmaps flush this CPU only)");
+  for (const AliasGroup& g : s.groups) {
+    o += fmt::format("\n{}, target {}\n\n", g.group, g.target);
+    o += "| strategy | n | zero us | mapping us | zero-mapping us |\n|---|---:|---:|---:|---:|\n";
+    for (const AliasEntry& e : g.entries)
+      o += fmt::format("| {} | {} | {} | {} | {} |\n", e.strategy, e.n, us(e.zero_ns), us(e.map_ns),
+                       us(e.net_ns));
+    if (g.page_over_range)
+      o += fmt::format("\nalias-page / alias-range: {:.2f}x [{:.2f}, {:.2f}] (zero, 95% CI){}.\n",
+                       g.page_over_range->estimate, g.page_over_range->lo, g.page_over_range->hi,
+                       g.net_page_over_range
+                           ? fmt::format("; {:.2f}x without the mapping", *g.net_page_over_range)
+                           : "");
+  }
+  if (s.hugetlb)
+    o += "\nhugetlb: the alias of a hugetlbfs folio can only be mapped with one huge entry; "
+         "alias-page maps the whole folio once per page there.\n";
+  return o;
+}
+
+nlohmann::json alias_json(const AliasSection& s) {
+  const auto opt = [](const std::optional<double>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json();
+  };
+  nlohmann::json j = {{"shootdown", s.shootdown}, {"groups", nlohmann::json::array()}};
+  for (const AliasGroup& g : s.groups) {
+    nlohmann::json entries = nlohmann::json::array();
+    for (const AliasEntry& e : g.entries)
+      entries.push_back({{"key", e.key},
+                         {"strategy", e.strategy},
+                         {"n", e.n},
+                         {"zero_median_ns", e.zero_ns},
+                         {"mapping_median_ns", opt(e.map_ns)},
+                         {"net_median_ns", opt(e.net_ns)}});
+    nlohmann::json x = {{"group", g.group},
+                        {"target", g.target},
+                        {"entries", entries},
+                        {"net_page_over_range", opt(g.net_page_over_range)}};
+    if (g.page_over_range)
+      x["page_over_range"] = {{"estimate", g.page_over_range->estimate},
+                              {"lo", g.page_over_range->lo},
+                              {"hi", g.page_over_range->hi}};
+    j["groups"].push_back(x);
+  }
+  return j;
+}
+
 }  // namespace zs

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "results/results_data.h"
 #include "stats/stats.h"
 
@@ -40,5 +42,7 @@ struct AliasSection {
 AliasSection build_alias(const ResultsData& d, std::uint64_t seed = 1);
 // "" when the run has no alias point.
 std::string render_alias_text(const AliasSection& s);
+std::string render_alias_markdown(const AliasSection& s);
+nlohmann::json alias_json(const AliasSection& s);
 
 }  // namespace zs

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "report/fidelity.h"
 #include "results/results_data.h"
 #include "stats/stats.h"
@@ -28,8 +30,18 @@ struct HostReportedRow {
   std::string note;                             // why a number is missing
 };
 
+// The touch of the harness's own pages before each host-reported timed
+// phase (memory/own_pages.h), over every kept host-reported sample.
+struct HostSettle {
+  std::size_t samples = 0;
+  double slow_median = 0, slow_max = 0;  // pages whose first touch took 10 us or more
+  double ns_median = 0, ns_max = 0;      // the touch's first pass
+};
+
 struct HostReportedSection {
   std::vector<HostReportedRow> rows;
+  std::optional<HostSettle> settle;  // none: no host-reported sample recorded it
+  bool empty() const { return rows.empty() && !settle; }
 };
 
 // `fidelity` is replica_fidelity(d, seed): the replica of each recycled
@@ -40,5 +52,7 @@ HostReportedSection host_reported_section(const ResultsData& d,
 
 // "" for an empty section; 80 columns.
 std::string render_host_reported_text(const HostReportedSection& s);
+std::string render_host_reported_markdown(const HostReportedSection& s);
+nlohmann::json host_reported_json(const HostReportedSection& s);
 
 }  // namespace zs

@@ -337,6 +337,7 @@ std::string render_report_markdown(const Report& r) {
   o += render_folio_fits_markdown(r.folio_fits);
   o += render_fidelity_markdown(r.fidelity);
   o += render_fault_anatomy_markdown(r.fault_anatomy);
+  o += render_host_reported_markdown(r.host_reported) + render_alias_markdown(r.alias);
   std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& [col, why] : r.not_measured) by_reason[why].push_back(col);
   for (const auto& [why, cols] : by_reason)
@@ -425,6 +426,8 @@ nlohmann::json render_report_json(const Report& r) {
   j["control"] = r.runs > 1 ? runs_control_json(r.control_runs) : control_report_json(r.control);
   if (!r.fault_anatomy.entries.empty()) j["fault_anatomy"] = fault_anatomy_json(r.fault_anatomy);
   if (!r.residency.entries.empty()) j["residency"] = residency_section_json(r.residency);
+  if (!r.host_reported.empty()) j["host_reported"] = host_reported_json(r.host_reported);
+  if (!r.alias.groups.empty()) j["alias"] = alias_json(r.alias);
   if (!r.access_sensitivity.empty()) j["access_sensitivity"] = to_json(r.access_sensitivity);
   return j;
 }

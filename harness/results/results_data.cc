@@ -191,6 +191,10 @@ ResultsData load_results(const std::string& dir, bool lenient) {
       ++d.fault_untraced[row.fault_untraced];
     }
     if (row.alias_map_ns) d.alias_map_ns.push_back(double(*row.alias_map_ns));
+    if (row.host_settle_ns && row.host_settle_slow) {
+      d.host_settle_ns.push_back(double(*row.host_settle_ns));
+      d.host_settle_slow.push_back(double(*row.host_settle_slow));
+    }
   }
   return r;
 }

@@ -38,6 +38,9 @@ struct PhaseData {
   // The zero phase of an aliased plan: each kept sample's mapping-only
   // time (samples.csv alias_map_ns), in the order of ns.
   std::vector<double> alias_map_ns;
+  // Host-reported cost phases: each kept sample's touch of the harness's own
+  // pages before it (samples.csv host_settle_ns, host_settle_slow).
+  std::vector<double> host_settle_ns, host_settle_slow;
 };
 
 struct ResultsData {

@@ -139,7 +139,11 @@ SampleRow read_row(const csv::Record& rec, const std::vector<std::string>& heade
     r.fault_map_ns = c.opt_u64(i++);
     r.fault_untraced = c.text(i++);
   }
-  if (layout.alias) r.alias_map_ns = c.opt_u64(i);
+  if (layout.alias) r.alias_map_ns = c.opt_u64(i++);
+  if (layout.alias && layout.settle) {
+    r.host_settle_ns = c.opt_u64(i++);
+    r.host_settle_slow = c.opt_u64(i);
+  }
   return r;
 }
 
@@ -154,15 +158,18 @@ SamplesLayout read_header(const csv::Parsed& parsed, const std::string& name) {
   for (std::size_t i = 0; fixed && i < kLeadingColumns.size(); ++i)
     fixed = header[i] == kLeadingColumns[i];
   // The current trailing columns, or an older file's: ending at
-  // fault_untraced (before the alias column) or at left_out.
+  // alias_map_ns (before the settle columns), at fault_untraced (before the
+  // alias column) or at left_out.
   SamplesLayout layout;
   auto ends_with = [&](std::size_t n) {
     return header.size() >= kLeadingColumns.size() + n &&
            std::equal(kTrailingColumns.begin(), kTrailingColumns.begin() + std::ptrdiff_t(n),
                       header.end() - std::ptrdiff_t(n));
   };
-  layout.alias = ends_with(kTrailingColumns.size());
-  layout.anatomy = layout.alias || ends_with(kTrailingColumns.size() - kAliasColumns);
+  layout.settle = ends_with(kTrailingColumns.size());
+  layout.alias = layout.settle || ends_with(kTrailingColumns.size() - kSettleColumns);
+  layout.anatomy =
+      layout.alias || ends_with(kTrailingColumns.size() - kSettleColumns - kAliasColumns);
   const std::size_t trail = header.size() - layout.trailing();
   for (std::size_t i = 0; fixed && i < layout.trailing(); ++i)
     fixed = header[trail + i] == kTrailingColumns[i];

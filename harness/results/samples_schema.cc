@@ -28,7 +28,8 @@ std::string number(double v) {
 
 std::size_t SamplesLayout::trailing() const {
   if (!anatomy) return kTrailingColumnsBefore;
-  return kTrailingColumns.size() - (alias ? 0 : kAliasColumns);
+  if (!alias) return kTrailingColumns.size() - kSettleColumns - kAliasColumns;
+  return kTrailingColumns.size() - (settle ? 0 : kSettleColumns);
 }
 
 std::vector<std::string> SamplesLayout::header() const {
@@ -61,6 +62,10 @@ std::string format_row(const SampleRow& r, const SamplesLayout& layout) {
     c.push_back(opt_u64(r.fault_map_ns));
     c.push_back(r.fault_untraced);
     if (layout.alias) c.push_back(opt_u64(r.alias_map_ns));
+    if (layout.alias && layout.settle) {
+      c.push_back(opt_u64(r.host_settle_ns));
+      c.push_back(opt_u64(r.host_settle_slow));
+    }
   }
   return csv::record(c);
 }

@@ -19,16 +19,21 @@ namespace zs {
 inline constexpr std::array<std::string_view, 16> kLeadingColumns = {
     "key",   "backing", "folio_size", "strategy", "primitive", "target", "access", "op",
     "cache", "evict",   "batch",      "width",    "rep",       "phase",  "ns",     "tsc"};
-inline constexpr std::array<std::string_view, 11> kTrailingColumns = {
-    "batch_max_ns",   "batches",       "huge",         "multiplexed",    "pass",        "left_out",
-    "fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "fault_untraced", "alias_map_ns"};
-// Older samples.csv files, still read: written before the alias column
-// (without the last kAliasColumns), or also before the fault anatomy
-// (without the kAnatomyColumns before it).
+inline constexpr std::array<std::string_view, 13> kTrailingColumns = {
+    "batch_max_ns",    "batches",       "huge",
+    "multiplexed",     "pass",          "left_out",
+    "fault_alloc_ns",  "fault_zero_ns", "fault_map_ns",
+    "fault_untraced",  "alias_map_ns",  "host_settle_ns",
+    "host_settle_slow"};
+// Older samples.csv files, still read: written before the settle columns
+// (without the last kSettleColumns), also before the alias column (without
+// the kAliasColumns before them), or also before the fault anatomy
+// (without the kAnatomyColumns before that).
+inline constexpr std::size_t kSettleColumns = 2;
 inline constexpr std::size_t kAliasColumns = 1;
 inline constexpr std::size_t kAnatomyColumns = 4;
 inline constexpr std::size_t kTrailingColumnsBefore =
-    kTrailingColumns.size() - kAliasColumns - kAnatomyColumns;
+    kTrailingColumns.size() - kSettleColumns - kAliasColumns - kAnatomyColumns;
 
 struct SampleRow {
   std::string key, backing;
@@ -56,6 +61,10 @@ struct SampleRow {
   // Aliased plans' zero rows: the map/unmap sequence without the clears
   // (measure/alias_executor.h); none for every other row.
   std::optional<std::uint64_t> alias_map_ns;
+  // Host-reported rows of the cost phase (zero, or fault for kernel-fault):
+  // the touch of the harness's own pages before it (memory/own_pages.h),
+  // its time and the pages that were slow; none for every other row.
+  std::optional<std::uint64_t> host_settle_ns, host_settle_slow;
 
   bool kept() const { return left_out.empty(); }
 };
@@ -65,6 +74,7 @@ struct SamplesLayout {
   std::vector<std::string> counters;
   bool anatomy = true;           // false: a file written before the fault anatomy columns
   bool alias = true;             // false: a file written before alias_map_ns
+  bool settle = true;            // false: a file written before host_settle_ns
   std::size_t trailing() const;  // how many trailing columns this layout has
   std::vector<std::string> header() const;
 };

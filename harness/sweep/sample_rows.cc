@@ -81,6 +81,10 @@ std::vector<SampleRow> sample_rows(const Point& p, const std::string& key,
       x.fault_untraced = s.anatomy->why;
     }
     if (x.phase == "zero") x.alias_map_ns = s.alias_map_ns;
+    if (s.settle && x.phase != "access") {
+      x.host_settle_ns = s.settle->ns;
+      x.host_settle_slow = s.settle->slow_pages;
+    }
     rows.push_back(std::move(x));
   };
   row("zero", s.zero);

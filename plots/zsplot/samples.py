@@ -19,8 +19,10 @@ TRAILING = ("batch_max_ns", "batches", "huge", "multiplexed", "pass", "left_out"
 ANATOMY = ("fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "fault_untraced")
 # After the anatomy since the alias strategies: map/unmap without the clears.
 ALIAS = ("alias_map_ns",)
+SETTLE = ("host_settle_ns", "host_settle_slow")
 UINT = ("folio_size", "target", "batch", "width", "rep", "ns")
-OPT_UINT = ("tsc", "batches", "pass", "fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "alias_map_ns")
+OPT_UINT = ("tsc", "batches", "pass", "fault_alloc_ns", "fault_zero_ns", "fault_map_ns", "alias_map_ns",
+            "host_settle_ns", "host_settle_slow")
 FLAGS = ("huge", "multiplexed")
 FIX = "; the file is damaged (rerun with --lenient to leave the damaged rows out, or restore the file)"
 KINDS = ("malformed", "duplicated", "in an incomplete sample", "torn")
@@ -29,8 +31,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _trailing(header):
-    """The header's trailing columns: with the anatomy and alias columns, or an older file's."""
-    for cols in (TRAILING + ANATOMY + ALIAS, TRAILING + ANATOMY):
+    """The header's trailing columns: with the anatomy, alias and settle columns, or an older file's."""
+    for cols in (TRAILING + ANATOMY + ALIAS + SETTLE, TRAILING + ANATOMY + ALIAS, TRAILING + ANATOMY):
         if tuple(header[-len(cols):]) == cols:
             return cols
     return TRAILING
@@ -164,7 +166,7 @@ def read_samples(path, lenient=False, complete_run=False, keys=None):
     if (bad or len(header) < len(LEADING) + len(trailing) or tuple(header[:len(LEADING)]) != LEADING
             or tuple(header[-len(trailing):]) != trailing or any(not h or _not_text(h) for h in header)):
         raise Damaged("%s:1: the header is not samples.csv's (%s ... %s expected); written by another "
-                      "zeroscope version?" % (path, ",".join(LEADING), ",".join(TRAILING + ANATOMY)))
+                      "zeroscope version?" % (path, ",".join(LEADING), ",".join(TRAILING + ANATOMY + ALIAS + SETTLE)))
     f = SamplesFile()
 
     def damage(line, kind, problem):

@@ -64,6 +64,21 @@ TEST(AliasReport, MediansNetCostAndRatioPerGroup) {
   EXPECT_NE(text.find("; 2.67x without the mapping"), std::string::npos) << text;
 }
 
+TEST(AliasReport, MarkdownAndJsonCarryTheSameNumbers) {
+  const AliasSection s = build_alias(synthetic(false));
+  const std::string md = render_alias_markdown(s);
+  EXPECT_NE(md.find("### Alias-mapped zeroing"), std::string::npos) << md;
+  EXPECT_NE(md.find("| alias-range | 5 | 200.0 | 50.0 | 150.0 |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("alias-page / alias-range: 15.00x ["), std::string::npos) << md;
+  const nlohmann::json j = alias_json(s);
+  EXPECT_EQ(j["shootdown"], false);
+  ASSERT_EQ(j["groups"].size(), 1u);
+  EXPECT_EQ(j["groups"][0]["entries"][0]["strategy"], "alias-range");
+  EXPECT_DOUBLE_EQ(j["groups"][0]["entries"][0]["net_median_ns"].get<double>(), 150000);
+  EXPECT_DOUBLE_EQ(j["groups"][0]["page_over_range"]["estimate"].get<double>(), 15.0);
+  EXPECT_EQ(render_alias_markdown({}), "");
+}
+
 TEST(AliasReport, ShootdownIsTakenFromTheSettings) {
   EXPECT_TRUE(build_alias(synthetic(true)).shootdown);
   EXPECT_NE(render_alias_text(build_alias(synthetic(true))).find("shootdown: on"),

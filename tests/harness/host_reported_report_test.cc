@@ -8,6 +8,7 @@
 
 #include "report/fidelity.h"
 #include "report/host_reported_text.h"
+#include "report/report.h"
 
 namespace zs {
 namespace {
@@ -126,6 +127,55 @@ TEST(HostReportedReport, NothingWithoutHostReportedFaultsAndNoRatioWithoutATwin)
   old.op = "write";
   old.cache = "cold";
   EXPECT_EQ(old.group(), "thp 2 MiB, access page/write, cache cold");
+}
+
+// The touch of the harness's own pages before each host-reported phase:
+// medians and maxima over every host-reported cost phase, none on
+// recycled memory, and in every format.
+TEST(HostReportedReport, TheOwnPagesSettleIsSummarisedInEveryFormat) {
+  Fake f;
+  f.add("kernel-fault", "recycled", kRecycled)
+      .add("kernel-fault", "host-reported", kHost)
+      .add("left-right", "recycled", kReplica)
+      .add("left-right", "host-reported", kReplicaHost);
+  const std::string hf = f.d.points[1].key, hz = f.d.points[3].key, rz = f.d.points[2].key;
+  f.d.data[hf]["fault"].host_settle_ns = {10e6, 20e6, 30e6};
+  f.d.data[hf]["fault"].host_settle_slow = {100, 200, 300};
+  f.d.data[hz]["zero"].host_settle_ns = {40e6, 50e6};
+  f.d.data[hz]["zero"].host_settle_slow = {400, 500};
+  f.d.data[rz]["zero"].host_settle_ns = {900e6};  // recycled: not counted
+  f.d.data[rz]["zero"].host_settle_slow = {900};
+  const auto s = host_reported_section(f.d, replica_fidelity(f.d, 1), 1);
+  ASSERT_TRUE(s.settle);
+  EXPECT_EQ(s.settle->samples, 5u);
+  EXPECT_DOUBLE_EQ(s.settle->slow_median, 300);
+  EXPECT_DOUBLE_EQ(s.settle->slow_max, 500);
+  EXPECT_DOUBLE_EQ(s.settle->ns_median, 30e6);
+  EXPECT_DOUBLE_EQ(s.settle->ns_max, 50e6);
+  const std::string text = render_host_reported_text(s);
+  EXPECT_NE(text.find("300 (median, at most 500)"), std::string::npos) << text;
+  const std::string md = render_host_reported_markdown(s);
+  EXPECT_NE(md.find("### Host-reported memory"), std::string::npos) << md;
+  EXPECT_NE(
+      md.find("| thp 2 MiB, access page/write, cache cold | first | 256.5 | 5010.0 | 19.53 ["),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| left-right/stosb | 100.0 | 2.0% |"), std::string::npos) << md;
+  EXPECT_NE(md.find("300 (median, at most 500)"), std::string::npos) << md;
+  EXPECT_NE(md.find("30.0 ms (median, at most 50.0 ms) over 5 samples"), std::string::npos) << md;
+  const nlohmann::json j = host_reported_json(s);
+  ASSERT_EQ(j["faults"].size(), 1u);
+  EXPECT_EQ(j["faults"][0]["host_reported_key"], hf);
+  EXPECT_DOUBLE_EQ(j["faults"][0]["ratio"]["estimate"].get<double>(), 5010.0 / 256.5);
+  EXPECT_DOUBLE_EQ(j["faults"][0]["replica_share"].get<double>(), 100e3 / 5010e3);
+  EXPECT_EQ(j["own_pages_settle"]["samples"], 5);
+  EXPECT_DOUBLE_EQ(j["own_pages_settle"]["slow_pages_median"].get<double>(), 300);
+  // Without any host-reported sample: no settle, an empty section.
+  Fake g;
+  g.add("kernel-fault", "recycled", kRecycled);
+  const auto e = host_reported_section(g.d, replica_fidelity(g.d, 1), 1);
+  EXPECT_TRUE(e.empty());
+  EXPECT_EQ(render_host_reported_markdown(e), "");
 }
 
 }  // namespace

@@ -49,6 +49,17 @@ TEST(HostReportedRun, TheFaultOnHostReportedMemoryCostsMore) {
   EXPECT_GE(s.rows[0].ratio->estimate, 2.0)
       << "recycled " << s.rows[0].recycled_median << " ns, host-reported " << s.rows[0].host_median
       << " ns";
+  // Every kept host-reported fault recorded the touch of zeroscope's own
+  // pages before it; the recycled faults none.
+  ASSERT_TRUE(s.settle);
+  const PhaseData* hf = d.phase(s.rows[0].host.key, "fault");
+  const PhaseData* rf = d.phase(s.rows[0].recycled.key, "fault");
+  ASSERT_NE(hf, nullptr);
+  ASSERT_NE(rf, nullptr);
+  EXPECT_EQ(s.settle->samples, hf->ns.size());
+  EXPECT_EQ(hf->host_settle_ns.size(), hf->ns.size());
+  EXPECT_TRUE(rf->host_settle_ns.empty());
+  EXPECT_GT(s.settle->ns_median, 0);
 }
 
 }  // namespace

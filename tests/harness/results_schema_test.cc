@@ -92,7 +92,8 @@ TEST(SamplesSchema, HeaderIsTheFixedColumnsAroundTheCounters) {
             "key,backing,folio_size,strategy,primitive,target,access,op,cache,evict,batch,width,"
             "rep,phase,ns,"
             "tsc,page_faults,energy_pkg,batch_max_ns,batches,huge,multiplexed,pass,left_out,"
-            "fault_alloc_ns,fault_zero_ns,fault_map_ns,fault_untraced,alias_map_ns\n");
+            "fault_alloc_ns,fault_zero_ns,fault_map_ns,fault_untraced,alias_map_ns,host_settle_ns,"
+            "host_settle_slow\n");
 }
 
 // A samples.csv written before the fault anatomy columns ends at left_out:
@@ -136,7 +137,7 @@ TEST(SamplesSchema, FaultSpansRoundTripWithTheirReason) {
   a0.primitive = a1.primitive = "";
   EXPECT_EQ(format_row(traced),
             "f,thp,2097152,kernel-fault,,0,page,write,cold,pool,0,2,0,fault,170000,,,3,,,1,,,,2500,"
-            "167000,500,,\n");
+            "167000,500,,,,\n");
   SamplesFile f = parse_samples(file({traced, a0, untraced, a1}), "s.csv");
   EXPECT_TRUE(f.layout.anatomy);
   ASSERT_EQ(f.rows.size(), 4u);
@@ -162,8 +163,8 @@ TEST(SamplesSchema, AliasMapNsRoundTripsAndIsEmptyElsewhere) {
   EXPECT_EQ(
       format_row(z),
       "a,thp,2097152,alias-page,stosb,0,page,write,cold,pool,0,2,0,zero,250000,,,3,,,1,,,,,,,,"
-      "48230\n");
-  EXPECT_EQ(format_row(a).substr(format_row(a).size() - 3), ",,\n");
+      "48230,,\n");
+  EXPECT_EQ(format_row(a).substr(format_row(a).size() - 5), ",,,,\n");
   SamplesFile f = parse_samples(file({z, a}), "s.csv");
   EXPECT_TRUE(f.layout.alias);
   ASSERT_EQ(f.rows.size(), 2u);
@@ -194,6 +195,46 @@ TEST(SamplesSchema, AFileWrittenBeforeTheAliasColumnIsStillRead) {
   EXPECT_EQ(again, text);
 }
 
+// host_settle_ns, host_settle_slow: the touch of the harness's own pages
+// before a host-reported cost phase; written and read back, empty elsewhere.
+TEST(SamplesSchema, HostSettleColumnsRoundTrip) {
+  SampleRow z = row("h", "zero", 0, 400), a = row("h", "access", 0, 9);
+  z.host_settle_ns = 12345678;
+  z.host_settle_slow = 97;
+  EXPECT_EQ(format_row(z).substr(format_row(z).size() - 14), ",,12345678,97\n");
+  SamplesFile f = parse_samples(file({z, a}), "s.csv");
+  EXPECT_TRUE(f.layout.settle);
+  ASSERT_EQ(f.rows.size(), 2u);
+  EXPECT_EQ(f.rows[0].host_settle_ns, 12345678u);
+  EXPECT_EQ(f.rows[0].host_settle_slow, 97u);
+  EXPECT_FALSE(f.rows[1].host_settle_ns.has_value());
+  std::string bad = file({z, a});
+  bad.replace(bad.find(",97\n"), 3, ",9x");
+  EXPECT_NE(message_of(bad).find("column 'host_settle_slow': '9x' is not an unsigned integer"),
+            std::string::npos);
+}
+
+// A samples.csv written before the settle columns ends at alias_map_ns:
+// still read, without them, and rewritten with the columns it had.
+TEST(SamplesSchema, AFileWrittenBeforeTheSettleColumnsIsStillRead) {
+  SamplesLayout old = kLayout;
+  old.settle = false;
+  EXPECT_EQ(format_header(old).substr(format_header(old).size() - 14), ",alias_map_ns\n");
+  SampleRow z = row("k", "zero", 0, 100), a = row("k", "access", 0, 9);
+  z.alias_map_ns = 5;
+  z.host_settle_ns = 7;  // not written: the layout has no such column
+  const std::string text = format_header(old) + format_row(z, old) + format_row(a, old);
+  SamplesFile f = parse_samples(text, "s.csv");
+  EXPECT_TRUE(f.layout.alias);
+  EXPECT_FALSE(f.layout.settle);
+  ASSERT_EQ(f.rows.size(), 2u);
+  EXPECT_EQ(f.rows[0].alias_map_ns, 5u);
+  EXPECT_FALSE(f.rows[0].host_settle_ns.has_value());
+  std::string again = format_header(f.layout);
+  for (const SampleRow& r : f.rows) again += format_row(r, f.layout);
+  EXPECT_EQ(again, text);
+}
+
 TEST(SamplesSchema, RowsRoundTripAndMissingValuesStayEmpty) {
   SampleRow a = row("k/1", "zero", 0, 1500);
   a.tsc = 4000;
@@ -208,7 +249,7 @@ TEST(SamplesSchema, RowsRoundTripAndMissingValuesStayEmpty) {
   EXPECT_EQ(
       format_row(b),
       "\"k,2\",thp,2097152,extent,stosb,0,page,write,cold,pool,0,2,1,access,20,,,3,,,,,,backing "
-      "unverified,,,,,\n");
+      "unverified,,,,,,,\n");
   // Each with the other phase of its sample: the reader takes whole samples.
   SampleRow a_access = row("k/1", "access", 0, 9), b_zero = row("k,2", "zero", 1, 9);
   b_zero.left_out = b.left_out;
@@ -258,12 +299,12 @@ TEST(SamplesSchema, DamagedFilesAreRefusedWithLineAndFix) {
     return line;
   };
   const std::string next = format_row(row("k", "zero", 1, 6));
-  EXPECT_EQ(message_of(ok + "k,thp,2097152\n"), "s.csv:4: 3 cells where the header has 29" + kFix);
+  EXPECT_EQ(message_of(ok + "k,thp,2097152\n"), "s.csv:4: 3 cells where the header has 31" + kFix);
   EXPECT_EQ(message_of(ok + with(next, ",6,", ",6us,")),
             "s.csv:4: column 'ns': '6us' is not an unsigned integer" + kFix);
   EXPECT_EQ(message_of(ok + with(next, ",3,", ",x3,")),
             "s.csv:4: column 'energy_pkg': 'x3' is not a number" + kFix);
-  EXPECT_EQ(message_of(ok + with(next, ",1,,,,,,,,\n", ",yes,,,,,,,,\n")),
+  EXPECT_EQ(message_of(ok + with(next, ",1,,,,,,,,,,\n", ",yes,,,,,,,,,,\n")),
             "s.csv:4: column 'huge': 'yes' is not 0, 1 or empty" + kFix);
   EXPECT_EQ(
       message_of(ok + with(next, ",zero,", ",fault,")),
