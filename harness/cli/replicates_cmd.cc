@@ -108,7 +108,7 @@ int run_replicates_cmd(const ReplicatesArgs& a) {
   } else {
     const SweepPlan plan = plan_sweep(opt);  // the config, checked before anything is written
     if (a.dry_run) {
-      print_dry_run(plan);
+      print_dry_run(plan, opt.enable_shmem_thp);
       fmt::print("# x {} replicates, each a fresh process: estimated {:.0f} s in all\n", a.count,
                  plan.estimate_seconds() * a.count);
       return 0;

@@ -207,11 +207,13 @@ Runner add_compare(CLI::App& app) {
       ->required();
   sub->add_option("--by", a->by,
                   "what differs between the directories: label (default) | host | kernel");
-  sub->add_option("--ignore", a->ignore,
-                  "axes not matched: --ignore strategy compares a run of one strategy with "
-                  "another (a kernel-fault run with the replica's); repeat it or separate axes "
-                  "by commas: --ignore strategy --ignore primitive, or --ignore "
-                  "strategy,primitive")
+  sub->add_option(
+         "--ignore", a->ignore,
+         "axes not matched: --ignore strategy compares a run of one strategy with "
+         "another (a kernel-fault run with the replica's), --ignore memory a host-reported "
+         "run with a recycled one; repeat it or separate axes "
+         "by commas: --ignore strategy --ignore primitive, or --ignore "
+         "strategy,primitive")
       ->delimiter(',')
       ->allow_extra_args(false)
       ->expected(1)

@@ -75,7 +75,7 @@ Runner add_run(CLI::App& app) {
         *wait, [](const std::string& line) { fmt::print(stderr, "zeroscope run: {}\n", line); });
     const SweepPlan plan = plan_sweep(*o);
     if (*dry_run) {
-      print_dry_run(plan);
+      print_dry_run(plan, o->enable_shmem_thp);
       return 0;
     }
     RunReporter reporter;

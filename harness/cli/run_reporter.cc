@@ -1,17 +1,22 @@
 #include "cli/run_reporter.h"
 
+#include "cli/error_text.h"
+
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "measure/experiment.h"
+#include "memory/memfd_pool.h"
 #include "report/drift.h"
 #include "results/results_dir.h"
 #include "sweep/kernel_strategy.h"
@@ -84,9 +89,17 @@ void print_medians(const std::vector<SummaryRow>& summary, const std::vector<Poi
 
 }  // namespace
 
-void print_dry_run(const SweepPlan& plan) {
+void print_dry_run(const SweepPlan& plan, bool enable_shmem_thp) {
   const SweepSettings& set = plan.config.settings;
   for (const Point& p : plan.points) fmt::print("{}\n", point_key(p));
+  // What the run would refuse before measuring and the dry run can see.
+  std::set<std::uint64_t> shmem;
+  for (const Point& p : plan.points)
+    if (!enable_shmem_thp && p.backing == Backing::thp && pool_source(p) == PoolSource::memfd &&
+        shmem.insert(p.folio_bytes).second)
+      if (auto why = shmem_thp_unusable(p.folio_bytes))
+        fmt::print("# the run would refuse {}: {}\n", p.strategy.name(),
+                   error_text(SetupError(*why)));
   const double s = plan.estimate_seconds();
   const double waits = host_reported_wait_seconds(plan.points, set);
   fmt::print(

@@ -18,7 +18,9 @@ namespace zs::cli {
 
 inline constexpr int kExitInterrupted = 130, kExitTimeBudget = 3, kExitWriteFailed = 4;
 
-void print_dry_run(const SweepPlan& plan);
+// `enable_shmem_thp`: the run's --enable-shmem-thp; without it, alias points
+// whose shmem THP is not allowed here are named with what the run would say.
+void print_dry_run(const SweepPlan& plan, bool enable_shmem_thp = false);
 
 class RunReporter : public RunObserver {
  public:

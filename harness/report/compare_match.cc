@@ -24,6 +24,7 @@ std::string axis_value(const PointInfo& p, const std::string& axis) {
   if (axis == "primitive") return p.kernel_fault() ? "-" : p.primitive;
   if (axis == "target") return p.target;
   if (axis == "access") return p.access + ":" + p.op;
+  if (axis == "memory") return p.memory;
   return p.cache;
 }
 
@@ -37,17 +38,16 @@ std::string match_key(const PointInfo& p, const std::vector<std::string>& ignore
     const bool wild = ignored(ignore, axis) || (any_primitive && axis == "primitive");
     k += axis + "=" + (wild ? "*" : axis_value(p, axis)) + ";";
   }
-  // Memory is never ignored: a fault on host-reported memory matches only
-  // host-reported points (recycled adds nothing, as in the key).
-  if (p.memory != "recycled") k += "memory=" + p.memory + ";";
   return k;
 }
 
 }  // namespace
 
 const std::vector<std::string>& compare_axes() {
+  // memory: a fault on host-reported memory matches only host-reported
+  // points, unless ignored (a host-reported run against a recycled one).
   static const std::vector<std::string> axes = {"backing", "folio_size", "strategy", "primitive",
-                                                "target",  "access",     "cache"};
+                                                "target",  "access",     "cache",    "memory"};
   return axes;
 }
 

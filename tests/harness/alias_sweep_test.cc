@@ -85,5 +85,19 @@ TEST_F(AliasSweep, AliasPointsOnMthpAreRefusedInOneLine) {
   EXPECT_FALSE(fs::exists(out() + "/samples.csv"));
 }
 
+// The dry run says what the run would refuse without --enable-shmem-thp,
+// and nothing with it.
+TEST_F(AliasSweep, TheDryRunNamesAMissingShmemThp) {
+  auto without = testing::run_zeroscope("run --dry-run " + config("thp", false));
+  ASSERT_EQ(without.rc, 0) << without.err;
+  if (without.out.find("# the run would refuse alias-range: shmem THP 2 MiB:") == std::string::npos)
+    GTEST_SKIP() << "shmem THP 2 MiB is allowed here already: nothing to refuse\n" << without.out;
+  EXPECT_NE(without.out.find("rerun with --enable-shmem-thp as root"), std::string::npos)
+      << without.out;
+  auto with = testing::run_zeroscope("run --dry-run --enable-shmem-thp " + config("thp", false));
+  ASSERT_EQ(with.rc, 0) << with.err;
+  EXPECT_EQ(with.out.find("would refuse"), std::string::npos) << with.out;
+}
+
 }  // namespace
 }  // namespace zs

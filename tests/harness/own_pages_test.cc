@@ -46,9 +46,10 @@ TEST(OwnPages, TouchCountsEveryPageOfTheRanges) {
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   ASSERT_NE(m, MAP_FAILED);
   const auto lo = reinterpret_cast<std::uintptr_t>(m);
-  const SettleResult s = touch_pages({{lo, lo + std::uintptr_t(page) * 3},
-                                      {lo + std::uintptr_t(page) * 4, lo + std::uintptr_t(page) * 5}},
-                                     std::uint64_t(page));
+  const SettleResult s =
+      touch_pages({{lo, lo + std::uintptr_t(page) * 3},
+                   {lo + std::uintptr_t(page) * 4, lo + std::uintptr_t(page) * 5}},
+                  std::uint64_t(page));
   EXPECT_EQ(s.pages, 4u);
   EXPECT_LE(s.slow_pages, s.pages);
   EXPECT_GT(s.ns, 0u);
