@@ -95,7 +95,7 @@ FleetCapability fleet_capability(const std::vector<const json*>& metas,
               {"free_page_reporting", "free page rep."},
               {"thp", "THP"}};
   for (const auto& [backing, size] : folios)
-    c.fields.push_back({fmt::format("zeroing {} {}", backing, size),
+    c.fields.push_back({fmt::format("zeroing_{}_{}", backing, size),
                         fmt::format("zeroing {} {}", backing, compact_size(size))});
   c.fields.push_back({"clear_page", "clear_page"});
   c.fields.push_back({"pmu", "PMU"});

@@ -23,7 +23,7 @@ namespace {
 constexpr std::uintmax_t kMaxFleetJson = 16u << 20;
 
 constexpr const char* kRedo =
-    "restore it from a copy, or run the fleet again (./run.sh fleet INVENTORY CONFIG)";
+    "restore it from a copy, or run the fleet again with ./run.sh fleet INVENTORY CONFIG";
 
 std::string text_of(const ojson& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
@@ -98,9 +98,9 @@ FleetDir read_fleet_dir(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(file, ec))
     throw SetupError(fmt::format(
-        "{}: missing; not a fleet directory (./run.sh fleet INVENTORY CONFIG makes one), or one "
-        "that lost its record ({})",
-        file, kRedo));
+        "{}: missing; not a fleet directory (./run.sh fleet INVENTORY CONFIG makes one; a "
+        "results directory is reported without {} host), or one that lost its record: {}",
+        file, option_ref(Option::by), kRedo));
   if (!fs::is_regular_file(file, ec) || fs::file_size(file, ec) > kMaxFleetJson)
     throw SetupError(fmt::format("{}: not a regular file of at most 16 MiB; {}", file, kRedo));
   const ojson j = parse(file);
@@ -108,11 +108,12 @@ FleetDir read_fleet_dir(const std::string& path) {
     throw SetupError(
         fmt::format("{}: not a fleet record (a JSON object expected); {}", file, kRedo));
   const std::string schema = text_of(j, "schema");
+  if (schema.empty())
+    throw SetupError(fmt::format("{}: no schema ({} expected); {}", file, kFleetSchema, kRedo));
   if (schema != kFleetSchema)
-    throw SetupError(fmt::format(
-        "{}: schema {} is not {}; {}", file,
-        schema.empty() ? std::string("missing") : "'" + printable(schema) + "'", kFleetSchema,
-        schema.empty() ? kRedo : "read it with the zeroscope that wrote it"));
+    throw SetupError(
+        fmt::format("{}: schema '{}' is not {}; read it with the zeroscope that wrote it", file,
+                    printable(schema), kFleetSchema));
   if (!j.contains("hosts") || !j["hosts"].is_object() || j["hosts"].empty())
     throw SetupError(fmt::format("{}: no hosts (an object of hosts expected); {}", file, kRedo));
   FleetDir f;
