@@ -68,7 +68,9 @@ def read_fleet(path):
         record = json.loads(text)
     except ValueError as e:
         pos, line = getattr(e, "pos", 0), getattr(e, "lineno", 1)
-        why = "the JSON ends early (the file was cut short)" if pos >= len(text.rstrip()) else "not valid JSON"
+        # A string is unterminated only at the end of the text (a line end inside one is another error).
+        early = pos >= len(text.rstrip()) or str(getattr(e, "msg", "")).startswith("Unterminated string")
+        why = "the JSON ends early (the file was cut short)" if early else "not valid JSON"
         raise NoData("%s:%d: %s; %s" % (f, line, why, REDO))
     if not isinstance(record, dict):
         raise NoData("%s: not a fleet record (a JSON object expected); %s" % (f, REDO))

@@ -195,5 +195,22 @@ TEST(CliFleetCompare, AFleetOfOneCompletedHostHasNothingToCompare) {
   EXPECT_NE(r.out.find("lab-epyc: pending: no reason recorded"), std::string::npos);
 }
 
+TEST(CliFleetReport, PlotsGoIntoTheFleetDirectory) {
+  if (!fs::exists("/usr/bin/python3") ||
+      std::system("/usr/bin/python3 -c 'import matplotlib, scipy' >/dev/null 2>&1") != 0)
+    GTEST_SKIP()
+        << "/usr/bin/python3 with matplotlib is not installed (apt-get install python3-matplotlib)";
+  const fs::path dir = test::fresh_test_dir("fleet_plots_") / "fleet";
+  fs::copy(fs::path(ZS_SOURCE_DIR) / kFleet, dir, fs::copy_options::recursive);
+  auto r = testing::run_zeroscope("report --by host " + dir.string() + " --plots");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.out.find("\nplots:\n"), std::string::npos);
+  for (const char* ext : {".png", ".svg", ".json"})
+    EXPECT_GT(fs::file_size(dir / "plots" / (std::string("compare_machines") + ext)), 0u) << ext;
+  const auto side = nlohmann::json::parse(test::slurp(dir / "plots" / "compare_machines.json"));
+  EXPECT_EQ(side["panels"], 4);  // the completed hosts; the failed one is in the footnote
+  EXPECT_FALSE(side["outside"]);
+}
+
 }  // namespace
 }  // namespace zs
