@@ -28,6 +28,11 @@ int run_fleet_report(const FleetReportArgs& a, const PlotRunner& plots) {
   if (a.format != "text" && a.format != "markdown" && a.format != "csv" && a.format != "json")
     throw UsageError(
         fmt::format("--format: unknown '{}'; allowed: text, markdown, csv, json", a.format));
+  if (a.metric != "ns")
+    throw UsageError(fmt::format(
+        "--metric: {} is not for --by host: the hosts are compared in time (report one host "
+        "for its counters: zeroscope report {}/HOST --metric {})",
+        a.metric, a.dir, a.metric));
   const FleetHosts hosts = load_fleet_hosts(a.dir, a.lenient);
   FleetReportOptions opt;
   opt.baseline = a.baseline;

@@ -10,7 +10,7 @@
 namespace zs::cli {
 
 struct FleetReportArgs {
-  std::string dir, by, baseline, format;
+  std::string dir, by, baseline, format, metric = "ns";
   bool plots = false, lenient = false;
 };
 

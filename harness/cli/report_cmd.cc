@@ -199,8 +199,8 @@ Runner add_report(CLI::App& app) {
   return [sub, a]() {
     if (!sub->parsed()) return -1;
     if (!fleet_report_wanted(a->dir, a->by)) return run_report(*a);
-    return run_fleet_report({a->dir, a->by, a->baseline, a->format, a->plots, a->lenient},
-                            run_plots);
+    return run_fleet_report(
+        {a->dir, a->by, a->baseline, a->format, a->metric, a->plots, a->lenient}, run_plots);
   };
 }
 

@@ -80,8 +80,10 @@ FleetBaseline pick_baseline(const HostView& h, const std::vector<const PointInfo
     if (h.has(*p)) measured.insert(p->strategy);
   FleetBaseline b;
   if (!asked.empty()) {
-    if (measured.count(asked)) b.strategy = asked;
-    b.why = measured.count(asked) ? "asked for" : "asked for " + asked + ", not measured here";
+    if (measured.count(asked))
+      b.strategy = asked;
+    else
+      b.why = asked + " was asked for but not measured here: no ratios";
     return b;
   }
   const PointInfo& first = *group.front();

@@ -138,6 +138,9 @@ TEST(CliFleetReport, AFleetDirectoryWithoutByHostGetsAHint) {
   r = run("report --by host " + kFleet + " --baseline zigzag");
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.err.find("--baseline: 'zigzag' is not a strategy of any host"), std::string::npos);
+  r = run("report --by host " + kFleet + " --metric task_clock");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err.find("--metric: task_clock is not for --by host"), std::string::npos) << r.err;
   // One host of the fleet is an ordinary results directory.
   EXPECT_EQ(run("report " + kFleet + "/lab-xeon").rc, 0);
 }
@@ -193,6 +196,60 @@ TEST(CliFleetCompare, AFleetOfOneCompletedHostHasNothingToCompare) {
   EXPECT_EQ(r.rc, 0) << r.err;
   EXPECT_NE(r.out.find("hosts: 1 of 5 completed"), std::string::npos);
   EXPECT_NE(r.out.find("lab-epyc: pending: no reason recorded"), std::string::npos);
+}
+
+// A completed host's damaged samples.csv is refused as `report` refuses it,
+// or left out and said with the host's name under --lenient.
+TEST(CliFleetReport, AHostsDamagedSamplesAreRefusedOrSaid) {
+  const fs::path dir = test::fresh_test_dir("fleet_lenient_") / "fleet";
+  fs::copy(fs::path(ZS_SOURCE_DIR) / kFleet, dir, fs::copy_options::recursive);
+  const fs::path csv = dir / "lab-xeon" / "samples.csv";
+  std::istringstream in(test::slurp(csv));
+  std::string header, first;
+  std::getline(in, header);
+  std::getline(in, first);
+  std::ofstream(csv, std::ios::app) << first << "\n";
+  auto r = run("report --by host " + dir.string());
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_EQ(r.err.rfind("zeroscope report: " + csv.string() + ":130: ", 0), 0u) << r.err;
+  r = run("report --by host " + dir.string() + " --lenient");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.out.find("lab-xeon: left out 1 damaged row of samples.csv"), std::string::npos)
+      << r.out;
+}
+
+// A host that ran `-- --replicates 2` brought back a replicates parent:
+// its ratios are over runs, then samples, and the header says how many.
+TEST(CliFleetReport, AHostWithReplicateRuns) {
+  const fs::path dir = test::fresh_test_dir("fleet_runs_") / "fleet";
+  fs::copy(fs::path(ZS_SOURCE_DIR) / kFleet, dir, fs::copy_options::recursive);
+  const fs::path host = dir / "lab-epyc";
+  fs::rename(host, dir / "rep-1");
+  fs::create_directory(host);
+  fs::rename(dir / "rep-1", host / "rep-1");
+  fs::copy(fs::path(ZS_SOURCE_DIR) / "tests/fixtures/results/quick-c", host / "rep-2",
+           fs::copy_options::recursive);
+  fs::copy_file(fs::path(ZS_SOURCE_DIR) / "tests/fixtures/replicates/meta.json",
+                host / "meta.json");
+  auto r = run("report --by host " + dir.string() + " --format json");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["hosts"][0]["runs"], 2);
+  EXPECT_EQ(j["hosts"][1]["runs"], 1);
+  for (const auto& row : j["groups"][0]["rows"]) {
+    const auto& c = row["cells"]["lab-epyc"];
+    if (c.is_object() && !c["is_baseline"]) {
+      EXPECT_EQ(c["interval"], "runs") << row["key"];
+      EXPECT_TRUE(c["ratio"].is_object()) << row["key"];
+    }
+    if (!row["cells"]["lab-xeon"]["is_baseline"]) {
+      EXPECT_EQ(row["cells"]["lab-xeon"]["interval"], "samples");
+    }
+  }
+  r = run("report --by host " + dir.string());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.out.find("AMD: lab-epyc [amd, lab] (2 runs)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("over runs, then samples, for a host with runs"), std::string::npos);
 }
 
 TEST(CliFleetReport, PlotsGoIntoTheFleetDirectory) {
