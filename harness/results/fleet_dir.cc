@@ -61,21 +61,21 @@ std::string results_path(const std::string& dir, const std::string& file, const 
   if (!entry.contains("results") || !entry["results"].is_string() ||
       entry["results"].get<std::string>().empty())
     throw SetupError(fmt::format("{}: host '{}' is completed but names no results directory; {}",
-                                 file, printable(h.name), kRedo));
+                                 file, h.name, kRedo));
   const std::string rel = entry["results"];
   const fs::path p(rel);
   if (p.is_absolute() ||
       std::any_of(p.begin(), p.end(), [](const fs::path& c) { return c == ".."; }))
     throw SetupError(
         fmt::format("{}: host '{}': results '{}' is not a directory inside the fleet directory; {}",
-                    file, printable(h.name), printable(rel), kRedo));
+                    file, h.name, printable(rel), kRedo));
   const fs::path abs = fs::absolute(fs::path(dir) / p).lexically_normal();
   if (!fs::is_directory(abs))
     throw SetupError(fmt::format(
         "{}: missing, though {} says host '{}' completed; restore the directory from the host "
         "(its zeroscope_dir/results/{}), or leave the host out of the report by removing its "
         "entry",
-        (fs::path(dir) / p).string(), file, printable(h.name), rel));
+        printable((fs::path(dir) / p).string()), file, h.name, printable(rel)));
   return abs.string();
 }
 
@@ -129,7 +129,7 @@ FleetDir read_fleet_dir(const std::string& path) {
   if (j.contains("resumes") && j["resumes"].is_number_unsigned()) f.resumes = j["resumes"];
   for (const auto& [name, entry] : j["hosts"].items()) {
     FleetHost h;
-    h.name = name;
+    h.name = printable(name);  // shown in every table: no control character reaches a terminal
     if (!entry.is_object() || !entry.contains("status") || !entry["status"].is_string() ||
         entry["status"].get<std::string>().empty())
       throw SetupError(

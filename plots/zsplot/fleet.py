@@ -19,7 +19,7 @@ REDO = "restore it from a copy, or run the fleet again with ./run.sh fleet INVEN
 
 class FleetHost:
     def __init__(self, fleet_path, name, entry):
-        self.name = name
+        self.name = name  # control characters escaped: it is shown in titles and tables
         self.status = entry.get("status")
         self.reason = entry.get("reason") if isinstance(entry.get("reason"), str) else ""
         self.groups = [g for g in entry.get("groups") or [] if isinstance(g, str)]
@@ -87,7 +87,7 @@ def read_fleet(path):
     for name, entry in entries.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("status"), str) or not entry["status"]:
             raise NoData("%s: host '%s' has no status; %s" % (f, _printable(name), REDO))
-        h = FleetHost(path, name, entry)
+        h = FleetHost(path, _printable(name), entry)
         if h.completed:
             rel = entry.get("results")
             if not isinstance(rel, str) or not rel:

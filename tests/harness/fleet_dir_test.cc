@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "common/errors.h"
 #include "report/fleet_hosts.h"
 #include "support/files.h"
@@ -128,6 +130,22 @@ TEST(FleetDir, AnUnknownStatusIsNotCompleted) {
   EXPECT_EQ(f.hosts[1].status, "migrated");
   EXPECT_FALSE(f.hosts[1].completed());
   EXPECT_EQ(f.completed().size(), 3u);
+}
+
+TEST(FleetDir, ControlCharactersInAHostNameAreEscaped) {
+  const fs::path dir = test::fresh_test_dir("fleet_name_") / "fleet";
+  fs::copy(kFleet, dir, fs::copy_options::recursive);
+  auto j = nlohmann::ordered_json::parse(test::slurp(dir / "fleet.json"));
+  j["hosts"]["lab\x1b[2Jxeon"] = j["hosts"]["lab-xeon"];
+  j["hosts"].erase("lab-xeon");
+  std::ofstream(dir / "fleet.json") << j.dump(2);
+  const FleetDir f = read_fleet_dir(dir.string());
+  EXPECT_EQ(f.hosts.back().name, "lab\\x1b[2Jxeon");
+  EXPECT_TRUE(f.hosts.back().completed());
+  const auto r = testing::run_zeroscope("report --by host " + dir.string());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  EXPECT_NE(r.out.find("lab\\x1b[2Jxeon"), std::string::npos);
 }
 
 }  // namespace
