@@ -14,6 +14,15 @@ other; ratios to each machine's own baseline set them side by side.
 
 --baseline: default `upstream` where a directory has it, else `sequential`.
 Writes FIRST_DIR/plots/compare_machines.{png,svg,json}, or into --out DIR.
+
+A fleet directory (`./run.sh fleet`, fleet.json) stands for its completed
+hosts, a panel each, one row of panels per vendor (the CPU vendor of each
+host's capability record), the host's inventory name, vendor and CPU in the
+panel's title; its default baseline is, per host, the replica of that host's
+kernel path where it was measured (as `zeroscope report --by host`), else
+upstream, else sequential; hosts that did not complete are named with their
+status and reason in the footnote. Without --out its figure goes into
+FLEETDIR/plots.
 """
 import argparse
 import os
@@ -25,15 +34,33 @@ from zsplot.figure import finish, new_figure, save, tag, unused_off  # noqa: E40
 from zsplot.intervals import ratio_ci, yerr  # noqa: E402
 from zsplot.cli import LENIENT_HELP, refuse_same_directory, say_notes  # noqa: E402
 from zsplot.results import NoData, Point, Results  # noqa: E402
-from zsplot.question import kernel_path_text  # noqa: E402
+from zsplot.question import kernel_path_text, replica_of  # noqa: E402
+from zsplot.fleet import fleet_results, is_fleet_dir  # noqa: E402
 from zsplot.series import make_series, target_tick, targets  # noqa: E402
 
 STEM = "compare_machines"
 MATCH = ("backing", "folio_size", "target", "access", "op", "cache", "evict")
 
 
+def replica_baseline(res):
+    """A fleet host's replica of its kernel path, when every folio it measured has the same one
+    and it was measured: (strategy, width, batch), else None."""
+    have = {res.points[k].strategy for k in res.keys if res.has(k, res.cost_phase(k))}
+    paths = {(e.get("strategy"), e.get("width"), e.get("batch")) if e else None
+             for e in (replica_of(res.meta, res.points[k].backing, res.points[k].folio_size) for k in res.keys)}
+    if len(paths) != 1 or None in paths:
+        return None
+    path = paths.pop()
+    return path if path[0] in have else None
+
+
 def baseline_for(res, wanted):
     have = {res.points[k].strategy for k in res.keys}
+    res.replica = None
+    if not wanted and getattr(res, "fleet_host", None):
+        res.replica = replica_baseline(res)
+        if res.replica:
+            return res.replica[0]
     if wanted:
         if wanted not in have:
             raise NoData("%s: no '%s' points to normalise to (strategies here: %s)" % (
@@ -57,12 +84,47 @@ def match_baseline(res, key, base_keys):
     return same[0] if same else None
 
 
-def plot(results, out_dir, wanted):
+def is_replica_point(res, key):
+    """Where the baseline is the replica, only the point with its width and batch."""
+    if not res.replica:
+        return True
+    p = res.points[key]
+    return all(want is None or str(have) in (str(want), "None")
+               for want, have in ((res.replica[1], p.width), (res.replica[2], p.batch)))
+
+
+def slots(results):
+    """(nrows, ncols, [(row, col)] per directory): a fleet's hosts one row per vendor (wrapped at 3),
+    plain directories 3 to a row."""
+    if not any(getattr(r, "vendor", None) for r in results):
+        ncols = min(len(results), 3)
+        return (len(results) + ncols - 1) // ncols, ncols, [(i // ncols, i % ncols) for i in range(len(results))]
+    out, row, col, prev = [], -1, 0, object()
+    for r in results:
+        v = getattr(r, "vendor", None)
+        if v != prev or col == 3:
+            row, col, prev = row + 1, 0, v
+        out.append((row, col))
+        col += 1
+    return row + 1, max(c for _, c in out) + 1, out
+
+
+def panel_title(res, base):
+    if getattr(res, "fleet_host", None):
+        why = "replica of its kernel path" if res.replica else "its kernel path's replica not measured"
+        return "%s (%s): %s\nLinux %s · baseline %s (%s)" % (res.fleet_host, res.vendor, res.cpu, res.kernel,
+                                                          base, why)
+    kernel_prim = (res.meta.get("capability") or {}).get("primitives", {}).get("kernel")
+    return "%s\nLinux %s · %s%s" % (res.cpu, res.kernel, res.name,
+                                    " · kernel = %s" % kernel_prim if kernel_prim else "")
+
+
+def plot(results, out_dir, wanted, fleets=()):
     plans = []
     for res in results:
         base = baseline_for(res, wanted)
         keys = [k for k in res.keys if res.has(k, res.cost_phase(k))]
-        base_keys = [k for k in keys if res.points[k].strategy == base]
+        base_keys = [k for k in keys if res.points[k].strategy == base and is_replica_point(res, k)]
         pairs = []
         for k in keys:
             if res.points[k].strategy == base:
@@ -79,12 +141,11 @@ def plot(results, out_dir, wanted):
 
     all_points = [res.points[k] for res, _, pairs in plans for k, _ in pairs]
     series, of = make_series(all_points, exclude=("target",))
-    ncols = min(len(plans), 3)
-    nrows = (len(plans) + ncols - 1) // ncols
+    nrows, ncols, where = slots([res for res, _, _ in plans])
     fig, axes = new_figure(nrows, ncols, w=5.0, h=3.8, sharey=True)
     used, drawn, counts, ratios = [], {}, [], []
     for i, (res, base, pairs) in enumerate(plans):
-        ax = axes[i // ncols][i % ncols]
+        ax = axes[where[i][0]][where[i][1]]
         used.append(ax)
         tgts = targets(res, [k for k, _ in pairs])
         present = [s for s in series if any(of[k] is s for k, _ in pairs)]
@@ -115,9 +176,7 @@ def plot(results, out_dir, wanted):
         ax.set_ylabel("median / median of %s (ratio)" % base)
         ax.tick_params(labelleft=True)
         ax.grid(axis="y", alpha=0.3)
-        kernel_prim = (res.meta.get("capability") or {}).get("primitives", {}).get("kernel")
-        ax.set_title("%s\nLinux %s · %s%s" % (res.cpu, res.kernel, res.name,
-                                               " · kernel = %s" % kernel_prim if kernel_prim else ""))
+        ax.set_title(panel_title(res, base))
     unused_off(fig, axes, used)
     machines = []
     for res, _, _ in plans:
@@ -126,8 +185,14 @@ def plot(results, out_dir, wanted):
         if m not in machines:
             machines.append(m)
     line = " vs ".join(machines) if len(machines) <= 3 else "%d machines (see the panels)" % len(machines)
+    for fl in fleets:
+        line = "fleet %s: %d of %d hosts completed, one row of panels per vendor" % (
+            fl.name, len(fl.completed()), len(fl.hosts))
     title = "Zeroing cost relative to each machine's own baseline (zero phase; fault phase for kernel-fault)\n" + line
     foot = []
+    for fl in fleets:
+        for h in fl.not_completed():
+            foot.append("%s: not completed, not drawn: %s: %s" % (h.name, h.status, h.reason or "no reason recorded"))
     for res, base, _ in plans:
         z = res.meta.get("zeroscope") or {}
         s = res.meta.get("samples") or {}
@@ -147,7 +212,8 @@ def plot(results, out_dir, wanted):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    ap.add_argument("dirs", nargs="+", metavar="DIR", help="zeroscope results directories, one panel each")
+    ap.add_argument("dirs", nargs="+", metavar="DIR",
+                    help="zeroscope results directories, one panel each; a fleet directory, a panel per completed host")
     ap.add_argument("--out", metavar="DIR", help="write the figure into DIR (default: FIRST_DIR/plots)")
     ap.add_argument("--baseline", metavar="STRATEGY",
                     help="strategy each directory is normalised to (default: upstream, else sequential)")
@@ -161,10 +227,19 @@ def main(argv=None):
                 w, ", ".join(Point.FIELDS[1:])))
     try:
         refuse_same_directory(args.dirs)
-        results = [Results(d, args.where, args.lenient) for d in args.dirs]
+        results, fleets = [], []
+        for d in args.dirs:  # a fleet directory: its completed hosts, by vendor
+            if is_fleet_dir(d):
+                fleet, hosts = fleet_results(d, args.where, args.lenient)
+                fleets.append(fleet)
+                results += hosts
+            else:
+                results.append(Results(d, args.where, args.lenient))
+        refuse_same_directory([r.path for r in results])
         for r in results:
             say_notes("compare_machines.py", r)
-        plot(results, args.out, args.baseline)
+        out = args.out or (os.path.join(args.dirs[0], "plots") if is_fleet_dir(args.dirs[0]) else None)
+        plot(results, out, args.baseline, fleets)
     except NoData as e:
         print("compare_machines.py: %s" % e, file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/error_text.h"
+#include "cli/fleet_cmd.h"
 #include "cli/usage.h"
 #include "common/data_dir.h"
 #include "common/errors.h"
@@ -56,7 +57,7 @@ constexpr const char* kLenientHelp =
     "counted in the output, instead of refusing the directory";
 
 struct ReportArgs {
-  std::string dir, baseline, metric = "ns", format = "text";
+  std::string dir, baseline, metric = "ns", format = "text", by;
   bool plots = false, lenient = false;
 };
 
@@ -194,7 +195,13 @@ Runner add_report(CLI::App& app) {
   sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");
   sub->add_flag("--plots", a->plots, "also write the plots (PNG and SVG) into DIR/plots");
   sub->add_flag("--lenient", a->lenient, kLenientHelp);
-  return [sub, a]() { return sub->parsed() ? run_report(*a) : -1; };
+  sub->add_option("--by", a->by, "host: DIR is a fleet directory, its hosts side by side");
+  return [sub, a]() {
+    if (!sub->parsed()) return -1;
+    if (!fleet_report_wanted(a->dir, a->by)) return run_report(*a);
+    return run_fleet_report(
+        {a->dir, a->by, a->baseline, a->format, a->metric, a->plots, a->lenient}, run_plots);
+  };
 }
 
 Runner add_compare(CLI::App& app) {
@@ -203,7 +210,8 @@ Runner add_compare(CLI::App& app) {
       app.add_subcommand("compare", "Compare the same points across results directories");
   sub->add_option("dirs", a->dirs,
                   "DIR_A DIR_B [DIR...]: each later side against the first; a side may list "
-                  "replicate runs, DIR1,DIR2")
+                  "replicate runs, DIR1,DIR2; with --by host, a fleet directory is its "
+                  "completed hosts, a side each")
       ->required();
   sub->add_option("--by", a->by,
                   "what differs between the directories: label (default) | host | kernel");
@@ -221,7 +229,10 @@ Runner add_compare(CLI::App& app) {
   sub->add_option("--format", a->format, "text (default, 80 columns) | markdown | csv | json");
   sub->add_flag("--plots", a->plots, "also write the per-machine comparison plot into DIR_A/plots");
   sub->add_flag("--lenient", a->lenient, kLenientHelp);
-  return [sub, a]() { return sub->parsed() ? run_compare(*a) : -1; };
+  return [sub, a]() {
+    if (sub->parsed()) a->dirs = expand_fleet_sides(a->dirs, a->by, a->lenient);
+    return sub->parsed() ? run_compare(*a) : -1;
+  };
 }
 
 }  // namespace zs::cli

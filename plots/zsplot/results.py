@@ -271,7 +271,9 @@ def cpu_name(cap):
     cpu = cap.get("cpu") or {}
     name = cpu.get("model_name")
     if not name:
-        if cpu.get("vendor"):
+        if cpu.get("arch") == "arm64" and cpu.get("vendor"):  # arm64's cpuinfo has no model name: the MIDR
+            name = "%s part 0x%x" % (cpu.get("vendor"), int(cpu.get("part") or 0))
+        elif cpu.get("vendor"):
             name = "%s family %s model %s" % (cpu.get("vendor"), cpu.get("family"), cpu.get("model"))
         else:
             return "unknown CPU (meta.json has no capability.cpu)"

@@ -13,4 +13,9 @@ if ! "$py" -c 'import matplotlib, numpy, scipy' >/dev/null 2>&1; then
   echo "SKIPPED: $py lacks matplotlib, numpy or scipy; install them with: apt-get install python3-matplotlib python3-numpy python3-scipy"
   exit 77
 fi
+# --fleet: the fleet directory's plots (test_fleet.py, ctest test `plots_fleet`).
+if [ "$1" = --fleet ]; then
+  shift
+  exec "$py" "$here/test_fleet.py" "$@"
+fi
 exec "$py" "$here/test_plots.py" "$@"
