@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""The fleet system tests (ctest `fleet`): `./run.sh fleet` across three
+namespaced sshd hosts (netns_hosts.py) running tests/fleet/fleet_tiny.toml.
+
+  1. every host completes: results under results/fleet-*/<host>/, fleet.json
+     says completed, each host has the sample count of the config;
+  2. one host's sshd and zeroscope are killed mid-run (rows already in its
+     samples.csv): it is failed with a reason, the others complete, exit 4;
+     after a restart, --resume completes it with exactly the samples of an
+     uninterrupted run, none twice, and the completed hosts' files untouched;
+  3. a host with no sshd from the start (unreachable) and one whose run
+     zeroscope refuses: each named with its reason, exit 4, the other completes.
+
+One fixture serves all three, so the shipped tree is built once (the hosts
+share this filesystem and one zeroscope_src). Every namespace and process
+made here is removed at the end, also on failure, and checked.
+
+  test_fleet.py [BUILD_DIR]   exit 0 passed, 1 failed, 77 skipped (with the reason)
+"""
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unittest
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+import netns_hosts  # noqa: E402
+
+CONFIG = "tests/fleet/fleet_tiny.toml"
+BUILD = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else REPO / "build"
+FLEET_TIMEOUT = 240  # one fleet run, the first one's build of the shipped tree included
+SKIP = 77
+
+
+RUNNING = []  # ./run.sh fleet processes not yet finished (each its own process group)
+
+
+def stop(p):
+    """Kill a ./run.sh fleet and everything it started on this side (ansible, ssh)."""
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    p.wait()
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def fleet_dirs():
+    return {p for p in (REPO / "results").glob("fleet-*") if p.is_dir()}
+
+
+def samples(host_dir):
+    """(distinct samples, duplicated (key, rep, phase) rows) of a results directory."""
+    seen, dups = set(), 0
+    with open(host_dir / "samples.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            k = (row["key"], row["rep"], row["phase"])
+            dups += k in seen
+            seen.add(k)
+    return len({(k, r) for k, r, _ in seen}), dups
+
+
+def data_rows(path):
+    try:
+        with open(path) as f:
+            return max(0, sum(1 for _ in f) - 1)
+    except OSError:
+        return 0
+
+
+def digest(tree):
+    """path -> sha256 of every file under tree (what "left alone" compares)."""
+    return {str(p.relative_to(tree)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(tree.rglob("*")) if p.is_file()}
+
+
+class FleetTest(unittest.TestCase):
+    fixture = None
+    made = set()  # fleet dirs this test created under results/
+    expected = None  # samples per host of an uninterrupted run
+
+    @classmethod
+    def setUpClass(cls):
+        d = BUILD / "fleet-test"
+        if d.exists():  # a crashed earlier run: remove what it left
+            if (d / "fixture.json").exists():
+                netns_hosts.Fleet.load(d).down()
+            shutil.rmtree(d)
+        cls.fixture = netns_hosts.Fleet(3, d)
+        cls.fixture.__enter__()
+        cls.t0 = time.monotonic()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fixture.__exit__(None, None, None)
+        for p in cls.made:
+            shutil.rmtree(p, ignore_errors=True)
+        shutil.rmtree(cls.fixture.dir, ignore_errors=True)
+
+    # -- helpers -----------------------------------------------------------
+    def fleet(self, *args, wait=True):
+        env = dict(os.environ, ZS_BUILD_DIR=str(BUILD))
+        before = fleet_dirs()
+        p = subprocess.Popen([str(REPO / "run.sh"), "fleet", *map(str, args)], cwd=REPO, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True)
+        p.before = before
+        RUNNING.append(p)
+        return self.finish(p) if wait else p
+
+    def finish(self, p):
+        try:
+            out, _ = p.communicate(timeout=FLEET_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            stop(p)
+            out, _ = p.communicate()
+            self.fail(f"./run.sh fleet ran past {FLEET_TIMEOUT} s:\n{out[-3000:]}")
+        RUNNING.remove(p)
+        new = fleet_dirs() - p.before
+        FleetTest.made |= new
+        print(out, flush=True)
+        return p.returncode, out, (sorted(new)[-1] if new else None)
+
+    def record(self, fleetdir):
+        self.assertIsNotNone(fleetdir, "no results/fleet-* directory was made")
+        return json.loads((fleetdir / "fleet.json").read_text())
+
+    def assert_completed(self, fleetdir, rec, host):
+        h = rec["hosts"][host]
+        self.assertEqual(h["status"], "completed", f"{host}: {h.get('reason')}")
+        d = fleetdir / (h["results"] or host)
+        self.assertEqual(d, fleetdir / host)
+        for f in ("meta.json", "samples.csv"):
+            self.assertTrue((d / f).is_file(), f"{host}: {f} missing in {d}")
+        n, dups = samples(d)
+        self.assertEqual(dups, 0, f"{host}: rows measured twice")
+        meta = json.loads((d / "meta.json").read_text())
+        self.assertEqual(meta["status"], "complete", host)
+        if FleetTest.expected is None:
+            FleetTest.expected = meta["samples"]["expected"]
+            self.assertIn(FleetTest.expected, (4, 8), "fleet_tiny.toml: 1 or 2 points x 4")
+        self.assertEqual(n, FleetTest.expected, f"{host}: samples")
+
+    def assert_named(self, out, rec, host, status):
+        h = rec["hosts"][host]
+        self.assertEqual(h["status"], status, f"{host}: {h}")
+        self.assertTrue(h["reason"].strip(), f"{host}: no reason")
+        self.assertIn(f"fleet: {host}: {status}: ", out)
+
+    # -- the scenarios --------------------------------------------------------
+    def test_1_every_host_completes(self):
+        f, t = self.fixture, time.monotonic()
+        rc, out, fd = self.fleet(f.inventory, CONFIG)
+        log(f"fleet run, 3 hosts (build included): {time.monotonic() - t:.0f} s")
+        self.assertEqual(rc, 0, out[-2000:])
+        rec = self.record(fd)
+        self.assertEqual(set(rec["hosts"]), set(f.names))
+        for host in f.names:
+            self.assert_completed(fd, rec, host)
+
+    def test_2_killed_host_fails_then_resumes(self):
+        f, t = self.fixture, time.monotonic()
+        runs = f.host_dir("host2") / "results"
+        old = set(runs.glob("fleet-*"))
+        p = self.fleet(f.inventory, CONFIG, wait=False)
+        # Kill host2 once its run has rows in samples.csv (and is still running).
+        deadline, partial = time.monotonic() + FLEET_TIMEOUT, None
+        while partial is None and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.1)
+            partial = next((c / "samples.csv" for c in set(runs.glob("fleet-*")) - old
+                            if data_rows(c / "samples.csv") > 0), None)
+        if partial is None:
+            stop(p)
+            self.finish(p)
+            self.fail("host2's run never had rows in its samples.csv")
+        f.kill("host2")
+        log(f"killed host2 with {data_rows(partial)} rows in {partial}")
+        rc, out, fd = self.finish(p)
+        log(f"fleet run with a kill: {time.monotonic() - t:.0f} s")
+        self.assertEqual(rc, 4, out[-2000:])
+        rec = self.record(fd)
+        meta = json.loads((partial.parent / "meta.json").read_text()) if (partial.parent / "meta.json").exists() else {}
+        if meta.get("status") == "complete":
+            self.skipTest("host2's run completed before the kill (fleet_tiny.toml is too quick here: "
+                          "free page reporting off?)")
+        self.assert_named(out, rec, "host2", "failed")
+        for host in ("host1", "host3"):
+            self.assert_completed(fd, rec, host)
+        before = {h: digest(fd / h) for h in ("host1", "host3")}
+        entries = {h: rec["hosts"][h] for h in ("host1", "host3")}
+        f.restart("host2")
+
+        t = time.monotonic()
+        rc, out, _ = self.fleet("--resume", fd, f.inventory)
+        log(f"fleet --resume: {time.monotonic() - t:.0f} s")
+        self.assertEqual(rc, 0, out[-2000:])
+        rec = self.record(fd)
+        self.assert_completed(fd, rec, "host2")
+        for h in ("host1", "host3"):
+            self.assertEqual(digest(fd / h), before[h], f"{h}: files changed by --resume")
+            self.assertEqual(rec["hosts"][h], entries[h], f"{h}: fleet.json entry changed by --resume")
+
+    def test_3_unreachable_and_refused_hosts(self):
+        f, t = self.fixture, time.monotonic()
+        f.kill("host3")  # no sshd at its address from the start
+        try:
+            inv = f.write_inventory(f.dir / "inventory-failures.ini",
+                                    host_vars={"host2": {"zeroscope_run_options": "--restart"}})
+            rc, out, fd = self.fleet(inv, CONFIG)
+        finally:
+            f.restart("host3")
+        log(f"fleet run, unreachable + refused: {time.monotonic() - t:.0f} s")
+        self.assertEqual(rc, 4, out[-2000:])
+        rec = self.record(fd)
+        self.assert_completed(fd, rec, "host1")
+        self.assert_named(out, rec, "host3", "unreachable")
+        self.assert_named(out, rec, "host2", "refused")
+        self.assertIn("--restart", rec["hosts"]["host2"]["reason"])
+
+
+def clean_check(fixture):
+    """What the test left behind: namespaces of its tag and live processes naming its dir."""
+    ns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    left = [line for line in ns.splitlines() if line.startswith(f"zsfleet-{fixture.tag}-")]
+    pg = subprocess.run(["pgrep", "-f", str(fixture.dir) + "/"], capture_output=True, text=True).stdout
+    left += [f"pid {p}" for p in pg.split() if not netns_hosts.zombie(int(p))]
+    return left
+
+
+def main():
+    why = netns_hosts.unavailable()
+    if not why and not (REPO / "fleet" / "fleet.py").exists():
+        why = "this checkout has no fleet driver (fleet/fleet.py)"
+    if why:
+        print(f"SKIPPED: the fleet tests need namespaced sshd hosts: {why}")
+        return SKIP
+    t, ok = time.monotonic(), False
+    try:
+        suite = unittest.defaultTestLoader.loadTestsFromTestCase(FleetTest)
+        ok = unittest.TextTestRunner(verbosity=2).run(suite).wasSuccessful()
+    finally:  # also on SIGINT/SIGTERM (KeyboardInterrupt) past unittest's own clean-up
+        for p in RUNNING:
+            stop(p)
+        if FleetTest.fixture is not None:
+            FleetTest.fixture.down()
+            for p in FleetTest.made:
+                shutil.rmtree(p, ignore_errors=True)
+            left = clean_check(FleetTest.fixture)
+            if left:
+                print("left behind:", ", ".join(left))
+                ok = False
+    log(f"fleet tests: {time.monotonic() - t:.0f} s in all")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
