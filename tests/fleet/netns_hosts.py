@@ -154,8 +154,12 @@ def free_subnet():
 class Fleet:
     """N namespaced sshd hosts under `dir`; a context manager that always cleans up."""
 
-    def __init__(self, n=3, dir=None, tag=None, names=None):
+    def __init__(self, n=3, dir=None, tag=None, names=None, src=None, env=None):
         self.dir = Path(dir).resolve()
+        # zeroscope_src: one tree for all hosts (default D/src); a caller may keep it
+        # outside D so that the next fixture finds it built.
+        self.src = Path(src).resolve() if src else self.dir / "src"
+        self.env = dict(env or {})  # set in every ssh session of the hosts (sshd SetEnv)
         self.tag = tag or secrets.token_hex(3)
         if not re.fullmatch(r"[a-z0-9]{1,8}", self.tag):
             raise FixtureError(f"tag '{self.tag}': use 1-8 of a-z, 0-9")
@@ -177,7 +181,8 @@ class Fleet:
         return self.dir / "hosts" / name
 
     def _save(self):
-        state = {"tag": self.tag, "names": self.names, "hosts": self.hosts}
+        state = {"tag": self.tag, "names": self.names, "hosts": self.hosts, "src": str(self.src),
+                 "env": self.env}
         tmp = self.dir / "fixture.json.tmp"
         tmp.write_text(json.dumps(state, indent=1))
         tmp.rename(self.dir / "fixture.json")
@@ -185,7 +190,7 @@ class Fleet:
     @classmethod
     def load(cls, dir):
         state = json.loads((Path(dir) / "fixture.json").read_text())
-        f = cls(dir=dir, tag=state["tag"], names=state["names"])
+        f = cls(dir=dir, tag=state["tag"], names=state["names"], src=state.get("src"), env=state.get("env"))
         f.hosts = state["hosts"]
         return f
 
@@ -259,7 +264,8 @@ class Fleet:
             "AllowAgentForwarding no", "AllowTcpForwarding no", "X11Forwarding no",
             "PermitUserEnvironment no", "PrintMotd no", "UseDNS no",
             "MaxStartups 64", "MaxSessions 64",
-            "Subsystem sftp internal-sftp", "LogLevel VERBOSE", ""]))
+            "Subsystem sftp internal-sftp", "LogLevel VERBOSE",
+            *([f"SetEnv {' '.join(f'{k}={v}' for k, v in self.env.items())}"] if self.env else []), ""]))
         run("ip", "netns", "exec", h["ns"], SSHD, "-t", "-f", str(cfg))
         self._children.append(subprocess.Popen(
             ["ip", "netns", "exec", h["ns"], SSHD, "-D", "-f", str(cfg), "-E", str(hd / "sshd.log")],
@@ -279,6 +285,11 @@ class Fleet:
         """Kill the host: its sshd and every process in its namespace or naming its zeroscope_dir."""
         kill_all(ns_pids(self.hosts[name]["ns"]) + pids_mentioning(str(self.host_dir(name)) + "/"))
         self._reap()
+        # This side's ssh connection master to the host, if any: a new connection
+        # must find the host dead, not a master that has not noticed yet.
+        master, common = self.ssh_options()
+        subprocess.run(["ssh", *master, *common, "-O", "exit", f"root@{self.hosts[name]['peer']}"],
+                       capture_output=True, timeout=10)
 
     def _reap(self):
         self._children = [c for c in self._children if c.poll() is None]
@@ -315,7 +326,7 @@ class Fleet:
         lines += ["", "[fleet:vars]", "ansible_user=root", f"ansible_ssh_private_key_file={self.key}",
                   f"ansible_ssh_args={quote(' '.join(master))}",
                   f"ansible_ssh_common_args={quote(' '.join(common))}",
-                  "ansible_python_interpreter=/usr/bin/python3", f"zeroscope_src={self.dir}/src", ""]
+                  "ansible_python_interpreter=/usr/bin/python3", f"zeroscope_src={quote(self.src)}", ""]
         path = Path(path) if path else self.inventory
         path.write_text("\n".join(lines))
         return path

@@ -22,6 +22,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -98,15 +99,18 @@ class FleetTest(unittest.TestCase):
             if (d / "fixture.json").exists():
                 netns_hosts.Fleet.load(d).down()
             shutil.rmtree(d)
-        cls.fixture = netns_hosts.Fleet(3, d)
+        # The hosts build the shipped tree in BUILD/fleet-src, kept between runs, with
+        # this build's ZS_WERROR: their compile lines are then this build's and
+        # ccache (where there is one) serves them.
+        werror = re.search(r"^ZS_WERROR:BOOL=(\w+)", cache.read_text(), re.M) if (cache := BUILD / "CMakeCache.txt").exists() else None
+        env = {"ZS_WERROR": werror.group(1)} if werror else {}
+        cls.fixture = netns_hosts.Fleet(3, d, src=BUILD / "fleet-src", env=env)
         cls.fixture.__enter__()
         cls.t0 = time.monotonic()
 
     @classmethod
     def tearDownClass(cls):
         cls.fixture.__exit__(None, None, None)
-        for p in cls.made:
-            shutil.rmtree(p, ignore_errors=True)
         shutil.rmtree(cls.fixture.dir, ignore_errors=True)
 
     # -- helpers -----------------------------------------------------------
@@ -126,6 +130,7 @@ class FleetTest(unittest.TestCase):
         except subprocess.TimeoutExpired:
             stop(p)
             out, _ = p.communicate()
+            FleetTest.made |= fleet_dirs() - p.before
             self.fail(f"./run.sh fleet ran past {FLEET_TIMEOUT} s:\n{out[-3000:]}")
         RUNNING.remove(p)
         new = fleet_dirs() - p.before
@@ -249,13 +254,16 @@ def main():
     t, ok = time.monotonic(), False
     try:
         suite = unittest.defaultTestLoader.loadTestsFromTestCase(FleetTest)
-        ok = unittest.TextTestRunner(verbosity=2).run(suite).wasSuccessful()
+        ok = unittest.TextTestRunner(verbosity=2, failfast=True).run(suite).wasSuccessful()
     finally:  # also on SIGINT/SIGTERM (KeyboardInterrupt) past unittest's own clean-up
         for p in RUNNING:
             stop(p)
         if FleetTest.fixture is not None:
             FleetTest.fixture.down()
-            for p in FleetTest.made:
+            for p in sorted(FleetTest.made):
+                if not ok and (p / "fleet.log").exists():
+                    print(f"--- {p}/fleet.log (last lines)\n" + "\n".join(
+                        (p / "fleet.log").read_text(errors="replace").splitlines()[-25:]))
                 shutil.rmtree(p, ignore_errors=True)
             left = clean_check(FleetTest.fixture)
             if left:
