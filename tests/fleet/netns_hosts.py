@@ -18,6 +18,7 @@ veth pairs: nothing listens outside the namespaces made here.
   netns_hosts.py down --dir D | --tag T   remove every process and namespace they made
   netns_hosts.py kill HOST --dir D        kill HOST's sshd and every process of HOST
   netns_hosts.py restart HOST --dir D     start HOST's sshd again
+  netns_hosts.py disconnect|reconnect HOST --dir D   take HOST's link down / up (processes go on)
   netns_hosts.py demo CONFIG [-- OPTS]    three hosts, ./run.sh fleet on them, then down
 
 As a module: `with Fleet(3, dir) as f:` ... (down on exit, exceptions,
@@ -294,6 +295,17 @@ class Fleet:
     def _reap(self):
         self._children = [c for c in self._children if c.poll() is None]
 
+    def disconnect(self, name):
+        """Cut the host off (its processes go on): a lost connection, not a dead host.
+        The host's address leaves its namespace, so packets to it die on the veth
+        pair; the link and route stay up, so nothing is routed anywhere else."""
+        h = self.hosts[name]
+        run("ip", "netns", "exec", h["ns"], "ip", "addr", "del", f"{h['peer']}/30", "dev", "eth0")
+
+    def reconnect(self, name):
+        h = self.hosts[name]
+        run("ip", "netns", "exec", h["ns"], "ip", "addr", "replace", f"{h['peer']}/30", "dev", "eth0")
+
     def write_known_hosts(self):
         lines = []
         for name, h in self.hosts.items():
@@ -391,7 +403,7 @@ def main(argv=None):
     p = sub.add_parser("down")
     p.add_argument("--dir")
     p.add_argument("--tag")
-    for c in ("kill", "restart"):
+    for c in ("kill", "restart", "disconnect", "reconnect"):
         p = sub.add_parser(c)
         p.add_argument("host")
         p.add_argument("--dir", required=True)
@@ -423,7 +435,7 @@ def main(argv=None):
             left = f.leftovers()
             if left:
                 raise FixtureError("still there: " + ", ".join(left))
-        elif a.cmd in ("kill", "restart"):
+        elif a.cmd in ("kill", "restart", "disconnect", "reconnect"):
             f = Fleet.load(a.dir)
             if a.host not in f.hosts:
                 raise FixtureError(f"no host '{a.host}' in {a.dir}; hosts: {', '.join(f.hosts)}")
