@@ -234,7 +234,7 @@ class HostTracker:
         self.contacted = True
         if task == "zs:check":
             if status != "ok":
-                self._finish("failed", f"prerequisites: {_tagged(r, "fleet-check:")}", when)
+                self._finish("failed", f"prerequisites: {_tagged(r, 'fleet-check:')}", when)
                 return None
             for ln in str(r.get("stdout", "")).splitlines():
                 if ln.startswith("zs_") and "=" in ln:
@@ -286,8 +286,9 @@ class HostTracker:
         self.host["results"] = results
         self._finish("completed", "", when)
 
-    def playbook_ended(self, when, interrupted):
-        """The pass is over; a host without a final status gets one."""
+    def playbook_ended(self, when, interrupted, why=""):
+        """The pass is over; a host without a final status gets one. `why`:
+        ansible-playbook's own error (exit status and its ERROR! line), if any."""
         if self.done:
             return
         h = self.host
@@ -295,11 +296,23 @@ class HostTracker:
             self._finish("interrupted", "the fleet run was interrupted (SIGINT)"
                          + ("; the run on the host was interrupted and is resumable"
                             if h["run_started"] else ""), when)
+        elif why:
+            self._finish("failed", why, when)
         elif not self.contacted and not h["run_started"]:
             self._finish("unreachable", "no result from ansible for this host (see fleet.log)", when)
         else:
             self._finish("failed", "the playbook ended before this host finished (see fleet.log)",
                          when)
+
+
+def playbook_error(rc, log_tail):
+    """ansible-playbook's own failure, for hosts it left without a result:
+    "" when rc is one of its per-host outcomes (0, 2 failed, 4 unreachable)."""
+    if rc in (0, 2, 4):
+        return ""
+    err = [ln for ln in str(log_tail or "").splitlines() if ln.startswith("ERROR!")]
+    said = one_line(err[-1][len("ERROR!"):], 240) if err else "see fleet.log"
+    return f"ansible-playbook failed (exit {rc}): {said}"
 
 
 # --- resume ----------------------------------------------------------------------
