@@ -165,7 +165,9 @@ def make_archive(commit, dest_dir):
 
 def new_fleetdir():
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    base = os.path.join(ROOT, "results", f"fleet-{stamp}")
+    # (ZS_FLEET_RESULTS: another parent, for the tests)
+    parent = os.environ.get("ZS_FLEET_RESULTS") or os.path.join(ROOT, "results")
+    base = os.path.join(parent, f"fleet-{stamp}")
     path, n = base, 1
     while os.path.exists(path):
         n += 1

@@ -151,7 +151,7 @@ def inventory_hosts(listing):
 
 def _msg(result):
     r = result or {}
-    for key in ("stderr", "msg", "module_stderr", "stdout", "module_stdout"):
+    for key in ("stderr", "module_stderr", "msg", "stdout", "module_stdout"):
         # ansible's msg is one statement however wrapped; outputs end with the cause.
         line = one_line(r.get(key)) if key == "msg" else last_line(r.get(key))
         if line:

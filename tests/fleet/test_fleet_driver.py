@@ -242,8 +242,10 @@ class InputTest(unittest.TestCase):
         if shutil.which("ansible-inventory") is None:
             self.skipTest("ansible-core is not installed (./run.sh fleet installs it)")
         d = tempfile.mkdtemp(prefix="zs-fleet-test-")
+        parent = os.path.join(d, "results")
+        os.mkdir(parent)
+        os.environ["ZS_FLEET_RESULTS"] = parent
         try:
-            before = sorted(os.listdir(os.path.join(ROOT, "results")))
             inv = os.path.join(d, "inv.ini")
             with open(inv, "w") as f:
                 f.write("[lab]\nh1 ansible_host=192.0.2.1\n")
@@ -261,8 +263,9 @@ class InputTest(unittest.TestCase):
                     self.assertEqual(driver.main(argv), 2, argv)
                 self.assertIn(says, err.getvalue())
                 self.assertEqual(err.getvalue().count("\n"), 1, err.getvalue())
-            self.assertEqual(sorted(os.listdir(os.path.join(ROOT, "results"))), before)
+            self.assertEqual(os.listdir(parent), [])
         finally:
+            del os.environ["ZS_FLEET_RESULTS"]
             shutil.rmtree(d)
 
 
