@@ -225,7 +225,7 @@ class HostTracker:
         if status == "unreachable":
             why = _msg(r) or "unreachable"
             if not self.contacted and not h["run_started"]:
-                self._finish("unreachable", f"unreachable: {why}", when)
+                self._finish("unreachable", why, when)
             elif task == "zs:wait":
                 self._finish("failed", f"lost the connection while zeroscope ran: {why}", when)
             else:
