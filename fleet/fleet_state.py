@@ -189,7 +189,9 @@ PHASES = {
     "zs:check": "checking the prerequisites",
     "zs:ship": "copying the source archive and the config",
     "zs:build": "setting up and building (./run.sh setup)",
+    "zs:aside": "starting zeroscope run",
     "zs:launch": "starting zeroscope run",
+    "zs:poll": "waiting for zeroscope run",
     "zs:wait": "waiting for zeroscope run",
     "zs:pack": "packing the results",
     "zs:fetch": "fetching the results",
@@ -226,7 +228,7 @@ class HostTracker:
             why = _msg(r) or "unreachable"
             if not self.contacted and not h["run_started"]:
                 self._finish("unreachable", why, when)
-            elif task == "zs:wait":
+            elif task in ("zs:poll", "zs:wait"):
                 self._finish("failed", f"lost the connection while zeroscope ran: {why}", when)
             else:
                 self._finish("failed", f"lost the connection while {PHASES.get(task, task)}: {why}",
@@ -251,6 +253,8 @@ class HostTracker:
         if status != "ok":
             if task == "zs:build":
                 self._finish("failed", f"set-up failed: {_tagged(r, 'fleet-build:')}", when)
+            elif task == "zs:poll":
+                self._finish("failed", _tagged(r, "fleet-wait:"), when)
             elif task == "zs:wait":
                 if r.get("finished"):
                     st, reason = run_exit_reason(r.get("rc"), r.get("stderr"))

@@ -159,6 +159,18 @@ class ClassificationTest(unittest.TestCase):
         st, why = fs.run_exit_reason(4, "zeroscope run: failed after 3 of 8 samples: disk full\n")
         self.assertEqual((st, why), ("failed", "zeroscope run failed (exit 4): failed after 3 of 8 samples: disk full"))
 
+    def test_run_gone_without_a_result(self):
+        t = tracked(UP_TO_WAIT + [ev("zs:poll", "failed", rc=1, stderr="fleet-wait: zeroscope run "
+                                     "(pid 7) is gone and its ansible job has no result\n")])
+        self.assertEqual((t.host["status"], t.host["reason"]),
+                         ("failed", "zeroscope run (pid 7) is gone and its ansible job has no result"))
+        self.assertTrue(t.host["run_started"])
+        t = tracked(UP_TO_WAIT + [ev("zs:poll", "unreachable", msg="Connection timed out")])
+        self.assertEqual(t.host["reason"], "lost the connection while zeroscope ran: Connection "
+                                           "timed out")
+        t = tracked(UP_TO_WAIT + [ev("paths of this host", "failed", msg="no zs_dir line")])
+        self.assertEqual(t.host["reason"], "paths of this host failed: no zs_dir line")
+
     def test_prerequisite_and_build_failures_name_the_cause(self):
         t = tracked([ev("zs:check", "failed", rc=1, msg="non-zero return code",
                         stderr="fleet-check: only 12 MiB free under /z, 1024 MiB needed\n")])
