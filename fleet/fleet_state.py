@@ -167,8 +167,9 @@ def _tagged(result, tag):
     return _msg(r)
 
 
-def run_exit_reason(rc, stderr):
-    """(status, reason) for zeroscope run's exit code on the host."""
+def run_exit_reason(rc, stderr, msg=""):
+    """(status, reason) for zeroscope run's exit code on the host; msg:
+    ansible's, when the job has no exit code (its module was killed)."""
     said = last_line(stderr, "zeroscope run:") or last_line(stderr)
     said = one_line(said)
     if rc == EXIT_REFUSED:
@@ -178,7 +179,9 @@ def run_exit_reason(rc, stderr):
     if rc == EXIT_TIME_BUDGET:
         return "failed", said or "the config's time budget was reached (exit 3); resumable"
     if rc is None:
-        return "failed", said or "zeroscope run ended without an exit status"
+        why = one_line(last_line(msg), 160)
+        return "failed", said or ("zeroscope run's job ended without its exit status (killed?)"
+                                  + (f": {why}" if why else "") + "; resumable")
     if rc < 0 or rc > 128:
         sig = -rc if rc < 0 else rc - 128
         return "failed", f"zeroscope run died (signal {sig})" + (f": {said}" if said else "")
@@ -257,7 +260,7 @@ class HostTracker:
                 self._finish("failed", _tagged(r, "fleet-wait:"), when)
             elif task == "zs:wait":
                 if r.get("finished"):
-                    st, reason = run_exit_reason(r.get("rc"), r.get("stderr"))
+                    st, reason = run_exit_reason(r.get("rc"), r.get("stderr"), r.get("msg"))
                     self._finish(st, reason, when)
                 else:
                     self._finish("failed", f"waiting for zeroscope run failed: {_msg(r)}", when)
@@ -277,7 +280,7 @@ class HostTracker:
             return f"zeroscope run started in {h['remote_dir']}"
         if task == "zs:wait":
             if r.get("finished") and r.get("rc", 0) != 0:  # ok but nonzero: be safe
-                st, reason = run_exit_reason(r.get("rc"), r.get("stderr"))
+                st, reason = run_exit_reason(r.get("rc"), r.get("stderr"), r.get("msg"))
                 self._finish(st, reason, when)
                 return None
             return "zeroscope run finished"

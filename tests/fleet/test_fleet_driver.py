@@ -156,6 +156,9 @@ class ClassificationTest(unittest.TestCase):
                          ("failed", "zeroscope run died (signal 9)"))
         self.assertEqual(fs.run_exit_reason(137, "")[1], "zeroscope run died (signal 9)")
         self.assertEqual(fs.run_exit_reason(130, "")[0], "interrupted")
+        self.assertEqual(fs.run_exit_reason(None, "", "Traceback\nValueError: No start of json")[1],
+                         "zeroscope run's job ended without its exit status (killed?): "
+                         "ValueError: No start of json; resumable")
         st, why = fs.run_exit_reason(4, "zeroscope run: failed after 3 of 8 samples: disk full\n")
         self.assertEqual((st, why), ("failed", "zeroscope run failed (exit 4): failed after 3 of 8 samples: disk full"))
 
