@@ -85,6 +85,9 @@ install_dependencies() {
 build() {
   local target=${1:-}
   local args=()
+  # Paths inside the tree hash relative to it, so another copy of the same
+  # commit (a fleet host's unpacked tree) hits the objects of this one.
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
   [ -n "${ZS_WERROR:-}" ] && args+=("-DZS_WERROR=$ZS_WERROR")
   if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     # ccache when the machine has it; a fresh machine builds without.

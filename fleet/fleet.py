@@ -165,7 +165,9 @@ def make_archive(commit, dest_dir):
 
 def new_fleetdir():
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    base = os.path.join(ROOT, "results", f"fleet-{stamp}")
+    # (ZS_FLEET_RESULTS: another parent, for the tests)
+    parent = os.environ.get("ZS_FLEET_RESULTS") or os.path.join(ROOT, "results")
+    base = os.path.join(parent, f"fleet-{stamp}")
     path, n = base, 1
     while os.path.exists(path):
         n += 1
@@ -254,6 +256,13 @@ class Pass:
             self.interrupted.proc = None
             self.follow()
         return proc.returncode
+
+    def log_tail(self):
+        """The end of fleet.log (the last pass's ERROR! lines)."""
+        with open(os.path.join(self.fleetdir, "fleet.log"), "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 20000))
+            return f.read().decode("utf-8", "replace")
 
     def follow(self):
         try:
@@ -356,8 +365,10 @@ def fleet_pass(fleet, fleetdir, inventory, plan, config_copy, interrupted):
             "zs_poll_retries": 10 ** 6,
             "zs_async_seconds": 60 * 60 * 24 * 30,
         }
+        why = ""
         if not interrupted.count:
-            p.run("fleet.yml", extra, names)
+            rc = p.run("fleet.yml", extra, names)
+            why = "" if interrupted.count else fs.playbook_error(rc, p.log_tail())
         if interrupted.count:
             running = [n for n in names if p.trackers[n].host["run_started"]
                        and not p.trackers[n].done and p.trackers[n].host["remote_dir"]]
@@ -369,7 +380,7 @@ def fleet_pass(fleet, fleetdir, inventory, plan, config_copy, interrupted):
                       running, timeout=INTERRUPT_WAIT_SECONDS + 60)
         when = utc_now()
         for t in p.trackers.values():
-            t.playbook_ended(when, interrupted.count > 0)
+            t.playbook_ended(when, interrupted.count > 0, why)
         p.save()
         return interrupted.count > 0
     finally:

@@ -151,8 +151,9 @@ def inventory_hosts(listing):
 
 def _msg(result):
     r = result or {}
-    for key in ("stderr", "msg", "module_stderr", "stdout", "module_stdout"):
-        line = last_line(r.get(key))
+    for key in ("stderr", "module_stderr", "msg", "stdout", "module_stdout"):
+        # ansible's msg is one statement however wrapped; outputs end with the cause.
+        line = one_line(r.get(key)) if key == "msg" else last_line(r.get(key))
         if line:
             return one_line(line)
     return ""
@@ -166,8 +167,9 @@ def _tagged(result, tag):
     return _msg(r)
 
 
-def run_exit_reason(rc, stderr):
-    """(status, reason) for zeroscope run's exit code on the host."""
+def run_exit_reason(rc, stderr, msg=""):
+    """(status, reason) for zeroscope run's exit code on the host; msg:
+    ansible's, when the job has no exit code (its module was killed)."""
     said = last_line(stderr, "zeroscope run:") or last_line(stderr)
     said = one_line(said)
     if rc == EXIT_REFUSED:
@@ -177,7 +179,9 @@ def run_exit_reason(rc, stderr):
     if rc == EXIT_TIME_BUDGET:
         return "failed", said or "the config's time budget was reached (exit 3); resumable"
     if rc is None:
-        return "failed", said or "zeroscope run ended without an exit status"
+        why = one_line(last_line(msg), 160)
+        return "failed", said or ("zeroscope run's job ended without its exit status (killed?)"
+                                  + (f": {why}" if why else "") + "; resumable")
     if rc < 0 or rc > 128:
         sig = -rc if rc < 0 else rc - 128
         return "failed", f"zeroscope run died (signal {sig})" + (f": {said}" if said else "")
@@ -188,7 +192,9 @@ PHASES = {
     "zs:check": "checking the prerequisites",
     "zs:ship": "copying the source archive and the config",
     "zs:build": "setting up and building (./run.sh setup)",
+    "zs:aside": "starting zeroscope run",
     "zs:launch": "starting zeroscope run",
+    "zs:poll": "waiting for zeroscope run",
     "zs:wait": "waiting for zeroscope run",
     "zs:pack": "packing the results",
     "zs:fetch": "fetching the results",
@@ -224,8 +230,8 @@ class HostTracker:
         if status == "unreachable":
             why = _msg(r) or "unreachable"
             if not self.contacted and not h["run_started"]:
-                self._finish("unreachable", f"unreachable: {why}", when)
-            elif task == "zs:wait":
+                self._finish("unreachable", why, when)
+            elif task in ("zs:poll", "zs:wait"):
                 self._finish("failed", f"lost the connection while zeroscope ran: {why}", when)
             else:
                 self._finish("failed", f"lost the connection while {PHASES.get(task, task)}: {why}",
@@ -234,7 +240,7 @@ class HostTracker:
         self.contacted = True
         if task == "zs:check":
             if status != "ok":
-                self._finish("failed", f"prerequisites: {_tagged(r, "fleet-check:")}", when)
+                self._finish("failed", f"prerequisites: {_tagged(r, 'fleet-check:')}", when)
                 return None
             for ln in str(r.get("stdout", "")).splitlines():
                 if ln.startswith("zs_") and "=" in ln:
@@ -250,9 +256,11 @@ class HostTracker:
         if status != "ok":
             if task == "zs:build":
                 self._finish("failed", f"set-up failed: {_tagged(r, 'fleet-build:')}", when)
+            elif task == "zs:poll":
+                self._finish("failed", _tagged(r, "fleet-wait:"), when)
             elif task == "zs:wait":
                 if r.get("finished"):
-                    st, reason = run_exit_reason(r.get("rc"), r.get("stderr"))
+                    st, reason = run_exit_reason(r.get("rc"), r.get("stderr"), r.get("msg"))
                     self._finish(st, reason, when)
                 else:
                     self._finish("failed", f"waiting for zeroscope run failed: {_msg(r)}", when)
@@ -272,7 +280,7 @@ class HostTracker:
             return f"zeroscope run started in {h['remote_dir']}"
         if task == "zs:wait":
             if r.get("finished") and r.get("rc", 0) != 0:  # ok but nonzero: be safe
-                st, reason = run_exit_reason(r.get("rc"), r.get("stderr"))
+                st, reason = run_exit_reason(r.get("rc"), r.get("stderr"), r.get("msg"))
                 self._finish(st, reason, when)
                 return None
             return "zeroscope run finished"
@@ -286,8 +294,9 @@ class HostTracker:
         self.host["results"] = results
         self._finish("completed", "", when)
 
-    def playbook_ended(self, when, interrupted):
-        """The pass is over; a host without a final status gets one."""
+    def playbook_ended(self, when, interrupted, why=""):
+        """The pass is over; a host without a final status gets one. `why`:
+        ansible-playbook's own error (exit status and its ERROR! line), if any."""
         if self.done:
             return
         h = self.host
@@ -295,11 +304,23 @@ class HostTracker:
             self._finish("interrupted", "the fleet run was interrupted (SIGINT)"
                          + ("; the run on the host was interrupted and is resumable"
                             if h["run_started"] else ""), when)
+        elif why:
+            self._finish("failed", why, when)
         elif not self.contacted and not h["run_started"]:
             self._finish("unreachable", "no result from ansible for this host (see fleet.log)", when)
         else:
             self._finish("failed", "the playbook ended before this host finished (see fleet.log)",
                          when)
+
+
+def playbook_error(rc, log_tail):
+    """ansible-playbook's own failure, for hosts it left without a result:
+    "" when rc is one of its per-host outcomes (0, 2 failed, 4 unreachable)."""
+    if rc in (0, 2, 4):
+        return ""
+    err = [ln for ln in str(log_tail or "").splitlines() if ln.startswith("ERROR!")]
+    said = one_line(err[-1][len("ERROR!"):], 240) if err else "see fleet.log"
+    return f"ansible-playbook failed (exit {rc}): {said}"
 
 
 # --- resume ----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 # Records, one JSON line per result, what happened to each host in the
-# fleet playbook's "zs:" tasks, so that fleet.py classifies the hosts from
+# fleet playbook's "zs:" tasks (and any task's failure), so that fleet.py classifies the hosts from
 # what ansible itself saw (unreachable, failed, the async job's rc) instead
 # of parsing its console output. The file is named by $ZS_FLEET_EVENTS.
 from __future__ import annotations
@@ -41,7 +41,8 @@ class CallbackModule(CallbackBase):
         if self._out is None:
             return
         task = result._task.get_name()
-        if not task.startswith("zs:"):
+        # Every task's failure (a host can be lost anywhere), the zs: tasks' results.
+        if not task.startswith("zs:") and status in ("ok", "skipped"):
             return
         r = result._result if isinstance(result._result, dict) else {}
         kept = {k: r[k] for k in _KEEP if k in r}
