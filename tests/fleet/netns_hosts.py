@@ -379,16 +379,33 @@ def quote(v):
     return f"'{v}'" if re.search(r"[\s'\"]", v) else v
 
 
+def build_options(build):
+    """(zeroscope_src, session env) for hosts of the checkout whose build dir is BUILD:
+    one tree in BUILD/fleet-src, kept between fixtures, built with BUILD's ZS_WERROR,
+    so that the hosts' compile lines are BUILD's and ccache (where there is one)
+    serves them."""
+    cache = Path(build) / "CMakeCache.txt"
+    m = re.search(r"^ZS_WERROR:BOOL=(\w+)", cache.read_text(), re.M) if cache.exists() else None
+    return Path(build) / "fleet-src", ({"ZS_WERROR": m.group(1)} if m else {})
+
+
 def demo(config, run_options):
-    """Three namespaced hosts, `./run.sh fleet INVENTORY CONFIG` on them, its output, then down."""
-    base = Path(os.environ.get("ZS_BUILD_DIR", REPO / "build"))
-    base = base if base.is_absolute() else REPO / base
-    d = base / "fleet-demo"
+    """Three namespaced hosts, `./run.sh fleet INVENTORY CONFIG` on them, its output, then down.
+    The fleet directory stays in results/."""
+    build = Path(os.environ.get("ZS_BUILD_DIR", "build"))
+    build = build if build.is_absolute() else REPO / build
+    d = build / "fleet-demo"
+    Fleet(dir=d, tag="demo").down()  # what a demo killed before its clean-up left
     shutil.rmtree(d, ignore_errors=True)
-    with Fleet(3, d) as f:
-        cmd = [str(REPO / "run.sh"), "fleet", str(f.inventory), config] + (["--", *run_options] if run_options else [])
-        print("$ ./run.sh fleet", f.inventory, config, *(["--", *run_options] if run_options else []), flush=True)
-        rc = subprocess.run(cmd, cwd=REPO).returncode
+    src, env = build_options(build)
+    shown = ["./run.sh", "fleet", "INVENTORY", config] + (["--", *run_options] if run_options else [])
+    with Fleet(3, d, tag="demo", src=src, env=env) as f:
+        print("# hosts: " + ", ".join(f"{n} (root@{h['peer']}, netns {h['ns']})" for n, h in f.hosts.items()),
+              flush=True)
+        print("$ " + " ".join(shown), flush=True)
+        cmd = [str(REPO / "run.sh"), "fleet", str(f.inventory), *shown[3:]]
+        rc = subprocess.run(cmd, cwd=REPO, env=dict(os.environ, ZS_BUILD_DIR=str(build))).returncode
+        print(f"# exit code {rc}", flush=True)
     shutil.rmtree(d, ignore_errors=True)
     return rc
 
