@@ -26,6 +26,7 @@ SIGTERM and SIGINT included); unavailable() says why hosts cannot be made.
 """
 
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -204,7 +205,6 @@ class Fleet:
         if not self.key.exists():
             run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"zsfleet-{self.tag}", "-f", str(self.key))
         (self.dir / "keys" / "authorized_keys").write_text(Path(f"{self.key}.pub").read_text())
-        import fcntl
         with open(ALLOC_LOCK, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             x = free_subnet()
