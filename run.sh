@@ -24,11 +24,12 @@ mode=${1:-main}
 
 # Debian 12 / Ubuntu 24.04 package names. REQUIRED fail the set-up when they
 # cannot be installed; OPTIONAL only enable the arm64 cross tests (cross g++,
-# qemu) and the fuzz targets (clang with its sanitizer and fuzzer runtime).
+# qemu), the fuzz targets (clang with its sanitizer and fuzzer runtime) and
+# the fleet tests (sshd in network namespaces, ansible-core).
 REQUIRED=(g++ cmake ninja-build pkg-config libpfm4-dev libeigen3-dev libbenchmark-dev libgtest-dev
           libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libnuma-dev zlib1g-dev
           python3-matplotlib python3-numpy python3-scipy)
-OPTIONAL=(g++-aarch64-linux-gnu qemu-user clang libclang-rt-dev)
+OPTIONAL=(g++-aarch64-linux-gnu qemu-user clang libclang-rt-dev openssh-server ansible-core)
 # The fleet's controller (./run.sh fleet): Ansible, ssh, git archive.
 FLEET=(ansible-core openssh-client git)
 
@@ -72,11 +73,11 @@ install_dependencies() {
   fi
   if [ -n "$opt" ] && [ "${1:-}" != required ]; then
     if [ "$(id -u)" -eq 0 ]; then
-      say "installing (optional, for the arm64 and fuzz tests): $opt"
+      say "installing (optional, for the arm64, fuzz and fleet tests): $opt"
       # shellcheck disable=SC2086
-      apt_install $opt || say "could not install $opt: the arm64 or fuzz tests will be reported as skipped"
+      apt_install $opt || say "could not install $opt: the arm64, fuzz or fleet tests will be reported as skipped"
     else
-      say "optional packages missing ($opt): the arm64 or fuzz tests will be skipped; install with: sudo apt-get install -y $opt"
+      say "optional packages missing ($opt): the arm64, fuzz or fleet tests will be skipped; install with: sudo apt-get install -y $opt"
     fi
   fi
 }
