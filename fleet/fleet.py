@@ -359,6 +359,8 @@ def fleet_pass(fleet, fleetdir, inventory, plan, config_copy, interrupted):
             "zs_run_options": " ".join(shlex.quote(o) for o in fleet["run_options"]),
             "zs_resume_options": " ".join(fs.resume_options(fleet["run_options"])),
             "zs_plan": plan,
+            "zs_setup_env": " ".join(f"{k}={shlex.quote(os.environ[k])}" for k in ("ZS_WERROR",)
+                                     if os.environ.get(k)),
             "zs_incoming": incoming,
             "zs_min_free_mb": int(os.environ.get("ZS_FLEET_MIN_FREE_MB", "1024")),
             "zs_poll_seconds": int(os.environ.get("ZS_FLEET_POLL_SECONDS", str(POLL_SECONDS))),

@@ -332,7 +332,7 @@ def resume_plan(fleet, inventory_names):
     plan: {host: {"mode": "resume"|"fresh", "remote_dir": dir or None}} for
     every host of fleet.json that did not complete and is in the inventory;
     "resume" where its run had started (zeroscope run --resume), "fresh"
-    where none had. left_out: [(host, why)] for hosts of fleet.json missing
+    where none had or it was refused. left_out: [(host, why)] for hosts of fleet.json missing
     from the inventory (they keep their status)."""
     plan, left_out = {}, []
     for name, h in fleet["hosts"].items():
@@ -342,7 +342,10 @@ def resume_plan(fleet, inventory_names):
             left_out.append((name, "not in the inventory given to --resume"))
             continue
         started = bool(h.get("run_started")) and bool(h.get("remote_dir"))
-        plan[name] = {"mode": "resume" if started else "fresh",
+        # A refused run usually made no directory; the host resumes one if it
+        # did (it has a meta.json), else runs afresh into the same place.
+        again = started and h["status"] != "refused"
+        plan[name] = {"mode": "resume" if again else "fresh",
                       "remote_dir": h.get("remote_dir") if started else None}
     return plan, left_out
 

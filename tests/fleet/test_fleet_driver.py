@@ -220,7 +220,7 @@ class ResumeTest(unittest.TestCase):
         plan, left = fs.resume_plan(f, {"done", "lost", "never", "refused"})
         self.assertEqual(plan, {"lost": {"mode": "resume", "remote_dir": "/r/l"},
                                 "never": {"mode": "fresh", "remote_dir": None},
-                                "refused": {"mode": "resume", "remote_dir": "/r/x"}})
+                                "refused": {"mode": "fresh", "remote_dir": "/r/x"}})
         self.assertEqual(left, [("gone", "not in the inventory given to --resume")])
         self.assertEqual(fs.resume_options(["--reserve-hugetlb", "--wait"]), ["--wait"])
 
