@@ -320,7 +320,7 @@ class Fleet:
         common = ["-F", "/dev/null", "-o", f"UserKnownHostsFile={self.dir}/known_hosts",
                   "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes",
                   "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes",
-                  "-o", "ConnectTimeout=5", "-o", "ServerAliveInterval=2", "-o", "ServerAliveCountMax=3"]
+                  "-o", "ConnectTimeout=5", "-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=3"]
         return master, common
 
     def write_inventory(self, path=None, hosts=None, host_vars=None, extra=None):

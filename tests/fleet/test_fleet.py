@@ -9,9 +9,16 @@ namespaced sshd hosts (netns_hosts.py) running tests/fleet/fleet_tiny.toml.
      after a restart, --resume completes it with exactly the samples of an
      uninterrupted run, none twice, and the completed hosts' files untouched;
   3. a host with no sshd from the start (unreachable) and one whose run
-     zeroscope refuses: each named with its reason, exit 4, the other completes.
+     zeroscope refuses: each named with its reason, exit 4, the other
+     completes; once both are fixed, --resume runs them afresh;
+  4. a host cut off mid-run (its link to the test gone, its run going on):
+     failed, exit 4; --resume finds its run complete and fetches it, with
+     nothing measured twice.
+A mid-run stop needs a run of seconds: fleet_tiny.toml's host-reported
+samples wait 1 s each where free page reporting is active; elsewhere the run
+is over too soon and 2 and 4 skip, saying so.
 
-One fixture serves all three, so the shipped tree is built once (the hosts
+One fixture serves all four, so the shipped tree is built once (the hosts
 share this filesystem and one zeroscope_src). Every namespace and process
 made here is removed at the end, also on failure, and checked.
 
@@ -128,7 +135,8 @@ class FleetTest(unittest.TestCase):
 
     # -- helpers -----------------------------------------------------------
     def fleet(self, *args, wait=True):
-        env = dict(os.environ, ZS_BUILD_DIR=str(BUILD))
+        # (a 1 s poll of the runs instead of 2 s: the runs here last seconds)
+        env = dict(os.environ, ZS_BUILD_DIR=str(BUILD), ZS_FLEET_POLL_SECONDS="1")
         before = fleet_dirs()
         p = subprocess.Popen([str(REPO / "run.sh"), "fleet", *map(str, args)], cwd=REPO, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -193,8 +201,8 @@ class FleetTest(unittest.TestCase):
             self.fail(f"{host}'s run never had rows in its samples.csv")
         return p, partial
 
-    def resume_completes(self, fd, inventory, host, others):
-        """--resume FLEETDIR completes HOST exactly and leaves the others alone."""
+    def resume_completes(self, fd, inventory, hosts, others):
+        """--resume FLEETDIR completes HOSTS exactly and leaves the others alone."""
         rec = self.record(fd)
         before = {h: digest(fd / h) for h in others}
         entries = {h: rec["hosts"][h] for h in others}
@@ -204,7 +212,8 @@ class FleetTest(unittest.TestCase):
         self.assertEqual(rc, 0, out[-2000:])
         after = self.record(fd)
         self.assertEqual(after["resumes"], rec["resumes"] + 1)
-        self.assert_completed(fd, after, host)
+        for h in [hosts] if isinstance(hosts, str) else hosts:
+            self.assert_completed(fd, after, h)
         for h in others:
             self.assertEqual(digest(fd / h), before[h], f"{h}: files changed by --resume")
             self.assertEqual(after["hosts"][h], entries[h], f"{h}: fleet.json entry changed by --resume")
@@ -261,6 +270,10 @@ class FleetTest(unittest.TestCase):
         self.assert_named(out, rec, "host3", "unreachable")
         self.assert_named(out, rec, "host2", "refused")
         self.assertIn("--restart", rec["hosts"]["host2"]["reason"])
+        # Fixed (host3's sshd back, host2 without the refused option): --resume
+        # runs both afresh (neither run started) and leaves host1 alone.
+        self.assertFalse(rec["hosts"]["host3"]["run_started"])
+        self.resume_completes(fd, f.inventory, ("host2", "host3"), ("host1",))
 
     def test_4_lost_connection_run_goes_on(self):
         # host1's link is cut mid-run while its zeroscope goes on and finishes
