@@ -2,7 +2,8 @@
 """The fleet system tests (ctest `fleet`): `./run.sh fleet` across three
 namespaced sshd hosts (netns_hosts.py) running tests/fleet/fleet_tiny.toml.
 
-  1. every host completes: results under results/fleet-*/<host>/, fleet.json
+  1. every host completes: results under fleet-<stamp>/<host>/ of the results
+     root (results/; here the test's own, ZS_FLEET_RESULTS), fleet.json
      says completed, each host has the sample count of the config;
   2. one host's sshd and zeroscope are killed mid-run (rows already in its
      samples.csv): it is failed with a reason, the others complete, exit 4;
@@ -64,8 +65,14 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+# The fleet directories go to a results root of the test's own (the driver's
+# ZS_FLEET_RESULTS), removed at the end; results/ is searched too, so that
+# whatever a driver writes there instead is found and removed as well.
+RESULTS = BUILD / "fleet-test-results"
+
+
 def fleet_dirs():
-    return {p for p in (REPO / "results").glob("fleet-*") if p.is_dir()}
+    return {p for root in (RESULTS, REPO / "results") for p in root.glob("fleet-*") if p.is_dir()}
 
 
 def samples(host_dir):
@@ -114,6 +121,8 @@ class FleetTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         d = BUILD / "fleet-test"
+        shutil.rmtree(RESULTS, ignore_errors=True)
+        RESULTS.mkdir(parents=True)
         if d.exists():  # a crashed earlier run: remove what it left
             if (d / "fixture.json").exists():
                 netns_hosts.Fleet.load(d).down()
@@ -136,7 +145,8 @@ class FleetTest(unittest.TestCase):
     # -- helpers -----------------------------------------------------------
     def fleet(self, *args, wait=True):
         # (a 1 s poll of the runs instead of 2 s: the runs here last seconds)
-        env = dict(os.environ, ZS_BUILD_DIR=str(BUILD), ZS_FLEET_POLL_SECONDS="1")
+        env = dict(os.environ, ZS_BUILD_DIR=str(BUILD), ZS_FLEET_POLL_SECONDS="1",
+                   ZS_FLEET_RESULTS=str(RESULTS))
         before = fleet_dirs()
         p = subprocess.Popen([str(REPO / "run.sh"), "fleet", *map(str, args)], cwd=REPO, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -232,6 +242,8 @@ class FleetTest(unittest.TestCase):
         self.assertEqual(rc, 0, out[-2000:])
         rec = self.record(fd)
         self.assertEqual(set(rec["hosts"]), set(f.names))
+        self.assertEqual(fd.parent, RESULTS, "ZS_FLEET_RESULTS: the fleet directory's parent")
+        self.assertRegex(fd.name, r"^fleet-\d{8}-\d{6}(-\d+)?$")
         for host in f.names:
             self.assert_completed(fd, rec, host)
 
@@ -333,6 +345,7 @@ def main():
                     print(f"--- {p}/fleet.log (last lines)\n" + "\n".join(
                         (p / "fleet.log").read_text(errors="replace").splitlines()[-25:]))
                 shutil.rmtree(p, ignore_errors=True)
+            shutil.rmtree(RESULTS, ignore_errors=True)
             left = clean_check(FleetTest.fixture)
             if left:
                 print("left behind:", ", ".join(left))
