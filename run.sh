@@ -7,6 +7,13 @@
 #   ./run.sh fuzz [SECONDS]  same set-up, build the libFuzzer targets (clang), run each
 #                            for SECONDS (default 60) over its corpus: one summary line each
 #   ./run.sh format          apply .clang-format to every tracked .cc/.h (tools/check-format.sh)
+#   ./run.sh setup           install what is missing (no optional packages), build zeroscope only:
+#                            the set-up a fleet host runs on the commit shipped to it
+#   ./run.sh fleet INVENTORY CONFIG [-- RUN_OPTIONS]
+#                            install ansible-core when missing, then run CONFIG on every host of
+#                            the Ansible INVENTORY into results/fleet-<stamp>/ (docs/fleet.md)
+#   ./run.sh fleet --resume FLEETDIR INVENTORY
+#                            complete the hosts of FLEETDIR that did not complete
 # One build directory for all modes: `./run.sh test` after `./run.sh` reuses
 # the objects of the first. ZS_WERROR=ON makes warnings errors (CI does).
 set -euo pipefail
@@ -17,11 +24,14 @@ mode=${1:-main}
 
 # Debian 12 / Ubuntu 24.04 package names. REQUIRED fail the set-up when they
 # cannot be installed; OPTIONAL only enable the arm64 cross tests (cross g++,
-# qemu) and the fuzz targets (clang with its sanitizer and fuzzer runtime).
+# qemu), the fuzz targets (clang with its sanitizer and fuzzer runtime) and
+# the fleet tests (sshd in network namespaces, ansible-core).
 REQUIRED=(g++ cmake ninja-build pkg-config libpfm4-dev libeigen3-dev libbenchmark-dev libgtest-dev
           libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libnuma-dev zlib1g-dev
           python3-matplotlib python3-numpy python3-scipy)
-OPTIONAL=(g++-aarch64-linux-gnu qemu-user clang libclang-rt-dev)
+OPTIONAL=(g++-aarch64-linux-gnu qemu-user clang libclang-rt-dev openssh-server ansible-core)
+# The fleet's controller (./run.sh fleet): Ansible, ssh, git archive.
+FLEET=(ansible-core openssh-client git)
 
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 
@@ -36,10 +46,11 @@ missing_of() {
 apt_install() {
   export DEBIAN_FRONTEND=noninteractive
   if [ -z "${ZS_APT_UPDATED:-}" ]; then
-    apt-get update -qq >/dev/null || return 1
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null || return 1
     ZS_APT_UPDATED=1
   fi
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  # (a lock timeout: fleet hosts sharing one machine may set up at once)
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 install_dependencies() {
@@ -60,13 +71,13 @@ install_dependencies() {
     # shellcheck disable=SC2086
     apt_install $req || { say "apt-get install failed for: $req; fix the package sources and run again"; exit 1; }
   fi
-  if [ -n "$opt" ]; then
+  if [ -n "$opt" ] && [ "${1:-}" != required ]; then
     if [ "$(id -u)" -eq 0 ]; then
-      say "installing (optional, for the arm64 and fuzz tests): $opt"
+      say "installing (optional, for the arm64, fuzz and fleet tests): $opt"
       # shellcheck disable=SC2086
-      apt_install $opt || say "could not install $opt: the arm64 or fuzz tests will be reported as skipped"
+      apt_install $opt || say "could not install $opt: the arm64, fuzz or fleet tests will be reported as skipped"
     else
-      say "optional packages missing ($opt): the arm64 or fuzz tests will be skipped; install with: sudo apt-get install -y $opt"
+      say "optional packages missing ($opt): the arm64, fuzz or fleet tests will be skipped; install with: sudo apt-get install -y $opt"
     fi
   fi
 }
@@ -74,6 +85,9 @@ install_dependencies() {
 build() {
   local target=${1:-}
   local args=()
+  # Paths inside the tree hash relative to it, so another copy of the same
+  # commit (a fleet host's unpacked tree) hits the objects of this one.
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
   [ -n "${ZS_WERROR:-}" ] && args+=("-DZS_WERROR=$ZS_WERROR")
   if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     # ccache when the machine has it; a fresh machine builds without.
@@ -136,8 +150,46 @@ fuzz_job() {
   exit "$rc"
 }
 
+fleet_usage="usage: ./run.sh fleet INVENTORY CONFIG [-- RUN_OPTIONS...] | ./run.sh fleet --resume FLEETDIR INVENTORY"
+
+install_fleet_dependencies() {
+  # ansible-playbook from pip or the distribution: either will do.
+  command -v ansible-playbook >/dev/null 2>&1 && command -v git >/dev/null 2>&1 &&
+    command -v ssh >/dev/null 2>&1 && return 0
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    say "not a Debian/Ubuntu system: install the equivalents of: ${FLEET[*]}"
+    exit 1
+  fi
+  local req
+  req=$(missing_of "${FLEET[@]}")
+  [ -n "$req" ] || return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing packages: $req"
+    say "install them with: sudo apt-get install -y $req"
+    exit 1
+  fi
+  say "installing: $req"
+  # shellcheck disable=SC2086
+  apt_install $req || { say "apt-get install failed for: $req; fix the package sources and run again"; exit 1; }
+}
+
 if [ "$mode" = format ]; then
   exec tools/check-format.sh --fix
+fi
+if [ "$mode" = fleet ]; then
+  shift
+  case "${1:-}" in
+    '') say "fleet: INVENTORY and CONFIG are required; $fleet_usage"; exit 2 ;;
+    --resume) [ $# -eq 3 ] || { say "fleet: --resume takes FLEETDIR INVENTORY; $fleet_usage"; exit 2; } ;;
+    *) [ $# -ge 2 ] || { say "fleet: CONFIG is required; $fleet_usage"; exit 2; } ;;
+  esac
+  install_fleet_dependencies
+  exec python3 fleet/fleet.py "$@"
+fi
+if [ "$mode" = setup ]; then
+  install_dependencies required
+  build zeroscope
+  exit 0
 fi
 install_dependencies
 case "$mode" in
@@ -150,5 +202,5 @@ case "$mode" in
   bench) shift; build zeroscope-bench; "$BUILD_DIR/zeroscope-bench" "$@" ;;
   fuzz) shift; fuzz_job "$@" ;;
   *.toml) build zeroscope; main_job "$@" ;;
-  *) say "unknown mode '$mode'; allowed: (none), CONFIG.toml [zeroscope run options], test, bench [ARGS], fuzz [SECONDS], format"; exit 2 ;;
+  *) say "unknown mode '$mode'; allowed: (none), CONFIG.toml [zeroscope run options], test, bench [ARGS], fuzz [SECONDS], format, setup, fleet"; exit 2 ;;
 esac

@@ -1,8 +1,18 @@
 # Run at every build (cmake -P): writes the version and the git commit of
 # the source tree into a small .cc, replaced only when it changes, so that
 # results name the exact code that produced them.
-execute_process(COMMAND git -C "${SRC}" describe --always --dirty --abbrev=12
-                OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+# A tree unpacked from `git archive` (a fleet host's) has no .git, but
+# git_commit.txt names its commit (export-subst, .gitattributes): that
+# comes first, since an enclosing repository's describe would name another.
+file(READ "${SRC}/cmake/git_commit.txt" archived)
+string(STRIP "${archived}" archived)
+if(archived MATCHES "^[0-9a-f]+$")
+  string(SUBSTRING "${archived}" 0 12 commit)
+  set(rc 0)
+else()
+  execute_process(COMMAND git -C "${SRC}" describe --always --dirty --abbrev=12
+                  OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+endif()
 if(NOT rc EQUAL 0 OR commit STREQUAL "")
   set(commit "unknown (not a git checkout)")
 endif()
