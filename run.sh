@@ -53,6 +53,17 @@ apt_install() {
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# Packages that must be there: installed as root, else the exact command and exit 1.
+install_or_exit() {
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing packages: $*"
+    say "install them with: sudo apt-get install -y $*"
+    exit 1
+  fi
+  say "installing: $*"
+  apt_install "$@" || { say "apt-get install failed for: $*; fix the package sources and run again"; exit 1; }
+}
+
 install_dependencies() {
   if ! command -v dpkg-query >/dev/null 2>&1; then
     say "not a Debian/Ubuntu system: install the equivalents of: ${REQUIRED[*]}; trying the build anyway"
@@ -61,16 +72,8 @@ install_dependencies() {
   local req opt
   req=$(missing_of "${REQUIRED[@]}")
   opt=$(missing_of "${OPTIONAL[@]}")
-  if [ -n "$req" ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      say "missing packages: $req"
-      say "install them with: sudo apt-get install -y $req"
-      exit 1
-    fi
-    say "installing: $req"
-    # shellcheck disable=SC2086
-    apt_install $req || { say "apt-get install failed for: $req; fix the package sources and run again"; exit 1; }
-  fi
+  # shellcheck disable=SC2086
+  [ -z "$req" ] || install_or_exit $req
   if [ -n "$opt" ] && [ "${1:-}" != required ]; then
     if [ "$(id -u)" -eq 0 ]; then
       say "installing (optional, for the arm64, fuzz and fleet tests): $opt"
@@ -162,15 +165,8 @@ install_fleet_dependencies() {
   fi
   local req
   req=$(missing_of "${FLEET[@]}")
-  [ -n "$req" ] || return 0
-  if [ "$(id -u)" -ne 0 ]; then
-    say "missing packages: $req"
-    say "install them with: sudo apt-get install -y $req"
-    exit 1
-  fi
-  say "installing: $req"
   # shellcheck disable=SC2086
-  apt_install $req || { say "apt-get install failed for: $req; fix the package sources and run again"; exit 1; }
+  [ -z "$req" ] || install_or_exit $req
 }
 
 if [ "$mode" = format ]; then

@@ -17,6 +17,15 @@ bool is_alias(const std::string& strategy) {
 std::string us(double ns) { return fmt::format("{:.1f}", ns / 1000.0); }
 std::string us(const std::optional<double>& ns) { return ns ? us(*ns) : std::string("-"); }
 
+// alias-page against alias-range, with and without the mapping.
+std::string ratio_line(const AliasGroup& g) {
+  return fmt::format("alias-page / alias-range: {:.2f}x [{:.2f}, {:.2f}] (zero, 95% CI){}",
+                     g.page_over_range->estimate, g.page_over_range->lo, g.page_over_range->hi,
+                     g.net_page_over_range
+                         ? fmt::format("; {:.2f}x without the mapping", *g.net_page_over_range)
+                         : "");
+}
+
 }  // namespace
 
 AliasSection build_alias(const ResultsData& d, std::uint64_t seed) {
@@ -74,12 +83,7 @@ std::string render_alias_text(const AliasSection& s) {
     for (const AliasEntry& e : g.entries)
       o += fmt::format("    {:<12} {:>5} {:>12} {:>12} {:>16}\n", e.strategy, e.n, us(e.zero_ns),
                        us(e.map_ns), us(e.net_ns));
-    if (g.page_over_range)
-      o += fmt::format("    alias-page / alias-range: {:.2f}x [{:.2f}, {:.2f}] (zero, 95% CI){}\n",
-                       g.page_over_range->estimate, g.page_over_range->lo, g.page_over_range->hi,
-                       g.net_page_over_range
-                           ? fmt::format("; {:.2f}x without the mapping", *g.net_page_over_range)
-                           : "");
+    if (g.page_over_range) o += fmt::format("    {}\n", ratio_line(g));
   }
   o += "  mapping: the same mmap/munmap sequence without the clears, timed apart; zero-mapping\n"
        "  takes out the syscall cost the kernel's own temporary mapping does not pay.\n";
@@ -103,12 +107,7 @@ std::string render_alias_markdown(const AliasSection& s) {
     for (const AliasEntry& e : g.entries)
       o += fmt::format("| {} | {} | {} | {} | {} |\n", e.strategy, e.n, us(e.zero_ns), us(e.map_ns),
                        us(e.net_ns));
-    if (g.page_over_range)
-      o += fmt::format("\nalias-page / alias-range: {:.2f}x [{:.2f}, {:.2f}] (zero, 95% CI){}.\n",
-                       g.page_over_range->estimate, g.page_over_range->lo, g.page_over_range->hi,
-                       g.net_page_over_range
-                           ? fmt::format("; {:.2f}x without the mapping", *g.net_page_over_range)
-                           : "");
+    if (g.page_over_range) o += fmt::format("\n{}.\n", ratio_line(g));
   }
   if (s.hugetlb)
     o += "\nhugetlb: the alias of a hugetlbfs folio can only be mapped with one huge entry; "
