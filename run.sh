@@ -53,6 +53,25 @@ apt_install() {
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# apt_install, with no service started by the packages (openssh-server would
+# start a system sshd listening on every interface; the fleet test starts
+# its own, inside its namespaces): a policy-rc.d that refuses every start,
+# present only for the install (an existing one is left as it is).
+apt_install_no_start() {
+  local policy=/usr/sbin/policy-rc.d rc=0
+  if [ -e "$policy" ]; then
+    apt_install "$@" || rc=$?
+    return $rc
+  fi
+  printf '#!/bin/sh\n# run.sh: no service starts while it installs packages\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  apt_install "$@" || rc=$?
+  rm -f "$policy"
+  trap - EXIT
+  return $rc
+}
+
 # Packages that must be there: installed as root, else the exact command and exit 1.
 install_or_exit() {
   if [ "$(id -u)" -ne 0 ]; then
@@ -78,7 +97,7 @@ install_dependencies() {
     if [ "$(id -u)" -eq 0 ]; then
       say "installing (optional, for the arm64, fuzz and fleet tests): $opt"
       # shellcheck disable=SC2086
-      apt_install $opt || say "could not install $opt: the arm64, fuzz or fleet tests will be reported as skipped"
+      apt_install_no_start $opt || say "could not install $opt: the arm64, fuzz or fleet tests will be reported as skipped"
     else
       say "optional packages missing ($opt): the arm64, fuzz or fleet tests will be skipped; install with: sudo apt-get install -y $opt"
     fi
