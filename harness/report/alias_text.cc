@@ -1,5 +1,7 @@
 #include "report/alias_text.h"
 
+#include "report/report.h"
+
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -23,7 +25,8 @@ std::string ratio_line(const AliasGroup& g) {
                      g.page_over_range->estimate, g.page_over_range->lo, g.page_over_range->hi,
                      g.net_page_over_range
                          ? fmt::format("; {:.2f}x without the mapping", *g.net_page_over_range)
-                         : "");
+                     : g.net_note.empty() ? std::string()
+                                          : "; " + g.net_note);
 }
 
 }  // namespace
@@ -40,7 +43,7 @@ AliasSection build_alias(const ResultsData& d, std::uint64_t seed) {
     if (z == nullptr || z->ns.empty()) continue;
     s.hugetlb = s.hugetlb || p.backing == "hugetlb";
     auto [it, fresh] = at.try_emplace({p.group(), p.target}, s.groups.size());
-    if (fresh) s.groups.push_back({p.group(), p.target, {}, std::nullopt, std::nullopt});
+    if (fresh) s.groups.push_back({p.group(), p.target, {}, std::nullopt, std::nullopt, ""});
     AliasEntry e{p.key,        p.strategy,  p.target, z->ns.size(), stats::summarize(z->ns).median,
                  std::nullopt, std::nullopt};
     if (!z->alias_map_ns.empty()) e.map_ns = stats::summarize(z->alias_map_ns).median;
@@ -62,8 +65,13 @@ AliasSection build_alias(const ResultsData& d, std::uint64_t seed) {
     const PhaseData *a = d.phase(range->key, "zero"), *b = d.phase(page->key, "zero");
     if (a->ns.size() >= 2 && b->ns.size() >= 2)
       g.page_over_range = stats::bootstrap_median_ratio(a->ns, b->ns, seed);
-    if (range->net_ns && page->net_ns && *range->net_ns > 0)
+    // A net median at or below zero: the mapping alone took as long as the
+    // whole phase (its run-to-run spread is larger than the clearing), and
+    // no ratio of the two means anything.
+    if (range->net_ns && page->net_ns && *range->net_ns > 0 && *page->net_ns > 0)
       g.net_page_over_range = *page->net_ns / *range->net_ns;
+    else if (range->net_ns && page->net_ns)
+      g.net_note = "no ratio without the mapping: the mapping alone took as long as the phase";
   }
   return s;
 }
@@ -71,8 +79,8 @@ AliasSection build_alias(const ResultsData& d, std::uint64_t seed) {
 std::string render_alias_text(const AliasSection& s) {
   if (s.groups.empty()) return "";
   std::string o =
-      "\nAlias-mapped zeroing (through a second mapping, mapped and unmapped in the "
-      "zero phase):\n";
+      "\nAlias-mapped zeroing (through a second mapping, mapped and unmapped in the\n"
+      "  zero phase):\n";
   o += fmt::format("  shootdown: {}\n",
                    s.shootdown ? "on (a sibling thread on another CPU: every unmap is an IPI)"
                                : "off (the unmaps flush this CPU only)");
@@ -83,7 +91,7 @@ std::string render_alias_text(const AliasSection& s) {
     for (const AliasEntry& e : g.entries)
       o += fmt::format("    {:<12} {:>5} {:>12} {:>12} {:>16}\n", e.strategy, e.n, us(e.zero_ns),
                        us(e.map_ns), us(e.net_ns));
-    if (g.page_over_range) o += fmt::format("    {}\n", ratio_line(g));
+    if (g.page_over_range) o += wrap_lines("    " + ratio_line(g), 80, "      ");
   }
   o += "  mapping: the same mmap/munmap sequence without the clears, timed apart; zero-mapping\n"
        "  takes out the syscall cost the kernel's own temporary mapping does not pay.\n";
@@ -132,7 +140,8 @@ nlohmann::json alias_json(const AliasSection& s) {
     nlohmann::json x = {{"group", g.group},
                         {"target", g.target},
                         {"entries", entries},
-                        {"net_page_over_range", opt(g.net_page_over_range)}};
+                        {"net_page_over_range", opt(g.net_page_over_range)},
+                        {"net_note", g.net_note}};
     if (g.page_over_range)
       x["page_over_range"] = {{"estimate", g.page_over_range->estimate},
                               {"lo", g.page_over_range->lo},

@@ -31,6 +31,7 @@ struct AliasGroup {
   std::vector<AliasEntry> entries;
   std::optional<stats::Interval> page_over_range;  // zero medians, alias-page / alias-range
   std::optional<double> net_page_over_range;       // the same of the net medians
+  std::string net_note;                            // why there is no net ratio
 };
 
 struct AliasSection {
