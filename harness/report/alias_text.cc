@@ -93,8 +93,9 @@ std::string render_alias_text(const AliasSection& s) {
                        us(e.map_ns), us(e.net_ns));
     if (g.page_over_range) o += wrap_lines("    " + ratio_line(g), 80, "      ");
   }
-  o += "  mapping: the same mmap/munmap sequence without the clears, timed apart; zero-mapping\n"
-       "  takes out the syscall cost the kernel's own temporary mapping does not pay.\n";
+  o += "  mapping: the same mmap/munmap sequence without the clears, timed apart;\n"
+       "  zero-mapping takes out the syscall cost the kernel's own temporary mapping\n"
+       "  does not pay.\n";
   if (s.hugetlb)
     o += "  hugetlb: the alias of a hugetlbfs folio can only be mapped with one huge entry;\n"
          "  alias-page maps the whole folio once per page there.\n";
