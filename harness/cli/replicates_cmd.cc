@@ -121,6 +121,7 @@ int run_replicates_cmd(const ReplicatesArgs& a) {
                             {"enable_mthp", opt.enable_mthp},
                             {"enable_shmem_thp", opt.enable_shmem_thp},
                             {"label", opt.label}});
+    if (opt.cpu) meta.run_options["cpu"] = *opt.cpu;
     start_replicates(dir, plan.config.text, meta);
     lock.emplace(dir);
     meta = read_replicates_meta(dir);
@@ -134,6 +135,9 @@ int run_replicates_cmd(const ReplicatesArgs& a) {
   if (meta.run_options.value("enable_mthp", false)) how.pass_args.push_back("--enable-mthp");
   if (meta.run_options.value("enable_shmem_thp", false))
     how.pass_args.push_back("--enable-shmem-thp");
+  if (meta.run_options.contains("cpu") && meta.run_options.at("cpu").is_number_integer())
+    how.pass_args.insert(how.pass_args.end(),
+                         {"--cpu", std::to_string(meta.run_options.at("cpu").get<int>())});
   if (a.wait) {
     how.pass_args.push_back("--wait");
     how.resume_args.push_back("--wait");

@@ -40,6 +40,10 @@ Runner add_run(CLI::App& app) {
   sub->add_flag(
       "--enable-shmem-thp", o->enable_shmem_thp,
       "allow shmem THP for the run (root; the alias strategies' memfd), restored at exit");
+  sub->add_option("--cpu", o->cpu,
+                  "CPU to measure on, over the config's settings.cpu (e.g. a fleet host's own); a "
+                  "resume keeps the run's")
+      ->check(within(limits::cpu));
   sub->add_flag("--dry-run", *dry_run,
                 "print the expanded points, the sample count and an estimate; measure nothing");
   sub->add_flag("--wait", *wait, kWaitHelp);

@@ -17,6 +17,7 @@
 #include "results/results_dir.h"
 #include "sweep/drift_control.h"
 #include "sweep/fault_anatomy_meta.h"
+#include "sweep/machine_checks.h"
 #include "sweep/memory_axis.h"
 #include "sweep/run_meta.h"
 #include "sweep/sample_rows.h"
@@ -105,6 +106,28 @@ SweepPlan plan_sweep(const SweepRunOptions& opt) {
     plan.config_file = dir + "/config.toml";
   }
   plan.config = load_sweep_config(plan.config_file);
+  plan.cpu = opt.cpu;
+  if (opt.resume_dir) {
+    // The samples of a run are all taken on one CPU.
+    const nlohmann::json ro =
+        read_json(*opt.resume_dir + "/meta.json").value("run_options", nlohmann::json::object());
+    const std::optional<int> was = ro.contains("cpu") && ro.at("cpu").is_number_integer()
+                                       ? std::optional<int>(ro.at("cpu").get<int>())
+                                       : std::nullopt;
+    if (opt.cpu && opt.cpu != was)
+      throw SetupError(
+          Option::cpu,
+          was ? fmt::format("{} was measured on cpu {}; resume it without {} (it "
+                            "keeps cpu {})",
+                            *opt.resume_dir, *was, option_ref(Option::cpu), *was)
+              : fmt::format("{} was measured on its config's CPU; resume it without {}",
+                            *opt.resume_dir, option_ref(Option::cpu)));
+    plan.cpu = was;
+  }
+  if (plan.cpu) {
+    if (auto why = sweep_machine::cpu_problem(*plan.cpu)) throw SetupError(Option::cpu, *why);
+    plan.config.settings.cpu = *plan.cpu;
+  }
   if (opt.replicate) plan.config.settings.order_seed = opt.replicate->seed;
   if (opt.resume_dir) {
     const nlohmann::json rep =
@@ -260,6 +283,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
                        {{"reserve_hugetlb", opt.reserve_hugetlb}, {"enable_mthp", opt.enable_mthp}},
                        repair});
     if (opt.enable_shmem_thp) meta["run_options"]["enable_shmem_thp"] = true;
+    if (plan.cpu) meta["run_options"]["cpu"] = *plan.cpu;
     if (session.residency) meta["residency"] = residency_json(*session.residency);
     if (opt.replicate)
       meta["replicate"] = {{"number", opt.replicate->number}, {"seed", opt.replicate->seed}};

@@ -24,6 +24,9 @@ struct SweepRunOptions {
   bool reserve_hugetlb = false;
   bool enable_mthp = false;
   bool enable_shmem_thp = false;  // the alias strategies' shmem memfd, for the run
+  // The CPU to measure on, over the config's settings.cpu (a fleet host's
+  // own numbering); recorded in meta.json, and a resume keeps it.
+  std::optional<int> cpu;
   std::optional<std::string> resume_dir;
   // With resume_dir whose samples.csv is missing: measure every sample
   // again (without it such a resume is refused).
@@ -47,6 +50,7 @@ struct SweepPlan {
   std::vector<Point> points;
   std::string config_file;
   std::uint64_t total = 0;  // points x repetitions
+  std::optional<int> cpu;   // the run's --cpu (a resume: the one it started with)
   // An estimate, not a measurement: zeroing and access at an assumed
   // 10 GB/s plus 20 us per sample, warm-up included, pool set-up not; plus
   // report_wait for every host-reported sample (which is most of such a run).

@@ -236,5 +236,27 @@ TEST_F(SweepRun, DryRunAndBadConfigsCreateNoDirectory) {
   EXPECT_FALSE(fs::exists(out()));
 }
 
+// run --cpu: the CPU over the config's, recorded in meta.json; a resume
+// keeps it and refuses another; a CPU this process may not use is refused
+// before anything is written.
+TEST_F(SweepRun, CpuOptionIsRecordedAndKeptByAResume) {
+  const std::string cfg = config(1, R"("extent")");
+  auto bad = testing::run_zeroscope("run " + cfg + " --cpu 100000 --out " + out("bad"));
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_NE(bad.err.find("--cpu: CPU 100000 is not one this process may run on"), std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(fs::exists(out("bad")));
+  auto r = testing::run_zeroscope("run " + cfg + " --cpu 0 --out " + out());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::ifstream in(out() + "/meta.json");
+  const nlohmann::json meta = nlohmann::json::parse(in);
+  EXPECT_EQ(meta["run_options"]["cpu"], 0);
+  EXPECT_EQ(meta["placement"]["cpu"], 0);
+  auto other = testing::run_zeroscope("run --resume " + out() + " --cpu 1");
+  EXPECT_EQ(other.rc, 2);
+  EXPECT_NE(other.err.find("was measured on cpu 0; resume it without --cpu"), std::string::npos)
+      << other.err;
+}
+
 }  // namespace
 }  // namespace zs
