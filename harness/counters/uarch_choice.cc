@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "counters/events.h"
 #include "counters/match_rules.h"
+#include "platform/arm64_cpu.h"
 
 namespace zs {
 
@@ -43,9 +44,21 @@ std::string describe(const MatchRule& r) {
 }
 
 std::string describe(const CpuIdentity& c) {
-  if (c.implementer != 0)
-    return fmt::format("arm64 implementer {:#x} part {:#x}", c.implementer, c.part);
+  if (c.implementer != 0) {
+    const platform::arm64::Core* core = platform::arm64::find_core(c.implementer, c.part);
+    return fmt::format("arm64 implementer {:#x} part {:#x}{}", c.implementer, c.part,
+                       core ? fmt::format(" [{}]", core->name) : std::string());
+  }
   return fmt::format("{} family {:#x} model {:#x}", c.vendor, c.family, c.model);
+}
+
+// An arm64 core the identification table knows but no event file matches:
+// name the file that would describe it.
+std::string arm64_file_note(const CpuIdentity& c) {
+  const platform::arm64::Core* core = platform::arm64::find_core(c.implementer, c.part);
+  if (c.implementer == 0 || core == nullptr) return "";
+  return fmt::format(" (the core table names uarch {}; there is no {}.toml)", core->uarch,
+                     core->uarch);
 }
 
 }  // namespace
@@ -87,8 +100,8 @@ UarchChoice uarch_for(const CpuIdentity& cpu) {
     }
   }
   if (hits.empty())
-    choice.why = fmt::format("{} ({}) -> generic: no [[match]] rule in {} matches", describe(cpu),
-                             model, events_dir());
+    choice.why = fmt::format("{} ({}) -> generic: no [[match]] rule in {} matches{}", describe(cpu),
+                             model, events_dir(), arm64_file_note(cpu));
   else if (hits.size() > 1)
     choice.why +=
         fmt::format(" (also matched, ignored: {})", fmt::join(hits.begin() + 1, hits.end(), ", "));

@@ -29,6 +29,7 @@ void cpu_section(Record& r) {
     r.set("cpu.part", cpu.part);
     r.set("cpu.variant", cpu.variant);
     r.set("cpu.revision", cpu.revision);
+    arm64_section(r, cpu);
   } else {
     r.set("cpu.family", cpu.family);
     r.set("cpu.model", cpu.model);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "counters/counters.h"
+#include "machine/cpu_identity.h"
 
 namespace zs::capability {
 
@@ -44,6 +45,8 @@ class Record {
 void cpu_section(Record& r);
 void tsc_section(Record& r);
 void caches_section(Record& r);
+// capability_arm64.cc: the arm64 identification and feature fields of cpu
+void arm64_section(Record& r, const CpuIdentity& cpu);
 // capability_system.cc
 void kernel_section(Record& r);
 void thp_section(Record& r);

@@ -134,7 +134,8 @@ Hypervisor hypervisor();
 // vendor string and display family/model/stepping, the values the vendors'
 // manuals, the kernel and libpfm4 use). On arm64 the identity is MIDR_EL1,
 // which EL0 cannot read without the kernel's trap-and-emulate: the kernel's
-// copy in /proc/cpuinfo is the source, read by the caller.
+// copies (sysfs regs/identification/midr_el1, else /proc/cpuinfo) are the
+// source, read by the caller and decoded by platform/arm64_cpu.h.
 struct CpuSignature {
   std::string arch;    // "x86_64" | "arm64" | "unknown"
   std::string vendor;  // x86 only: "GenuineIntel", "AuthenticAMD", "HygonGenuine"

@@ -1,7 +1,7 @@
 # arm64 primitives: cross-built with g++-aarch64-linux-gnu and run under
 # qemu-user, one ctest test per primitive so that an unavailable one shows as
 # skipped. Without the cross compiler or qemu, one test says why and skips.
-set(ZS_ARM64_PRIMITIVES dc-zva stnp stp memset kernel)
+set(ZS_ARM64_PRIMITIVES dc-zva stnp stp mops memset kernel)
 option(ZS_ARM64_TESTS "Cross-build the arm64 primitives and test them under qemu-user" ON)
 find_program(ZS_AARCH64_CXX aarch64-linux-gnu-g++)
 find_program(ZS_QEMU_AARCH64 NAMES qemu-aarch64 qemu-aarch64-static)
@@ -43,7 +43,8 @@ if(ZS_ARM64_TESTS AND ZS_AARCH64_CXX AND ZS_QEMU_AARCH64)
   endforeach()
   add_test(NAME arm64.strategies COMMAND ${ZS_QEMU_AARCH64} ${check} --strategies)
   add_test(NAME arm64.kernel-choice COMMAND ${ZS_QEMU_AARCH64} ${check} --kernel-choice)
-  set_tests_properties(arm64.strategies arm64.kernel-choice PROPERTIES TIMEOUT 600)
+  add_test(NAME arm64.platform COMMAND ${ZS_QEMU_AARCH64} ${check} --platform)
+  set_tests_properties(arm64.strategies arm64.kernel-choice arm64.platform PROPERTIES TIMEOUT 600)
 else()
   set(missing "")
   if(NOT ZS_ARM64_TESTS)

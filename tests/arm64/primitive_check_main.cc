@@ -4,6 +4,9 @@
 //   --primitive NAME   exit 0 pass, 1 fail, 77 skipped (not available here)
 //   --strategies       every strategy x available primitive over a folio
 //   --kernel-choice    the kernel alias matches the DCZID_EL0 decision
+//   --platform         the platform layer's register and HWCAP readers on
+//                      this CPU: CTR_EL0, DCZID_EL0, HWCAP/HWCAP2 and the
+//                      mops primitive's availability agree with each other
 #include <sys/mman.h>
 
 #include <cstdio>
@@ -11,6 +14,8 @@
 #include <string>
 
 #include "measure/executor.h"
+#include "platform/arm64_cpu.h"
+#include "platform/platform.h"
 #include "primitives/kernel_choice.h"
 #include "primitives/registry.h"
 #include "strategies/strategy.h"
@@ -84,12 +89,50 @@ int check_kernel_choice() {
   return reg.kernel().name() == want.name ? 0 : 1;
 }
 
+int check_platform() {
+  namespace a64 = zs::platform::arm64;
+  int bad = 0;
+  auto expect = [&](bool ok, const char* what) {
+    std::printf("%s %s\n", ok ? "ok  " : "FAIL", what);
+    bad += ok ? 0 : 1;
+  };
+  const auto ctr = a64::read_ctr_el0();
+  const auto dczid = a64::read_dczid_el0();
+  const auto caps = a64::read_hwcaps();
+  expect(ctr && dczid && caps, "CTR_EL0, DCZID_EL0 and the HWCAP words are readable");
+  if (bad) return 1;
+  const a64::Ctr c = a64::decode_ctr(*ctr);
+  std::printf("CTR_EL0 = %#llx: dcache line %zu, icache line %zu\n", (unsigned long long)*ctr,
+              c.dcache_line_bytes, c.icache_line_bytes);
+  expect(c.dcache_line_bytes >= 16 && c.dcache_line_bytes <= 2048, "DminLine is 16..2048 bytes");
+  expect(zs::platform::cache_line_bytes() == c.dcache_line_bytes,
+         "cache_line_bytes() is CTR_EL0.DminLine");
+  const zs::Dczid d = zs::decode_dczid(*dczid);
+  std::printf("DCZID_EL0 = %#llx: block %zu, DZP %d\n", (unsigned long long)*dczid, d.block_bytes,
+              int(d.prohibited));
+  const zs::Primitive* zva = zs::PrimitiveRegistry::get().find("dc-zva");
+  expect(zva && zva->available == !d.prohibited && (d.prohibited || zva->granule == d.block_bytes),
+         "dc-zva availability and block follow DCZID_EL0");
+  std::string names;
+  for (const std::string& n : a64::hwcap_names(*caps)) names += " " + n;
+  std::printf("HWCAP = %#llx, HWCAP2 = %#llx:%s\n", (unsigned long long)caps->hwcap,
+              (unsigned long long)caps->hwcap2, names.c_str());
+  expect((caps->hwcap & a64::kHwcapFp) && (caps->hwcap & a64::kHwcapAsimd),
+         "fp and asimd (baseline A64) are reported");
+  const zs::Primitive* mops = zs::PrimitiveRegistry::get().find("mops");
+  expect(mops && mops->available == a64::has_mops(*caps), "mops is available iff HWCAP2_MOPS");
+  if (mops) std::printf("mops: %s\n", mops->why.c_str());
+  return bad ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc == 3 && std::strcmp(argv[1], "--primitive") == 0) return check_primitive(argv[2]);
   if (argc == 2 && std::strcmp(argv[1], "--strategies") == 0) return check_strategies();
   if (argc == 2 && std::strcmp(argv[1], "--kernel-choice") == 0) return check_kernel_choice();
-  std::fprintf(stderr, "usage: %s --primitive NAME | --strategies | --kernel-choice\n", argv[0]);
+  if (argc == 2 && std::strcmp(argv[1], "--platform") == 0) return check_platform();
+  std::fprintf(stderr, "usage: %s --primitive NAME | --strategies | --kernel-choice | --platform\n",
+               argv[0]);
   return 2;
 }

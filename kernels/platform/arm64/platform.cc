@@ -1,5 +1,7 @@
 #include "platform/platform.h"
 
+#include "platform/arm64_cpu.h"
+
 namespace zs::platform {
 
 std::string_view timestamp_name() { return "cntvct"; }
@@ -9,10 +11,8 @@ std::string_view timed_load_method() {
 }
 
 std::size_t cache_line_bytes() {
-  // CTR_EL0.DminLine: log2 of the smallest data cache line in 4-byte words.
-  std::uint64_t ctr;
-  asm volatile("mrs %0, ctr_el0" : "=r"(ctr));
-  return std::size_t{4} << ((ctr >> 16) & 0xf);
+  // CTR_EL0.DminLine: the smallest data cache line, the step DC CIVAC must take.
+  return arm64::decode_ctr(*arm64::read_ctr_el0()).dcache_line_bytes;
 }
 
 void flush_range(const void* p, std::size_t bytes) {

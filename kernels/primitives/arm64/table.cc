@@ -9,11 +9,13 @@ extern "C" {
 void zs_zero_dc_zva(void*, std::size_t);
 void zs_zero_stnp(void*, std::size_t);
 void zs_zero_stp(void*, std::size_t);
+void zs_zero_mops(void*, std::size_t);
 }
 
 namespace zs {
 namespace arm64 {
 std::uint64_t read_dczid();
+Availability probe_mops();  // mops.cc
 
 namespace {
 Availability probe_dc_zva() {
@@ -30,6 +32,8 @@ constexpr PrimitiveInfo kArm64[] = {
     {"stnp", "arm64", "", 16, 64, zs_zero_stnp, baseline,
      "4x STNP xzr pairs per 64 bytes (kernel fallback, non-temporal hint)"},
     {"stp", "arm64", "", 16, 64, zs_zero_stp, baseline, "4x STP xzr pairs per 64 bytes"},
+    {"mops", "arm64", "FEAT_MOPS (HWCAP2_MOPS)", 1, 1, zs_zero_mops, probe_mops,
+     "SETP/SETM/SETE from xzr (FEAT_MOPS memset; newer kernels' clear_page)"},
 };
 }  // namespace
 }  // namespace arm64

@@ -1,0 +1,25 @@
+// The arm64 registers EL0 may read (CTR_EL0, DCZID_EL0) and the kernel's
+// HWCAP words from the auxiliary vector.
+#include <sys/auxv.h>
+
+#include "platform/arm64_cpu.h"
+
+namespace zs::platform::arm64 {
+
+std::optional<std::uint64_t> read_ctr_el0() {
+  std::uint64_t v;
+  asm volatile("mrs %0, ctr_el0" : "=r"(v));
+  return v;
+}
+
+std::optional<std::uint64_t> read_dczid_el0() {
+  std::uint64_t v;
+  asm volatile("mrs %0, dczid_el0" : "=r"(v));
+  return v;
+}
+
+std::optional<Hwcaps> read_hwcaps() {
+  return Hwcaps{std::uint64_t(getauxval(AT_HWCAP)), std::uint64_t(getauxval(AT_HWCAP2))};
+}
+
+}  // namespace zs::platform::arm64
