@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "machine/sysfs.h"
+#include "memory/smaps.h"
 
 namespace zs {
 
@@ -31,17 +32,9 @@ std::vector<AddressRange> own_ranges(std::string_view maps) {
     std::string range, perms, offset, dev, inode, name;
     if (!(f >> range >> perms >> offset >> dev >> inode)) continue;
     std::getline(f >> std::ws, name);
-    const auto dash = range.find('-');
-    if (dash == std::string::npos || perms.empty() || perms[0] != 'r') continue;
-    if (skipped_name(name)) continue;
-    AddressRange r;
-    try {
-      r.lo = std::stoull(range.substr(0, dash), nullptr, 16);
-      r.hi = std::stoull(range.substr(dash + 1), nullptr, 16);
-    } catch (const std::exception&) {
-      continue;
-    }
-    if (r.hi > r.lo) out.push_back(r);
+    const auto span = vma_header(line);
+    if (!span || perms.empty() || perms[0] != 'r' || skipped_name(name)) continue;
+    if (span->second > span->first) out.push_back({span->first, span->second});
   }
   return out;
 }

@@ -36,8 +36,6 @@ SmapsHuge smaps_anon_huge(std::uintptr_t lo, std::uintptr_t hi) {
   return out;
 }
 
-namespace {
-
 // "start-end perms ..." opens an entry; field lines are "Name:   N kB".
 std::optional<std::pair<std::uintptr_t, std::uintptr_t>> vma_header(std::string_view line) {
   const auto space = line.find(' ');
@@ -49,6 +47,8 @@ std::optional<std::pair<std::uintptr_t, std::uintptr_t>> vma_header(std::string_
   if (!lo || !hi) return std::nullopt;
   return std::pair{static_cast<std::uintptr_t>(*lo), static_cast<std::uintptr_t>(*hi)};
 }
+
+namespace {
 
 std::uint64_t field_kb(std::string_view line) {
   auto colon = line.find(':');

@@ -8,8 +8,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace zs {
+
+// The address range of a mapping's line in /proc/self/maps (or the entry
+// header in smaps): "start-end perms ...", hex; nullopt for any other line.
+std::optional<std::pair<std::uintptr_t, std::uintptr_t>> vma_header(std::string_view line);
 
 struct SmapsHuge {
   bool readable = false;
