@@ -2,7 +2,8 @@
 # zeroscope set-up and entry point.
 #   ./run.sh                 install what is missing, build zeroscope, run the quick sweep
 #   ./run.sh CONFIG [OPTS]   same set-up, then zeroscope run CONFIG OPTS
-#   ./run.sh test            same set-up, build everything (tests, bench, arm64, fuzz), run ctest
+#   ./run.sh test            same set-up (and the arm64 packages), build everything (tests, bench,
+#                            the arm64 cross build, fuzz), run ctest
 #   ./run.sh bench [ARGS]    same set-up, build zeroscope-bench, run it with ARGS
 #   ./run.sh fuzz [SECONDS]  same set-up, build the libFuzzer targets (clang), run each
 #                            for SECONDS (default 60) over its corpus: one summary line each
@@ -30,6 +31,11 @@ REQUIRED=(g++ cmake ninja-build pkg-config libpfm4-dev libeigen3-dev libbenchmar
           libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libnuma-dev zlib1g-dev
           python3-matplotlib python3-numpy python3-scipy)
 OPTIONAL=(g++-aarch64-linux-gnu qemu-user clang libclang-rt-dev openssh-server ansible-core)
+# The arm64 builds of the libraries, for the arm64 cross build of the whole
+# project that ./run.sh test runs under qemu (tests/arm64/arm64_tests.cmake);
+# multiarch: installed beside the host's, after dpkg --add-architecture arm64.
+ARM64=(libc6:arm64 libpfm4-dev:arm64 libfmt-dev:arm64 libgtest-dev:arm64 libbenchmark-dev:arm64
+       libnuma-dev:arm64 zlib1g-dev:arm64 libtomlplusplus-dev:arm64)
 # The fleet's controller (./run.sh fleet): Ansible, ssh, git archive.
 FLEET=(ansible-core openssh-client git)
 
@@ -100,6 +106,37 @@ install_dependencies() {
       apt_install_no_start $opt || say "could not install $opt: the arm64, fuzz or fleet tests will be reported as skipped"
     else
       say "optional packages missing ($opt): the arm64, fuzz or fleet tests will be skipped; install with: sudo apt-get install -y $opt"
+    fi
+  fi
+}
+
+# The arm64 packages (test mode only, as root, where the cross compiler and
+# qemu are there). A machine whose package sources have no arm64 (Ubuntu's
+# main archive serves only amd64) gets its architecture list back as it was
+# and the arm64 suites are skipped with the reason.
+install_arm64_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1 || return 0
+  local missing added=""
+  missing=$(missing_of "${ARM64[@]}")
+  [ -n "$missing" ] || return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "arm64 packages missing ($missing): only the arm64 primitives are tested; install with: sudo dpkg --add-architecture arm64 && sudo apt-get update && sudo apt-get install -y $missing"
+    return 0
+  fi
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    dpkg --add-architecture arm64 || { say "dpkg --add-architecture arm64 failed: only the arm64 primitives are tested"; return 0; }
+    added=1
+    ZS_APT_UPDATED=  # the arm64 package lists are new
+  fi
+  say "installing (optional, for the arm64 suites under qemu): $missing"
+  # shellcheck disable=SC2086
+  if ! apt_install $missing; then
+    say "could not install $missing (do the package sources serve arm64?): only the arm64 primitives are tested"
+    if [ -n "$added" ]; then
+      if ! { dpkg --remove-architecture arm64 && apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null; }; then
+        say "could not take arm64 back out of dpkg's architectures: dpkg --remove-architecture arm64"
+      fi
     fi
   fi
 }
@@ -210,6 +247,7 @@ install_dependencies
 case "$mode" in
   main) build zeroscope; main_job ;;
   test)
+    install_arm64_packages
     build
     why=$(fuzz_skip_reason)
     [ -z "$why" ] || say "the fuzz tests (fuzz.*) are skipped: $why"

@@ -21,6 +21,11 @@ ProgramExit run_program(const std::vector<std::string>& argv) {
   args.push_back(nullptr);
   std::fflush(stdout);
   std::fflush(stderr);
+  // A path that cannot be executed is named here: where the spawn does not
+  // report the exec failure (posix_spawn under qemu-user, whose vfork is a
+  // fork), the child would only exit 127.
+  if (argv[0].find('/') != std::string::npos && ::access(argv[0].c_str(), X_OK) != 0)
+    return {127, fmt::format("cannot run {}: {}", argv[0], std::strerror(errno))};
   pid_t pid = 0;
   if (int err = ::posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ))
     return {127, fmt::format("cannot run {}: {}", argv[0], std::strerror(err))};

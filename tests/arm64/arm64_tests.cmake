@@ -1,8 +1,13 @@
-# arm64 primitives: cross-built with g++-aarch64-linux-gnu and run under
-# qemu-user, one ctest test per primitive so that an unavailable one shows as
-# skipped. Without the cross compiler or qemu, one test says why and skips.
-set(ZS_ARM64_PRIMITIVES dc-zva stnp stp mops memset kernel)
-option(ZS_ARM64_TESTS "Cross-build the arm64 primitives and test them under qemu-user" ON)
+# arm64 under qemu-user, from the x86 host build. With the cross compiler
+# (g++-aarch64-linux-gnu), qemu-user and the distribution's arm64 packages
+# (multiarch: libpfm4-dev:arm64, libfmt-dev:arm64, ...; ./run.sh test installs
+# them as root), the whole project is built again for arm64 in <build>/arm64
+# (library, CLI, zeroscope-bench, the test suites) and its tests, labelled
+# arm64, join this build's ctest (tests/arm64/qemu_suite.cmake says which
+# suites run and why the others cannot). Without the arm64 packages only the
+# primitives are built (they need no library), and one skipped test says what
+# is missing; without the compiler or qemu, one skipped test says why.
+option(ZS_ARM64_TESTS "Cross-build zeroscope for arm64 and run its tests under qemu-user" ON)
 find_program(ZS_AARCH64_CXX aarch64-linux-gnu-g++)
 find_program(ZS_QEMU_AARCH64 NAMES qemu-aarch64 qemu-aarch64-static)
 
@@ -11,41 +16,33 @@ if(CMAKE_CROSSCOMPILING OR CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
   return()
 endif()
 
-if(ZS_ARM64_TESTS AND ZS_AARCH64_CXX AND ZS_QEMU_AARCH64)
-  include(ExternalProject)
-  ExternalProject_Add(arm64_primitives
-    SOURCE_DIR ${PROJECT_SOURCE_DIR}
-    BINARY_DIR ${PROJECT_BINARY_DIR}/arm64
-    CMAKE_ARGS
-      -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/aarch64-toolchain.cmake
-      -DZS_PRIMITIVES_ONLY=ON
-      -DCMAKE_BUILD_TYPE=Release
-      -DZS_WERROR=${ZS_WERROR}
-    INSTALL_COMMAND ""
-    BUILD_BYPRODUCTS ${PROJECT_BINARY_DIR}/arm64/zeroscope-primitive-check)
-  # Rebuilt only when one of its inputs changes: the primitives and
-  # strategies, the check program and the headers it takes from the harness
-  # and tests, and the build files that configure it. (Without these the
-  # step would run once; with BUILD_ALWAYS it ran on every build.)
-  file(GLOB_RECURSE arm64_inputs CONFIGURE_DEPENDS
-    ${PROJECT_SOURCE_DIR}/kernels/*.cc ${PROJECT_SOURCE_DIR}/kernels/*.h
-    ${PROJECT_SOURCE_DIR}/kernels/*.S ${PROJECT_SOURCE_DIR}/kernels/CMakeLists.txt
-    ${PROJECT_SOURCE_DIR}/tests/arm64/*.cc ${PROJECT_SOURCE_DIR}/tests/support/*.h)
-  list(APPEND arm64_inputs
-    ${PROJECT_SOURCE_DIR}/harness/measure/executor.h
-    ${PROJECT_SOURCE_DIR}/CMakeLists.txt
-    ${PROJECT_SOURCE_DIR}/cmake/aarch64-toolchain.cmake)
-  ExternalProject_Add_StepDependencies(arm64_primitives build ${arm64_inputs})
-  set(check ${PROJECT_BINARY_DIR}/arm64/zeroscope-primitive-check)
-  foreach(p IN LISTS ZS_ARM64_PRIMITIVES)
-    add_test(NAME arm64.primitive.${p} COMMAND ${ZS_QEMU_AARCH64} ${check} --primitive ${p})
-    set_tests_properties(arm64.primitive.${p} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
-  endforeach()
-  add_test(NAME arm64.strategies COMMAND ${ZS_QEMU_AARCH64} ${check} --strategies)
-  add_test(NAME arm64.kernel-choice COMMAND ${ZS_QEMU_AARCH64} ${check} --kernel-choice)
-  add_test(NAME arm64.platform COMMAND ${ZS_QEMU_AARCH64} ${check} --platform)
-  set_tests_properties(arm64.strategies arm64.kernel-choice arm64.platform PROPERTIES TIMEOUT 600)
-else()
+# The arm64 packages the whole build needs, by a file each installs
+# (Debian/Ubuntu multiarch paths).
+set(ZS_ARM64_PACKAGE_FILES
+  "libc6:arm64=/lib/ld-linux-aarch64.so.1"
+  "libpfm4-dev:arm64=/usr/lib/aarch64-linux-gnu/libpfm.so"
+  "libfmt-dev:arm64=/usr/lib/aarch64-linux-gnu/libfmt.so"
+  "libgtest-dev:arm64=/usr/lib/aarch64-linux-gnu/libgtest.a"
+  "libbenchmark-dev:arm64=/usr/lib/aarch64-linux-gnu/libbenchmark.so"
+  "libnuma-dev:arm64=/usr/lib/aarch64-linux-gnu/libnuma.so"
+  "zlib1g-dev:arm64=/usr/lib/aarch64-linux-gnu/libz.so"
+  "libtomlplusplus-dev:arm64=/usr/lib/aarch64-linux-gnu/pkgconfig/tomlplusplus.pc")
+set(ZS_ARM64_MISSING "")
+foreach(entry IN LISTS ZS_ARM64_PACKAGE_FILES)
+  string(REPLACE "=" ";" pair ${entry})
+  list(GET pair 0 package)
+  list(GET pair 1 path)
+  if(NOT EXISTS ${path})
+    list(APPEND ZS_ARM64_MISSING ${package})
+  endif()
+endforeach()
+
+function(zs_arm64_skip name why)
+  add_test(NAME ${name} COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED: ${why}")
+  set_tests_properties(${name} PROPERTIES LABELS arm64 SKIP_REGULAR_EXPRESSION "SKIPPED:")
+endfunction()
+
+if(NOT (ZS_ARM64_TESTS AND ZS_AARCH64_CXX AND ZS_QEMU_AARCH64))
   set(missing "")
   if(NOT ZS_ARM64_TESTS)
     string(APPEND missing "disabled with -DZS_ARM64_TESTS=OFF ")
@@ -56,7 +53,57 @@ else()
   if(NOT ZS_QEMU_AARCH64)
     string(APPEND missing "qemu-aarch64 not found (apt-get install qemu-user)")
   endif()
-  add_test(NAME arm64.primitives
-           COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED: arm64 tests not run: ${missing}")
-  set_tests_properties(arm64.primitives PROPERTIES SKIP_REGULAR_EXPRESSION "SKIPPED:")
+  zs_arm64_skip(arm64.primitives "arm64 tests not run: ${missing}")
+  return()
+endif()
+
+set(arm64_dir ${PROJECT_BINARY_DIR}/arm64)
+set(full ON)
+set(primitives_only OFF)
+if(ZS_ARM64_MISSING)
+  set(full OFF)
+  set(primitives_only ON)
+endif()
+include(ExternalProject)
+# Rebuilt on every build of this tree: its own ninja decides what changed
+# (nothing: well under a second).
+ExternalProject_Add(arm64_build
+  SOURCE_DIR ${PROJECT_SOURCE_DIR}
+  BINARY_DIR ${arm64_dir}
+  CMAKE_ARGS
+    -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/aarch64-toolchain.cmake
+    -DCMAKE_BUILD_TYPE=Release
+    -DZS_WERROR=${ZS_WERROR}
+    -DZS_PRIMITIVES_ONLY=${primitives_only}
+    -DCMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER}
+    -DCMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER}
+  INSTALL_COMMAND ""
+  BUILD_ALWAYS ON
+  BUILD_BYPRODUCTS ${arm64_dir}/zeroscope-primitive-check)
+
+if(full)
+  # The arm64 build's own tests (the suites, the CLI, the primitives) join
+  # this ctest: CTestTestfile.cmake reads that build's test list.
+  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/arm64_subdir.cmake
+       "if(EXISTS \"${arm64_dir}/CTestTestfile.cmake\")\n  subdirs(\"${arm64_dir}\")\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES
+               ${CMAKE_CURRENT_BINARY_DIR}/arm64_subdir.cmake)
+  # End-to-end checks of the arm64 CLI: its event files against the arm64
+  # libpfm4, and a sweep under qemu.
+  set(ZS_ARM64_ZEROSCOPE ${arm64_dir}/zeroscope)
+  foreach(snippet events_checks sweep_checks)
+    if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/${snippet}.cmake)
+      include(${CMAKE_CURRENT_LIST_DIR}/${snippet}.cmake)
+    endif()
+  endforeach()
+else()
+  # The primitives alone (no library needed), as before the multiarch build.
+  set(check ${arm64_dir}/zeroscope-primitive-check)
+  foreach(p IN ITEMS dc-zva stnp stp mops memset kernel)
+    add_test(NAME arm64.primitive.${p} COMMAND ${ZS_QEMU_AARCH64} ${check} --primitive ${p})
+    set_tests_properties(arm64.primitive.${p} PROPERTIES LABELS arm64 SKIP_RETURN_CODE 77)
+  endforeach()
+  list(JOIN ZS_ARM64_MISSING " " pkgs)
+  zs_arm64_skip(arm64.harness
+    "arm64 harness suites not run, only the primitives: missing ${pkgs} (as root: dpkg --add-architecture arm64 && apt-get update && apt-get install ${pkgs}; ./run.sh test does this)")
 endif()

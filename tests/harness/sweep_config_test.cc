@@ -479,8 +479,14 @@ TEST(SweepShipped, EveryConfigLoadsAndExpandsHere) {
     seen.insert(name);
     EXPECT_EQ(first_line(p).rfind("# Question: ", 0), 0u)
         << name << " must start by saying what it answers";
+    // cover-letter.toml names the x86_64 clear_page variants (stosb, ...):
+    // another architecture refuses it, naming the first one.
+    [[maybe_unused]] const bool x86_only = name == "cover-letter.toml";
     try {
       SweepConfig c = load_sweep_config(p.string());
+#if !defined(__x86_64__)
+      EXPECT_FALSE(x86_only) << name << " names x86_64 primitives, yet loaded here";
+#endif
       auto points = expand_sweep(c);
       ASSERT_TRUE(expect.count(name)) << name << ": add its point count to this test";
       EXPECT_EQ(points.size(), expect.at(name)) << name;
@@ -488,7 +494,13 @@ TEST(SweepShipped, EveryConfigLoadsAndExpandsHere) {
       for (const Point& pt : points)
         EXPECT_TRUE(keys.insert(point_key(pt)).second) << point_key(pt);
     } catch (const SetupError& e) {
+#if defined(__x86_64__)
       ADD_FAILURE() << e.what();
+#else
+      if (!x86_only ||
+          std::string(e.what()).find("axes.primitive: unknown 'stosb'") == std::string::npos)
+        ADD_FAILURE() << e.what();
+#endif
     }
   }
   for (const auto& [name, n] : expect) EXPECT_TRUE(seen.count(name)) << name << " is missing";
