@@ -6,8 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include "support/run_binary.h"
@@ -259,6 +264,40 @@ TEST(EventCheckCli, ChecksAFileOrSaysWhyNot) {
                        "compared"),
             std::string::npos)
       << a.out;
+}
+
+// The recorded check is shown by `events`, and --check names a libpfm4
+// release other than the recorded one.
+TEST(EventCheckCli, RecordedCheckIsShownAndItsReleaseCompared) {
+  auto t = zs::testing::run_zeroscope("events --uarch ampereone");
+  ASSERT_EQ(t.rc, 0) << t.err;
+  EXPECT_NE(t.out.find("\nchecked     libpfm4 4.13.0 (Debian 12 libpfm4:arm64"), std::string::npos)
+      << t.out;
+  auto j = zs::testing::run_zeroscope("events --uarch ampereone --json");
+  ASSERT_EQ(j.rc, 0) << j.err;
+  EXPECT_NE(j.out.find("\"checked\": \"libpfm4 4.13.0 "), std::string::npos) << j.out;
+
+  std::string text;
+  {
+    std::ifstream in(kEventsDir + "/ampereone.toml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  const auto at = text.find("checked = \"libpfm4 4.13.0");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("checked = \"libpfm4 4.13.0").size(), "checked = \"libpfm4 4.12.9");
+  const std::string dir = ::testing::TempDir() + "/zs_event_check_" + std::to_string(::getpid());
+  fs::create_directories(dir);
+  std::ofstream(dir + "/ampereone.toml") << text;
+  auto c = zs::testing::run_zeroscope("events --events " + dir + "/ampereone.toml --check");
+  EXPECT_EQ(c.rc, 0) << c.out << c.err;
+  if (c.out.find("libpfm4     4.13.0 ") != std::string::npos) {
+    EXPECT_NE(c.out.find("\nnote        the recorded check is not by libpfm4 4.13.0"),
+              std::string::npos)
+        << c.out;
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace
