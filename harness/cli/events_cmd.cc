@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/events_check.h"
 #include "cli/usage.h"
 #include "common/errors.h"
 #include "counters/events.h"
@@ -19,7 +20,7 @@ namespace {
 
 struct EventsArgs {
   std::string uarch, events;
-  bool json = false;
+  bool json = false, check = false;
 };
 
 std::string hex(std::uint64_t v) { return fmt::format("{:#x}", v); }
@@ -71,6 +72,7 @@ void print_text(const EventFile& f, const std::string& why, const std::vector<En
   if (!why.empty()) fmt::print("chosen      {}\n", why);
   fmt::print("cpus        {}\n", f.description);
   fmt::print("provenance  {}\n", f.provenance);
+  if (!f.checked.empty()) fmt::print("checked     {}\n", f.checked);
   fmt::print("libpfm4     {}\n", pfm_version());
   for (std::size_t i = 0; i < f.metrics.size(); ++i) {
     const MetricDef& m = f.metrics[i];
@@ -120,6 +122,7 @@ int run_events(const EventsArgs& a) {
     path = events_dir() + "/" + uarch + ".toml";
   }
   EventFile f = load_event_file(path);
+  if (a.check) return run_events_check(f, a.json);
   std::vector<EncodeResult> enc;
   for (const auto& m : f.metrics) enc.push_back(encode_metric(m));
 
@@ -129,6 +132,7 @@ int run_events(const EventsArgs& a) {
                                 {"chosen", why},
                                 {"description", f.description},
                                 {"provenance", f.provenance},
+                                {"checked", f.checked},
                                 {"libpfm4", pfm_version()}};
     j["metrics"] = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < f.metrics.size(); ++i)
@@ -167,6 +171,9 @@ Runner add_events(CLI::App& app) {
   sub->add_option("--events", args->events,
                   "event file to list instead of configs/events/<uarch>.toml");
   sub->add_flag("--json", args->json, "print JSON instead of text");
+  sub->add_flag("--check", args->check,
+                "compare each entry's libpfm4 encoding with its raw fallback (exit 1 on a "
+                "difference, 77 when this libpfm4 lacks the file's table)");
   return [sub, args]() { return sub->parsed() ? run_events(*args) : -1; };
 }
 

@@ -23,7 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopKeys = {"uarch", "description", "provenance", "match", "metric"};
+const std::vector<std::string> kTopKeys = {"uarch",   "description", "provenance",
+                                           "checked", "match",       "metric"};
 const std::vector<std::string> kMatchKeys = {"name",   "vendor",      "family",
                                              "models", "implementer", "parts"};
 const std::vector<std::string> kMetricKeys = {
@@ -209,6 +210,7 @@ ParsedEventFile parse_event_file(const std::string& path) {
   f.uarch = top.string("uarch");
   f.description = top.string("description");
   f.provenance = top.string("provenance");
+  if (top.node("checked") != nullptr) f.checked = top.string("checked");
   for (const toml::table* m : c.tables(t.get("match"), "match"))
     p.rules.push_back(read_match(c, *m));
   std::map<std::string, int> seen;

@@ -61,6 +61,10 @@ struct EventFile {
   std::string path;
   std::string description;  // "AMD Zen 4 (family 0x19, models 0x10-0x1f, 0x60-0x7f, ...)"
   std::string provenance;   // the file's header line: sources and date
+  // Optional: which libpfm4 checked the file, how and when, and the outcome
+  // ("libpfm4 4.13.0 (Debian 12 libpfm4:arm64) under qemu-aarch64, ...");
+  // written from `zeroscope events --check`. "" = never checked.
+  std::string checked;
   std::vector<MetricDef> metrics;
   const MetricDef* find(const std::string& metric) const;
 };
@@ -99,6 +103,8 @@ struct EncodeResult {
 // fallback when libpfm4 does not know the event or the PMU; a raw event of
 // a named PMU needs /sys/bus/event_source/devices/<pmu>/type.
 EncodeResult encode_metric(const MetricDef& m);
+// libpfm4 alone, without the raw fallback (for `events --check`).
+EncodeResult encode_pfm_event(const std::string& pfm);
 
 // libpfm4 initialised once; its version string and the PMUs it detects
 // (name, description, core/uncore, counters) for the capability record.

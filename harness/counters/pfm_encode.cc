@@ -233,6 +233,11 @@ EncodeResult encode_metric(const MetricDef& m) {
   return r;
 }
 
+EncodeResult encode_pfm_event(const std::string& pfm) {
+  PfmAttempt a = encode_pfm(pfm);
+  return {std::move(a.event), a.error};
+}
+
 std::string pfm_version() {
   // pfm_get_version() reports 4.0 for every 4.x release; the installed
   // library's file name (libpfm.so.4.13.0) tells the release apart.

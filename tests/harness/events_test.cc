@@ -80,9 +80,9 @@ bool pmu_present(const std::string& pmu) {
 
 TEST(Events, TheShippedFilesAreTheExpectedSet) {
   EnvGuard env("ZS_EVENTS_DIR", kEventsDir);
-  std::vector<std::string> want = {"generic",     "icx",  "neoverse-n1", "neoverse-v1",
-                                   "neoverse-v2", "skx",  "spr",         "zen2",
-                                   "zen3",        "zen4", "zen5"};
+  std::vector<std::string> want = {
+      "ampereone", "generic", "icx",  "neoverse-n1", "neoverse-n2", "neoverse-v1", "neoverse-v2",
+      "skx",       "spr",     "zen2", "zen3",        "zen4",        "zen5"};
   EXPECT_EQ(known_uarchs(), want);
 }
 
@@ -150,7 +150,7 @@ TEST(Events, LlcMeaningsAreDeclaredPerVendor) {
       EXPECT_EQ(f.find("llc_load_misses")->counts, "demand-loads");
       EXPECT_EQ(f.find("llc_store_misses")->counts, "rfo");
     }
-    if (f.uarch.rfind("neoverse", 0) == 0) {
+    if (f.uarch.rfind("neoverse", 0) == 0 || f.uarch == "ampereone") {
       EXPECT_NE(llc->meaning.find("L2 miss count"), std::string::npos);
     }
     if (f.uarch == "generic") {
@@ -463,8 +463,11 @@ TEST(EventsUarch, SyntheticCpusMapToTheirFiles) {
       {x86("AuthenticAMD", 0x17, 0x01), "generic"},  // Zen 1
       {x86("GenuineIntel", 6, 0x9e), "generic"},     // Coffee Lake client
       {x86("HygonGenuine", 0x18, 0x00), "generic"},
-      {arm(0x41, 0xd49), "generic"},  // Neoverse N2
-      {arm(0xc0, 0xac3), "generic"},  // AmpereOne
+      {arm(0x41, 0xd49), "neoverse-n2"},
+      {arm(0x6d, 0xd49), "neoverse-n2"},  // Azure Cobalt 100
+      {arm(0xc0, 0xac3), "ampereone"},
+      {arm(0xc0, 0xac4), "ampereone"},
+      {arm(0x41, 0xd08), "generic"},  // Cortex-A72 (Graviton 1): no file
       {CpuIdentity{}, "generic"},
   };
   for (const auto& c : cases) {
@@ -576,7 +579,7 @@ TEST(EventsCli, UnknownUarchIsOneLineListingTheKnownOnes) {
   EXPECT_EQ(r.rc, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(zs::testing::count_lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find("--uarch: unknown 'nosuch'; known: generic, icx, neoverse-n1"),
+  EXPECT_NE(r.err.find("--uarch: unknown 'nosuch'; known: ampereone, generic, icx, neoverse-n1"),
             std::string::npos)
       << r.err;
 }
