@@ -170,7 +170,7 @@ int run_measure(const MeasureArgs& a) {
       a.wait, [](const std::string& line) { fmt::print(stderr, "zeroscope measure: {}\n", line); });
   const SweepConfig config = flags_sweep(a);
   const std::vector<Point> points = expand_sweep(config);
-  print_emulation_notice("measure");
+  print_emulation_notice("measure", &points);
 
   install_restore_on_signal();
   SweepSession session(

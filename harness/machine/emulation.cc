@@ -6,7 +6,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -63,6 +65,15 @@ std::optional<bool> madvise_hugepage_seen() {
   }
   munmap(p, 2 * page);
   return seen;
+}
+
+std::string hugetlb_mmap_error() {
+  const std::size_t bytes = 2u << 20;  // the default huge page of x86_64 and 4 KiB arm64
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return std::strerror(errno);
+  munmap(p, bytes);
+  return "";
 }
 
 }  // namespace
@@ -141,6 +152,12 @@ Emulation detect_emulation(const EmulationInputs& in) {
     e.checked.push_back("madvise(MADV_HUGEPAGE) probe: smaps shows 'hg', as Linux sets it");
   }
 
+  e.hugetlb_mmap_error = in.hugetlb_mmap_error;
+  e.checked.push_back(in.hugetlb_mmap_error.empty()
+                          ? "mmap(MAP_HUGETLB | MAP_NORESERVE): mapped (not a signal)"
+                          : "mmap(MAP_HUGETLB | MAP_NORESERVE): " + in.hugetlb_mmap_error +
+                                " (not a signal: a kernel without hugetlbfs fails too)");
+
   e.checked.push_back(fmt::format(
       "uname -m: '{}' (not a signal: qemu-user reports the emulated machine)", in.uname_machine));
   if (in.binfmt_qemu.empty())
@@ -166,6 +183,7 @@ EmulationInputs this_emulation_inputs() {
   in.cpuinfo = sysfs::read("/proc/cpuinfo");
   in.midr_register = a64::read_midr_el1();
   in.madvise_hugepage_seen = madvise_hugepage_seen();
+  in.hugetlb_mmap_error = hugetlb_mmap_error();
   struct utsname u {};
   if (uname(&u) == 0) in.uname_machine = u.machine;
   std::error_code ec;
@@ -187,7 +205,21 @@ nlohmann::json emulation_json(const Emulation& e) {
   return {{"emulation", e.kind},
           {"emulation_evidence", std::move(evidence)},
           {"emulation_checked", e.checked},
-          {"emulation_madvise_ignored", e.madvise_ignored}};
+          {"emulation_madvise_ignored", e.madvise_ignored},
+          {"emulation_hugetlb_mmap", e.hugetlb_mmap_error.empty() ? "ok" : e.hugetlb_mmap_error}};
+}
+
+std::optional<std::string> emulated_hugetlb_problem(const nlohmann::json& capability,
+                                                    std::uint64_t folio_bytes) {
+  if (!capability.is_object() || capability.value("emulation", std::string("none")) == "none")
+    return std::nullopt;
+  const std::string err = capability.value("emulation_hugetlb_mmap", std::string("ok"));
+  if (err == "ok") return std::nullopt;
+  return fmt::format(
+      "hugetlb {}: mmap(MAP_HUGETLB) fails under this emulator ({} emulation: {}; qemu-user "
+      "7.2 places guest mappings itself, where a huge page cannot go), whatever the pool "
+      "holds; measure hugetlb natively",
+      exact_size(folio_bytes), capability.value("emulation", std::string()), err);
 }
 
 std::optional<std::string> emulated_thp_problem(const nlohmann::json& capability,

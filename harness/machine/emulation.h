@@ -40,6 +40,12 @@ struct EmulationInputs {
   // Whether smaps showed "hg" on a mapping after madvise(MADV_HUGEPAGE)
   // returned 0; nullopt when the probe could not tell (no THP, no smaps).
   std::optional<bool> madvise_hugepage_seen;
+  // mmap(MAP_HUGETLB | MAP_NORESERVE) of one default-size huge page, which
+  // Linux grants without a free pool page: "" when it mapped, else the
+  // error (qemu-user 7.2: EINVAL, it places guest mappings itself). Not a
+  // signal (a kernel without hugetlbfs fails too); under emulation, the
+  // reason hugetlb points are refused.
+  std::string hugetlb_mmap_error;
 };
 
 // A signal that fired: a short name for one-line warnings ("/proc/cpuinfo
@@ -56,7 +62,8 @@ struct Emulation {
   std::string kind = "none";
   std::vector<EmulationSignal> evidence;  // the signals that fired
   std::vector<std::string> checked;       // every signal looked at, fired or not, and the notes
-  bool madvise_ignored = false;  // the MADV_DONTNEED probe: madvise() never reaches the kernel
+  bool madvise_ignored = false;    // the MADV_DONTNEED probe: madvise() never reaches the kernel
+  std::string hugetlb_mmap_error;  // EmulationInputs' ("" mapped)
   bool emulated() const { return kind != "none"; }
 };
 
@@ -74,13 +81,17 @@ Emulation this_emulation();
 
 // The capability record's fields: {"emulation": kind, "emulation_evidence":
 // [{"signal", "why"}...], "emulation_checked": ["..."],
-// "emulation_madvise_ignored": bool}.
+// "emulation_madvise_ignored": bool, "emulation_hugetlb_mmap": "ok" | the error}.
 nlohmann::json emulation_json(const Emulation& e);
 
 // What a record taken where madvise() is ignored cannot measure: THP of
 // `folio_bytes` whose mode (`effective`: the size's enabled word, inherit
 // resolved) is "madvise" never gets a huge folio. One line naming the
 // setting and the fix, or nullopt.
+// Hugetlb under emulation whose hugetlb mmap failed: one line, or nullopt.
+std::optional<std::string> emulated_hugetlb_problem(const nlohmann::json& capability,
+                                                    std::uint64_t folio_bytes);
+
 std::optional<std::string> emulated_thp_problem(const nlohmann::json& capability,
                                                 std::uint64_t folio_bytes,
                                                 const std::string& effective,

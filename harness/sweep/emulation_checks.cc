@@ -12,6 +12,9 @@ constexpr const char* kTopEnabled = "/sys/kernel/mm/transparent_hugepage/enabled
 
 void refuse_what_emulation_breaks(const nlohmann::json& capability,
                                   const std::vector<Point>& points) {
+  for (const Point& p : points)
+    if (p.backing == Backing::hugetlb)
+      if (auto why = emulated_hugetlb_problem(capability, p.folio_bytes)) throw SetupError(*why);
   if (!capability.value("emulation_madvise_ignored", false)) return;
   const std::vector<ThpSize> sizes = thp_sizes();
   for (const Point& p : points) {

@@ -160,6 +160,26 @@ TEST(Emulation, ThpThroughMadviseRefusedWhereMadviseIsIgnored) {
   EXPECT_FALSE(emulated_thp_problem(nlohmann::json::object(), 2u << 20, "madvise", path));
 }
 
+TEST(Emulation, HugetlbRefusedWhereItsMmapFailsUnderEmulation) {
+  EmulationInputs q = inputs("arm64", procfs(kQemuCpuinfo), qemu_midr(), "aarch64");
+  q.hugetlb_mmap_error = "Invalid argument";  // qemu-user 7.2, recorded
+  const nlohmann::json rec = emulation_json(detect_emulation(q));
+  EXPECT_EQ(rec["emulation_hugetlb_mmap"], "Invalid argument");
+  auto why = emulated_hugetlb_problem(rec, 2u << 20);
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why,
+            "hugetlb 2 MiB: mmap(MAP_HUGETLB) fails under this emulator (qemu-user emulation: "
+            "Invalid argument; qemu-user 7.2 places guest mappings itself, where a huge page "
+            "cannot go), whatever the pool holds; measure hugetlb natively");
+  // Native: a failing hugetlb mmap is the pool's business, not this check's.
+  EmulationInputs native =
+      inputs("x86_64", procfs("cpuinfo-x86-kvm-guest.txt"), std::nullopt, "x86_64");
+  native.hugetlb_mmap_error = "Cannot allocate memory";
+  EXPECT_FALSE(emulated_hugetlb_problem(emulation_json(detect_emulation(native)), 2u << 20));
+  q.hugetlb_mmap_error = "";
+  EXPECT_FALSE(emulated_hugetlb_problem(emulation_json(detect_emulation(q)), 2u << 20));
+}
+
 TEST(Emulation, RecordFieldsAndWarning) {
   const Emulation e =
       detect_emulation(inputs("arm64", procfs(kQemuCpuinfo), qemu_midr(), "aarch64"));
