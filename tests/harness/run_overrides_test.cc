@@ -3,11 +3,13 @@
 // common/limits.h, refused with --resume (which keeps the run's).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "support/run_binary.h"
+#include "support/test_dir.h"
 #include "sweep/run_overrides.h"
 #include "sweep/sweep_runner.h"
 
@@ -45,6 +47,21 @@ TEST(RunOverrides, OverTheConfigsSettings) {
   EXPECT_EQ(plan.total, plan.points.size() * 3);
   // The config's text (its fingerprint) is the file's, unchanged.
   EXPECT_EQ(plan.config.text, plain.config.text);
+}
+
+TEST(RunOverrides, AResumeKeepsTheRuns) {
+  // The run recorded under qemu was made with --repetitions 3 --pool 8.
+  namespace fs = std::filesystem;
+  const fs::path dir = test::fresh_test_dir("zs_overrides_") / "run";
+  fs::copy(fs::path(ZS_SOURCE_DIR) / "tests/fixtures/results/qemu-arm64", dir);
+  SweepRunOptions opt;
+  opt.resume_dir = dir.string();
+  const SweepPlan plan = plan_sweep(opt);
+  EXPECT_EQ(plan.overrides.repetitions, 3u);
+  EXPECT_EQ(plan.overrides.pool, 8u);
+  EXPECT_EQ(plan.config.settings.repetitions, 3u);
+  EXPECT_EQ(plan.config.settings.pool, 8u);
+  EXPECT_EQ(plan.total, plan.points.size() * 3);
 }
 
 testing::Result run(const std::string& args) { return testing::run_zeroscope(args); }
