@@ -18,6 +18,11 @@ thp=/sys/kernel/mm/transparent_hugepage/enabled
 mode=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp" 2>/dev/null)
 [ -n "$mode" ] || skip "no THP on this kernel ($thp)"
 [ "$mode" = never ] && skip "THP is disabled on this kernel ($thp: never)"
+# The 2 MiB size must follow the top-level setting this test changes.
+pmd=/sys/kernel/mm/transparent_hugepage/hugepages-2048kB/enabled
+if [ -f "$pmd" ] && ! grep -Eq '\[(inherit|always)\]' "$pmd"; then
+  skip "$pmd is '$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$pmd")', not inherit or always"
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
