@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/emulation_notice.h"
 #include "cli/measure_report.h"
 #include "cli/measure_residency.h"
 #include "cli/usage.h"
@@ -169,6 +170,7 @@ int run_measure(const MeasureArgs& a) {
       a.wait, [](const std::string& line) { fmt::print(stderr, "zeroscope measure: {}\n", line); });
   const SweepConfig config = flags_sweep(a);
   const std::vector<Point> points = expand_sweep(config);
+  print_emulation_notice("measure", &points);
 
   install_restore_on_signal();
   SweepSession session(

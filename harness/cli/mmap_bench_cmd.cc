@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/emulation_notice.h"
 #include "cli/usage.h"
 #include "cli/validators.h"
 #include "common/errors.h"
@@ -134,6 +135,7 @@ int run_mmap_bench_cmd(const MmapArgs& a) {
   });
 
   MmapBenchConfig cfg = parse_config(a);
+  print_emulation_notice("mmap-bench");
   const WarmupChoice warmup =
       choose_warmup(read_vm_signs(), a.warmup_given ? std::optional(a.warmup) : std::nullopt);
   cfg.warmup = warmup.loops;

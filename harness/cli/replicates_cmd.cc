@@ -122,6 +122,7 @@ int run_replicates_cmd(const ReplicatesArgs& a) {
                             {"enable_shmem_thp", opt.enable_shmem_thp},
                             {"label", opt.label}});
     if (opt.cpu) meta.run_options["cpu"] = *opt.cpu;
+    record_run_overrides(opt.overrides, meta.run_options);
     start_replicates(dir, plan.config.text, meta);
     lock.emplace(dir);
     meta = read_replicates_meta(dir);
@@ -138,6 +139,10 @@ int run_replicates_cmd(const ReplicatesArgs& a) {
   if (meta.run_options.contains("cpu") && meta.run_options.at("cpu").is_number_integer())
     how.pass_args.insert(how.pass_args.end(),
                          {"--cpu", std::to_string(meta.run_options.at("cpu").get<int>())});
+  const RunOverrides over = recorded_run_overrides(meta.run_options);
+  if (over.repetitions)
+    how.pass_args.insert(how.pass_args.end(), {"--repetitions", std::to_string(*over.repetitions)});
+  if (over.pool) how.pass_args.insert(how.pass_args.end(), {"--pool", std::to_string(*over.pool)});
   if (a.wait) {
     how.pass_args.push_back("--wait");
     how.resume_args.push_back("--wait");

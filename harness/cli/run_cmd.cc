@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/emulation_notice.h"
 #include "cli/replicates_cmd.h"
 #include "cli/run_reporter.h"
 #include "cli/usage.h"
@@ -44,6 +45,13 @@ Runner add_run(CLI::App& app) {
                   "CPU to measure on, over the config's settings.cpu (e.g. a fleet host's own); a "
                   "resume keeps the run's")
       ->check(within(limits::cpu));
+  sub->add_option("--repetitions", o->overrides.repetitions,
+                  "samples per point, over the config's settings.repetitions; a resume keeps the "
+                  "run's")
+      ->check(within(limits::repetitions));
+  sub->add_option("--pool", o->overrides.pool,
+                  "folios per pool, over the config's settings.pool; a resume keeps the run's")
+      ->check(within(limits::pool));
   sub->add_flag("--dry-run", *dry_run,
                 "print the expanded points, the sample count and an estimate; measure nothing");
   sub->add_flag("--wait", *wait, kWaitHelp);
@@ -64,6 +72,9 @@ Runner add_run(CLI::App& app) {
           "CONFIG is required (or --resume DIR); allowed: a sweep file such as configs/quick.toml");
     if (o->out_dir && o->resume_dir)
       throw UsageError("--out: not allowed with --resume, which writes into DIR itself");
+    if (o->resume_dir && (o->overrides.repetitions || o->overrides.pool))
+      throw UsageError(fmt::format("{}: not with --resume, which keeps the run's",
+                                   o->overrides.repetitions ? "--repetitions" : "--pool"));
     if (o->restart && !o->resume_dir)
       throw UsageError("--restart: only with --resume DIR (a new run starts from zero anyway)");
     if (o->out_dir) check_output_path(*o->out_dir, true, Option::out_dir);
@@ -82,6 +93,7 @@ Runner add_run(CLI::App& app) {
       print_dry_run(plan, o->enable_shmem_thp);
       return 0;
     }
+    print_emulation_notice("run");
     RunReporter reporter;
     return reporter.finish(run_sweep(*o, plan, reporter), plan);
   };

@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "counters/counters.h"
 #include "machine/capability_record.h"
+#include "machine/emulation.h"
 
 namespace zs {
 
@@ -13,13 +14,14 @@ using nlohmann::json;
 
 const std::vector<std::string>& capability_sections() {
   static const std::vector<std::string> k = {"schema",       "zeroscope_version",
-                                             "collected_at", "host",
-                                             "cpu",          "kernel",
-                                             "tsc",          "perf",
-                                             "thp",          "hugetlb",
-                                             "caches",       "numa",
-                                             "cpufreq",      "primitives",
-                                             "metrics",      "missing"};
+                                             "collected_at", "emulation",
+                                             "host",         "cpu",
+                                             "kernel",       "tsc",
+                                             "perf",         "thp",
+                                             "hugetlb",      "caches",
+                                             "numa",         "cpufreq",
+                                             "primitives",   "metrics",
+                                             "missing"};
   return k;
 }
 
@@ -32,6 +34,8 @@ json capability_record() {
   r.set("zeroscope_version", build_version());
   r.set("zeroscope_commit", build_git_commit());
   r.set("collected_at", utc_iso_now());
+  const json emulation = emulation_json(this_emulation());
+  for (const auto& [key, value] : emulation.items()) r.set(key, value);
   cpu_section(r);
   kernel_section(r);
   tsc_section(r);

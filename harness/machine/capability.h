@@ -19,7 +19,8 @@ namespace zs {
 inline constexpr const char* kCapabilitySchema = "zeroscope-capability/1";
 
 // The top-level sections, in the order the record and its text show them.
-// schema, zeroscope_version, collected_at, host, cpu, kernel, tsc, perf,
+// schema, zeroscope_version, collected_at, emulation (machine/emulation.h:
+// with emulation_evidence and emulation_checked), host, cpu, kernel, tsc, perf,
 // thp, hugetlb, caches, numa, cpufreq, primitives, metrics, missing.
 const std::vector<std::string>& capability_sections();
 

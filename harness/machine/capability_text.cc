@@ -22,6 +22,16 @@ std::string hex(const RecordText& t, const std::string& path) {
   return fmt::format("0x{:x}", v->get<std::uint64_t>());
 }
 
+// Where the record was taken under emulation, the signals that said so.
+void emulation_text(RecordText& t) {
+  std::string v = t.str("emulation");
+  if (const json* ev = t.at("emulation_evidence"); ev && ev->is_array() && !ev->empty()) {
+    v += ": timings and counters describe the emulator";
+    for (const json& s : *ev) v += fmt::format("\n{}", s.value("why", ""));
+  }
+  t.row("emulation", v);
+}
+
 void cpu(RecordText& t) {
   t.section("CPU");
   t.field("architecture", "cpu.arch");
@@ -220,6 +230,7 @@ std::string format_capability_text(const json& record) {
   t.field("zeroscope version", "zeroscope_version");
   t.field("collected at", "collected_at");
   t.field("host", "host.name");
+  if (t.known("emulation")) emulation_text(t);
   cpu(t);
   kernel(t);
   tsc(t);

@@ -9,6 +9,7 @@
 #include "report/compare_labels.h"
 #include "report/compare_match.h"
 #include "report/compare_verdict.h"
+#include "report/emulation_warning.h"
 #include "report/report.h"
 
 namespace zs {
@@ -96,6 +97,9 @@ Comparison build_comparison(const std::vector<std::vector<ResultsData>>& sides,
     std::string joined;
     for (const ResultsData& d : side) {
       joined += (joined.empty() ? "" : ",") + d.dir;
+      if (std::string w = emulation_warning(d.meta.value("capability", nlohmann::json()));
+          !w.empty())
+        c.notes.push_back(d.dir + ": WARNING: " + w);
       for (const std::string& note : d.notes) c.notes.push_back(d.dir + ": " + note);
     }
     c.dirs.push_back(joined);

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "common/units.h"
+#include "report/emulation_warning.h"
 #include "report/fidelity.h"
 #include "report/fleet_hosts.h"
 #include "report/report.h"
@@ -72,6 +73,21 @@ std::string pmu(const json& meta) {
   return n != nullptr && n->is_number() ? fmt::format("yes ({} counters)", n->dump()) : "yes";
 }
 
+// A host that ran emulated (report/emulation_warning.h) gets the warning in
+// a row of its own, first; a fleet with none has no such row.
+void add_emulation_row(FleetCapability& c, const std::vector<const json*>& metas) {
+  std::vector<std::string> row;
+  bool any = false;
+  for (const json* m : metas) {
+    std::string w = emulation_warning(m->value("capability", json()));
+    any = any || !w.empty();
+    row.push_back(w.empty() ? "none" : "WARNING: " + w);
+  }
+  if (!any) return;
+  c.fields.insert(c.fields.begin(), {"emulation", "emulation"});
+  c.values.insert(c.values.begin(), std::move(row));
+}
+
 }  // namespace
 
 std::string markdown_cell(const std::string& s) {
@@ -120,6 +136,7 @@ FleetCapability fleet_capability(const std::vector<const json*>& metas,
     v.push_back(pmu(*m));
     for (std::size_t i = 0; i < v.size(); ++i) c.values[i].push_back(v[i]);
   }
+  add_emulation_row(c, metas);
   return c;
 }
 

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "report/emulation_warning.h"
+
 namespace zs {
 
 namespace {
@@ -113,7 +115,9 @@ MachineHeader machine_header(const json& meta) {
                 ? fmt::format(" (defrag {})", defrag->get<std::string>())
                 : "");
   });
-  return b.done();
+  MachineHeader h = b.done();
+  h.emulation_warning = emulation_warning(meta.value("capability", json()));
+  return h;
 }
 
 std::vector<std::string> machine_header_lines(const MachineHeader& h) {
@@ -124,6 +128,7 @@ std::vector<std::string> machine_header_lines(const MachineHeader& h) {
       fmt::format("kernel {}: preemption {}; init_on_alloc {}; free page reporting {}; THP {}",
                   h.at("kernel"), h.at("preemption"), h.at("init_on_alloc"),
                   h.at("free_page_reporting"), h.at("thp"))};
+  if (!h.emulation_warning.empty()) lines.insert(lines.begin(), "WARNING: " + h.emulation_warning);
   if (!h.not_recorded.empty()) {
     std::vector<std::string> names;
     for (std::string n : h.not_recorded) {
@@ -145,6 +150,7 @@ json machine_header_json(const MachineHeader& h) {
   json unknown = json::object();
   for (const auto& [name, why] : h.unknown) unknown[name] = why;
   j["unknown"] = unknown;
+  if (!h.emulation_warning.empty()) j["emulation_warning"] = h.emulation_warning;
   return j;
 }
 

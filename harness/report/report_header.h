@@ -24,6 +24,9 @@ struct MachineHeader {
   std::vector<std::pair<std::string, std::string>> fields;
   std::vector<std::string> not_recorded;                     // fields older results lack
   std::vector<std::pair<std::string, std::string>> unknown;  // field -> the record's reason
+  // report/emulation_warning.h: the first line when the record says the
+  // numbers were measured under emulation; "" otherwise.
+  std::string emulation_warning;
   const std::string& at(const std::string& field) const;
 };
 
@@ -32,7 +35,8 @@ MachineHeader machine_header(const nlohmann::json& meta);
 // Lines for the text header (to be wrapped at 80 columns) and the markdown
 // one (each to be ended with a line break).
 std::vector<std::string> machine_header_lines(const MachineHeader& h);
-// {"cpu": ..., ..., "not_recorded": [...], "unknown": {field: reason}}.
+// {"cpu": ..., ..., "not_recorded": [...], "unknown": {field: reason}}, and
+// "emulation_warning" only when there is one.
 nlohmann::json machine_header_json(const MachineHeader& h);
 
 }  // namespace zs

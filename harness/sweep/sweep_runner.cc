@@ -13,9 +13,11 @@
 #include "common/errors.h"
 #include "machine/capability.h"
 #include "memory/setting_guard.h"
+#include "report/emulation_warning.h"
 #include "results/residency_csv.h"
 #include "results/results_dir.h"
 #include "sweep/drift_control.h"
+#include "sweep/emulation_checks.h"
 #include "sweep/fault_anatomy_meta.h"
 #include "sweep/machine_checks.h"
 #include "sweep/memory_axis.h"
@@ -106,6 +108,12 @@ SweepPlan plan_sweep(const SweepRunOptions& opt) {
     plan.config_file = dir + "/config.toml";
   }
   plan.config = load_sweep_config(plan.config_file);
+  plan.overrides =
+      opt.resume_dir
+          ? recorded_run_overrides(
+                read_json(*opt.resume_dir + "/meta.json").value("run_options", nlohmann::json()))
+          : opt.overrides;
+  apply_run_overrides(plan.overrides, plan.config.settings);
   plan.cpu = opt.cpu;
   if (opt.resume_dir) {
     // The samples of a run are all taken on one CPU.
@@ -220,6 +228,8 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
   // happens here, before a results directory exists.
   install_restore_on_signal();
   const nlohmann::json capability = capability_record();
+  if (std::string w = emulation_warning(capability); !w.empty()) observer.warning(w);
+  refuse_what_emulation_breaks(capability, plan.points);
   if (opt.resume_dir) {
     std::string diff =
         identity_difference(old_meta.value("capability", nlohmann::json()), capability);
@@ -284,6 +294,7 @@ SweepResult run_sweep(const SweepRunOptions& given, const SweepPlan& plan, RunOb
                        repair});
     if (opt.enable_shmem_thp) meta["run_options"]["enable_shmem_thp"] = true;
     if (plan.cpu) meta["run_options"]["cpu"] = *plan.cpu;
+    record_run_overrides(plan.overrides, meta["run_options"]);
     if (session.residency) meta["residency"] = residency_json(*session.residency);
     if (opt.replicate)
       meta["replicate"] = {{"number", opt.replicate->number}, {"seed", opt.replicate->seed}};

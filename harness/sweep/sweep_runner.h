@@ -12,6 +12,7 @@
 
 #include "results/results_dir.h"
 #include "results/summary.h"
+#include "sweep/run_overrides.h"
 #include "sweep/sweep_config.h"
 #include "sweep/sweep_session.h"
 
@@ -27,6 +28,8 @@ struct SweepRunOptions {
   // The CPU to measure on, over the config's settings.cpu (a fleet host's
   // own numbering); recorded in meta.json, and a resume keeps it.
   std::optional<int> cpu;
+  // --repetitions, --pool over the config's (sweep/run_overrides.h).
+  RunOverrides overrides;
   std::optional<std::string> resume_dir;
   // With resume_dir whose samples.csv is missing: measure every sample
   // again (without it such a resume is refused).
@@ -51,6 +54,7 @@ struct SweepPlan {
   std::string config_file;
   std::uint64_t total = 0;  // points x repetitions
   std::optional<int> cpu;   // the run's --cpu (a resume: the one it started with)
+  RunOverrides overrides;   // the run's --repetitions, --pool (a resume: its own)
   // An estimate, not a measurement: zeroing and access at an assumed
   // 10 GB/s plus 20 us per sample, warm-up included, pool set-up not; plus
   // report_wait for every host-reported sample (which is most of such a run).

@@ -6,5 +6,6 @@ namespace zs::platform::arm64 {
 std::optional<std::uint64_t> read_ctr_el0() { return std::nullopt; }
 std::optional<std::uint64_t> read_dczid_el0() { return std::nullopt; }
 std::optional<Hwcaps> read_hwcaps() { return std::nullopt; }
+std::optional<std::uint64_t> read_midr_el1() { return std::nullopt; }
 
 }  // namespace zs::platform::arm64

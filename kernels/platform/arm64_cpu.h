@@ -79,5 +79,12 @@ inline bool has_mops(const Hwcaps& caps) { return (caps.hwcap2 & kHwcap2Mops) !=
 std::optional<std::uint64_t> read_ctr_el0();
 std::optional<std::uint64_t> read_dczid_el0();
 std::optional<Hwcaps> read_hwcaps();
+// MIDR_EL1 through MRS: EL0 may not read it, but Linux traps the read and
+// answers for the CPU it runs on when HWCAP_CPUID is set (Linux 4.11+);
+// nullopt without HWCAP_CPUID (the read would be SIGILL) and off arm64.
+// qemu-user answers for its own CPU model, whose implementer is 0x00 on
+// the "max" CPU: a value Arm reserves for software use, which no silicon
+// carries (machine/emulation.h).
+std::optional<std::uint64_t> read_midr_el1();
 
 }  // namespace zs::platform::arm64
