@@ -62,19 +62,7 @@ std::string on_off(const json& v) {
   return v.is_boolean() ? (v.get<bool>() ? "on" : "off") : v.dump();
 }
 
-}  // namespace
-
-const std::string& MachineHeader::at(const std::string& field) const {
-  static const std::string none;
-  for (const auto& [name, value] : fields)
-    if (name == field) return value;
-  return none;
-}
-
-MachineHeader machine_header(const json& meta) {
-  Builder b(meta);
-  b.field("cpu", "cpu/model_name");
-  b.field("uarch", "cpu/uarch");
+void x86_identity(Builder& b, const json& meta) {
   b.field("family_model_stepping", "cpu/family", [&](const json& family) {
     auto num = [&](const char* what) -> std::string {
       const json* v = find(meta, std::string("cpu/") + what);
@@ -88,6 +76,47 @@ MachineHeader machine_header(const json& meta) {
         num("model"), stepping != nullptr && stepping->is_number() ? stepping->dump() : "unknown");
   });
   b.field("microcode", "cpu/microcode");
+}
+
+// "implementer 0x41 part 0xd0c r3p1, Neoverse N1"
+void arm64_identity(Builder& b, const json& meta) {
+  b.field("midr", "cpu/implementer", [&](const json&) {
+    auto num = [&](const char* what, bool hex) -> std::string {
+      const json* v = find(meta, std::string("cpu/") + what);
+      if (v == nullptr || !v->is_number_integer() || v->get<std::int64_t>() < 0) return "?";
+      const auto n = v->get<std::uint64_t>();
+      return hex ? fmt::format("0x{:x}", n) : std::to_string(n);
+    };
+    const json* core = find(meta, "cpu/core");
+    return fmt::format("implementer {} part {} r{}p{}, {}", num("implementer", true),
+                       num("part", true), num("variant", false), num("revision", false),
+                       core != nullptr && core->is_string() ? core->get<std::string>()
+                                                            : "core not in zeroscope's table");
+  });
+  // Not shown on the CPU line; the fleet's table has a row for every host.
+  b.field("microcode", "cpu/microcode");
+}
+
+}  // namespace
+
+const std::string& MachineHeader::at(const std::string& field) const {
+  static const std::string none;
+  for (const auto& [name, value] : fields)
+    if (name == field) return value;
+  return none;
+}
+
+MachineHeader machine_header(const json& meta) {
+  Builder b(meta);
+  b.field("cpu", "cpu/model_name");
+  b.field("uarch", "cpu/uarch");
+  // arm64 identifies a core by MIDR_EL1's fields (and has no microcode
+  // revision), x86 by family/model/stepping.
+  const json* arch = find(meta, "cpu/arch");
+  if (arch != nullptr && arch->is_string() && arch->get<std::string>() == "arm64")
+    arm64_identity(b, meta);
+  else
+    x86_identity(b, meta);
   b.field("hypervisor", "cpu/hypervisor/present", [&](const json& present) {
     if (!present.is_boolean() || !present.get<bool>()) return std::string("none");
     const json* vendor = find(meta, "cpu/hypervisor/vendor");
@@ -121,10 +150,13 @@ MachineHeader machine_header(const json& meta) {
 }
 
 std::vector<std::string> machine_header_lines(const MachineHeader& h) {
+  const bool arm64 = !h.at("midr").empty();
   std::vector<std::string> lines = {
-      fmt::format("CPU: {} ({}; {}; microcode {}); hypervisor {}; host {}", h.at("cpu"),
-                  h.at("uarch"), h.at("family_model_stepping"), h.at("microcode"),
-                  h.at("hypervisor"), h.at("host")),
+      arm64 ? fmt::format("CPU: {} ({}; {}); hypervisor {}; host {}", h.at("cpu"), h.at("uarch"),
+                          h.at("midr"), h.at("hypervisor"), h.at("host"))
+            : fmt::format("CPU: {} ({}; {}; microcode {}); hypervisor {}; host {}", h.at("cpu"),
+                          h.at("uarch"), h.at("family_model_stepping"), h.at("microcode"),
+                          h.at("hypervisor"), h.at("host")),
       fmt::format("kernel {}: preemption {}; init_on_alloc {}; free page reporting {}; THP {}",
                   h.at("kernel"), h.at("preemption"), h.at("init_on_alloc"),
                   h.at("free_page_reporting"), h.at("thp"))};

@@ -67,6 +67,33 @@ TEST(ReportHeader, OlderResultsSayWhatIsMissing) {
   EXPECT_EQ(empty.not_recorded.size(), empty.fields.size());
 }
 
+// arm64 records name the core by MIDR_EL1's fields, not by an x86
+// family/model and microcode the record cannot have.
+TEST(ReportHeader, Arm64RecordsNameTheMidr) {
+  nlohmann::json meta = meta_of("strategy-left-right");
+  nlohmann::json& cpu = meta["capability"]["cpu"];
+  for (const char* x86 : {"family", "model", "stepping"}) cpu.erase(x86);
+  cpu["microcode"] = nullptr;
+  cpu["arch"] = "arm64";
+  cpu["model_name"] = nullptr;
+  cpu["uarch"] = "neoverse-n1";
+  cpu["implementer"] = 0x41;
+  cpu["part"] = 0xd0c;
+  cpu["variant"] = 3;
+  cpu["revision"] = 1;
+  cpu["core"] = "Neoverse N1";
+  MachineHeader h = machine_header(meta);
+  EXPECT_EQ(h.at("midr"), "implementer 0x41 part 0xd0c r3p1, Neoverse N1");
+  EXPECT_TRUE(h.not_recorded.empty()) << h.not_recorded.front();
+  EXPECT_EQ(machine_header_lines(h).front(),
+            "CPU: unknown (neoverse-n1; implementer 0x41 part 0xd0c r3p1, Neoverse N1); "
+            "hypervisor 'KVMKVMKVM'; host " +
+                h.at("host"));
+  cpu["core"] = nullptr;
+  EXPECT_EQ(machine_header(meta).at("midr"),
+            "implementer 0x41 part 0xd0c r3p1, core not in zeroscope's table");
+}
+
 TEST(MetricUnits, FromTheEventFiles) {
   const auto units = metric_units(meta_of("quick-a"));
   EXPECT_EQ(unit_of(units, "task_clock"), "ns");
