@@ -30,7 +30,10 @@ mode=${1:-main}
 REQUIRED=(g++ cmake ninja-build pkg-config libpfm4-dev libeigen3-dev libbenchmark-dev libgtest-dev
           libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libnuma-dev zlib1g-dev
           python3-matplotlib python3-numpy python3-scipy)
-OPTIONAL=(g++-aarch64-linux-gnu qemu-user clang libclang-rt-dev openssh-server ansible-core)
+# ccache: the fleet test's hosts build the same commit with the same flags,
+# and reuse this build's objects through it (without it they compile
+# everything again, minutes on two cores).
+OPTIONAL=(g++-aarch64-linux-gnu qemu-user clang libclang-rt-dev openssh-server ansible-core ccache)
 # The arm64 builds of the libraries, for the arm64 cross build of the whole
 # project that ./run.sh test runs under qemu (tests/arm64/arm64_tests.cmake);
 # multiarch: installed beside the host's, after dpkg --add-architecture arm64.
@@ -101,7 +104,7 @@ install_dependencies() {
   [ -z "$req" ] || install_or_exit $req
   if [ -n "$opt" ] && [ "${1:-}" != required ]; then
     if [ "$(id -u)" -eq 0 ]; then
-      say "installing (optional, for the arm64, fuzz and fleet tests): $opt"
+      say "installing (optional, for the arm64, fuzz and fleet tests, and ccache): $opt"
       # shellcheck disable=SC2086
       apt_install_no_start $opt || say "could not install $opt: the arm64, fuzz or fleet tests will be reported as skipped"
     else
