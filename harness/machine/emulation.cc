@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -16,6 +15,7 @@
 #include "common/units.h"
 #include "machine/procfs.h"
 #include "machine/sysfs.h"
+#include "memory/smaps.h"
 #include "platform/arm64_cpu.h"
 #include "platform/platform.h"
 
@@ -45,23 +45,7 @@ std::optional<bool> madvise_hugepage_seen() {
   if (p == MAP_FAILED) return std::nullopt;
   std::optional<bool> seen;
   if (madvise(p, page, MADV_HUGEPAGE) == 0) {
-    const auto at = reinterpret_cast<std::uintptr_t>(p);
-    const std::string smaps = sysfs::read("/proc/self/smaps").value_or("");
-    bool inside = false;
-    std::size_t from = 0;
-    while (from < smaps.size()) {
-      std::size_t to = smaps.find('\n', from);
-      if (to == std::string::npos) to = smaps.size();
-      const std::string line = smaps.substr(from, to - from);
-      from = to + 1;
-      unsigned long lo = 0, hi = 0;
-      if (std::sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2 && line.find('-') < 17) {
-        inside = lo <= at && at < hi;
-      } else if (inside && line.rfind("VmFlags:", 0) == 0) {
-        seen = (line + " ").find(" hg ") != std::string::npos;
-        break;
-      }
-    }
+    if (auto vma = smaps_vma(reinterpret_cast<std::uintptr_t>(p))) seen = vma->has_flag("hg");
   }
   munmap(p, 2 * page);
   return seen;
