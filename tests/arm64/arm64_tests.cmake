@@ -98,11 +98,8 @@ if(full)
   endforeach()
 else()
   # The primitives alone (no library needed), as before the multiarch build.
-  set(check ${arm64_dir}/zeroscope-primitive-check)
-  foreach(p IN ITEMS dc-zva stnp stp mops memset kernel)
-    add_test(NAME arm64.primitive.${p} COMMAND ${ZS_QEMU_AARCH64} ${check} --primitive ${p})
-    set_tests_properties(arm64.primitive.${p} PROPERTIES LABELS arm64 SKIP_RETURN_CODE 77)
-  endforeach()
+  include(${CMAKE_CURRENT_LIST_DIR}/primitive_tests.cmake)
+  zs_arm64_primitive_tests(${ZS_QEMU_AARCH64} ${arm64_dir}/zeroscope-primitive-check)
   list(JOIN ZS_ARM64_MISSING " " pkgs)
   zs_arm64_skip(arm64.harness
     "arm64 harness suites not run, only the primitives: missing ${pkgs} (as root: dpkg --add-architecture arm64 && apt-get update && apt-get install ${pkgs}; ./run.sh test does this)")

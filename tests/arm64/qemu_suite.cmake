@@ -35,6 +35,8 @@ file(WRITE ${ZS_TEST_BINARY}
 file(CHMOD ${ZS_TEST_BINARY} PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
      GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 
+include(${CMAKE_CURRENT_LIST_DIR}/primitive_tests.cmake)
+
 function(zs_qemu_skip name reason)
   add_test(NAME arm64.${name} COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED under qemu-user: ${reason}")
   set_tests_properties(arm64.${name} PROPERTIES LABELS arm64 SKIP_REGULAR_EXPRESSION "SKIPPED")
@@ -64,14 +66,10 @@ endfunction()
 # The CLI as a user runs it, and the primitives' standalone check; targets as
 # COMMAND run under CMAKE_CROSSCOMPILING_EMULATOR.
 function(zs_qemu_cli_tests)
-  set(check zeroscope-primitive-check)
-  foreach(p IN ITEMS dc-zva stnp stp mops memset kernel)
-    add_test(NAME arm64.primitive.${p} COMMAND ${check} --primitive ${p})
-    set_tests_properties(arm64.primitive.${p} PROPERTIES SKIP_RETURN_CODE 77)
-  endforeach()
-  add_test(NAME arm64.strategies COMMAND ${check} --strategies)
-  add_test(NAME arm64.kernel-choice COMMAND ${check} --kernel-choice)
-  add_test(NAME arm64.platform COMMAND ${check} --platform)
+  zs_arm64_primitive_tests(zeroscope-primitive-check)
+  add_test(NAME arm64.strategies COMMAND zeroscope-primitive-check --strategies)
+  add_test(NAME arm64.kernel-choice COMMAND zeroscope-primitive-check --kernel-choice)
+  add_test(NAME arm64.platform COMMAND zeroscope-primitive-check --platform)
 
   add_test(NAME arm64.cli.strategies COMMAND zeroscope strategies)
   add_test(NAME arm64.cli.primitives COMMAND zeroscope primitives)

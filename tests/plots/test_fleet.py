@@ -19,18 +19,10 @@ import sys
 import tempfile
 
 sys.dont_write_bytecode = True
-try:
-    import matplotlib  # noqa: F401
-    import numpy  # noqa: F401
-    import scipy  # noqa: F401
-except ImportError as e:
-    print("SKIPPED: %s lacks matplotlib/numpy/scipy (%s); apt-get install python3-matplotlib python3-numpy "
-          "python3-scipy" % (sys.executable, e))
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plot_checks import PLOTS, ROOT, Checks, require_plot_modules  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-PLOTS = os.path.join(ROOT, "plots")
+require_plot_modules()
 FLEET = os.path.join(ROOT, "tests", "fixtures", "fleet", "fleet-20261129-013000")
 DAMAGED = os.path.join(ROOT, "tests", "fixtures", "fleet", "damaged")
 sys.path.insert(0, PLOTS)
@@ -144,17 +136,11 @@ def main():
               ("damaged fleet directories: the harness's lines", test_damaged),
               ("compare_machines FLEETDIR: a panel per completed host, by vendor", test_fleet_grid),
               ("compare_machines DIR FLEETDIR: mixed", test_fleet_with_other_dirs)]
-    failed = 0
+    check = Checks()
     for name, fn in checks:
-        try:
-            fn()
-            print("PASS %s" % name)
-        except AssertionError as e:
-            failed += 1
-            print("FAIL %s: %s" % (name, e))
-    print("%d passed, %d failed" % (len(checks) - failed, failed))
+        check(name, fn)
     shutil.rmtree(WORK, ignore_errors=True)
-    return 1 if failed else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -19,24 +19,18 @@ import sys
 import tempfile
 
 sys.dont_write_bytecode = True
-try:
-    import matplotlib  # noqa: F401
-    import numpy as np
-    from scipy import stats as scipy_stats
-except ImportError as e:
-    print("SKIPPED: %s lacks matplotlib/numpy/scipy (%s); apt-get install python3-matplotlib python3-numpy "
-          "python3-scipy" % (sys.executable, e))
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plot_checks import PLOTS, ROOT, Checks, require_plot_modules  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-PLOTS = os.path.join(ROOT, "plots")
+require_plot_modules()
+import numpy as np  # noqa: E402
+from scipy import stats as scipy_stats  # noqa: E402
+
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "results")
 PY = "/usr/bin/python3"
 sys.path.insert(0, PLOTS)
 import zsplot  # noqa: E402,F401  (first: it explains a python without matplotlib, numpy, scipy)
 from zsplot import fit, intervals, question, results, units  # noqa: E402
-sys.path.insert(0, HERE)
 import damaged  # noqa: E402  (the damaged-results corpus, tests/fixtures/damaged)
 import make_results  # noqa: E402  (synthetic results at the shipped configs' sizes)
 
@@ -58,23 +52,7 @@ ALL = {"quick-a": ("cost", ["cost"]), "sizes": ("cost", ["cost", "folio_size"]),
        "syn-seeds": ("seeds", ["seeds"])}
 UNITS = ("(µs)", "(ms)", "(ns)", "(ratio)", "(MiB", "pages)", "fraction of samples")
 
-passed, failed = 0, 0
-
-
-def check(name, fn):
-    global passed, failed
-    try:
-        fn()
-    except AssertionError as e:
-        failed += 1
-        print("FAIL %s: %s" % (name, e))
-        return
-    except Exception as e:  # a crash is a failure too, with its reason
-        failed += 1
-        print("FAIL %s: %s: %s" % (name, type(e).__name__, e))
-        return
-    passed += 1
-    print("PASS %s" % name)
+check = Checks()
 
 
 def run(script, *args):
@@ -473,8 +451,7 @@ def main():
         check("compare_machines refuses a directory given twice", test_same_directory_twice)
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.summary()
 
 
 SIDE = {}
